@@ -1,0 +1,38 @@
+"""The library's exceptions. The CLI maps each onto a message and an exit code.
+
+Exit codes, as pySHACL's CLI uses them: 0 clean, 1 violations found, 2 could not run.
+"""
+
+EXIT_OK = 0
+EXIT_VIOLATIONS = 1
+EXIT_CANNOT_RUN = 2
+
+
+class AllianceGraphError(Exception):
+    """Anything that stops a command from running (exit code 2)."""
+
+    exit_code = EXIT_CANNOT_RUN
+
+
+class DataFileError(AllianceGraphError):
+    """A data file is missing, unreadable or not valid RDF."""
+
+    def __init__(self, path, message, line=None, column=None):
+        self.path = str(path)
+        self.line = line
+        self.column = column
+        self.reason = message
+        where = self.path
+        if line is not None:
+            where += f":{line}"
+            if column is not None:
+                where += f":{column}"
+        super().__init__(f"{where}: {message}")
+
+
+class UsageError(AllianceGraphError):
+    """A parameter or option has a value the command cannot use."""
+
+
+class UnknownEntityError(UsageError):
+    """A name matches no entity, or several."""
