@@ -62,8 +62,11 @@ def _locate(exc: Exception, text: bytes) -> tuple[int | None, int | None, str]:
     line = getattr(exc, "lineno", None) or getattr(exc, "line", None)
     column = getattr(exc, "offset", None) or getattr(exc, "column", None)
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return (line if isinstance(line, int) else None,
-            column if isinstance(column, int) else None, first)
+    return (
+        line if isinstance(line, int) else None,
+        column if isinstance(column, int) else None,
+        first,
+    )
 
 
 def load(

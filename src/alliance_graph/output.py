@@ -37,11 +37,14 @@ def render(
     if columns is None:
         columns = list(rows[0].keys()) if rows else []
     if fmt == "json":
-        return json.dumps([{c: r.get(c) for c in columns} for r in rows], indent=2,
-                          ensure_ascii=False) + "\n"
+        return (
+            json.dumps([{c: r.get(c) for c in columns} for r in rows], indent=2, ensure_ascii=False)
+            + "\n"
+        )
     if fmt == "jsonl":
-        return "".join(json.dumps({c: r.get(c) for c in columns}, ensure_ascii=False) + "\n"
-                       for r in rows)
+        return "".join(
+            json.dumps({c: r.get(c) for c in columns}, ensure_ascii=False) + "\n" for r in rows
+        )
     if fmt in ("csv", "tsv"):
         buf = io.StringIO()
         writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
@@ -61,8 +64,10 @@ def _table(rows, columns, max_width) -> str:
 
     cells = [[clip(_cell(r.get(c))) for c in columns] for r in rows]
     widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip(),
-             "  ".join("-" * w for w in widths)]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
     for row in cells:
         lines.append("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
     return "\n".join(lines) + "\n"

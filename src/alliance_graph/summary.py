@@ -31,31 +31,32 @@ SELECT ?holderLabel ?heldLabel ?percent ?via ?voting ?from ?until ?status WHERE 
   BIND(IF(BOUND(?se) && BOUND(?sl) && ?se = ?sl, STR(?se),
           CONCAT(COALESCE(STR(?se), "?"), " .. ", COALESCE(STR(?sl), "?"))) AS ?from)
   BIND(IF(BOUND(?ee) && BOUND(?el) && ?ee = ?el, STR(?ee),
-       IF(!BOUND(?ee) && !BOUND(?el), "", CONCAT(COALESCE(STR(?ee), "?"), " .. ", COALESCE(STR(?el), "?")))) AS ?until)
+       IF(!BOUND(?ee) && !BOUND(?el), "",
+          CONCAT(COALESCE(STR(?ee), "?"), " .. ", COALESCE(STR(?el), "?")))) AS ?until)
 }
 """
 
 
 def class_counts(graph: Graph) -> list[dict]:
-    return [
-        {"class": str(r.label), "count": int(r.n)} for r in graph.query(_COUNTS)
-    ]
+    return [{"class": str(r.label), "count": int(r.n)} for r in graph.query(_COUNTS)]
 
 
 def stakes_over_time(graph: Graph) -> list[dict]:
     """Best-ranked shareholdings, by held company, with their start and end bounds."""
     rows = []
     for r in graph.query(_STAKES):
-        rows.append({
-            "held": str(r.heldLabel),
-            "holder": str(r.holderLabel),
-            "percent": float(r.percent),
-            "votes": bool(r.voting.toPython()) if r.voting is not None else False,
-            "through": str(r.via) if r.via else None,
-            "from": str(r["from"]),
-            "until": str(r.until) if r.until else None,
-            "end": str(r.status) if r.status else None,
-        })
+        rows.append(
+            {
+                "held": str(r.heldLabel),
+                "holder": str(r.holderLabel),
+                "percent": float(r.percent),
+                "votes": bool(r.voting.toPython()) if r.voting is not None else False,
+                "through": str(r.via) if r.via else None,
+                "from": str(r["from"]),
+                "until": str(r.until) if r.until else None,
+                "end": str(r.status) if r.status else None,
+            }
+        )
     # Sorted here: rdflib's ORDER BY fails on unbound keys.
     rows.sort(key=lambda r: (r["held"], r["holder"], r["from"].replace("?", "0")))
     return rows

@@ -1,0 +1,117 @@
+"""Dates of mixed precision, derived bounds, and the readings."""
+
+import datetime as dt
+
+import pytest
+from rdflib import RDF, XSD, Graph, Literal, URIRef
+
+from alliance_graph.temporal import (
+    AG,
+    DateSpan,
+    Interval,
+    interval_of,
+    materialise,
+    parse_date,
+    span_of_literal,
+)
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    "text, earliest, latest, precision",
+    [
+        ("2017", D(2017, 1, 1), D(2017, 12, 31), "year"),
+        ("2024-02", D(2024, 2, 1), D(2024, 2, 29), "month"),  # leap year
+        ("2023-02", D(2023, 2, 1), D(2023, 2, 28), "month"),
+        ("1999-03-27", D(1999, 3, 27), D(1999, 3, 27), "day"),
+    ],
+)
+def test_parse_date_spans(text, earliest, latest, precision):
+    span = parse_date(text)
+    assert span == DateSpan(earliest, latest, precision)
+    assert str(span) == text
+
+
+@pytest.mark.parametrize("text", ["", "99", "2017-13", "2017-02-30", "17-01-01", "2017/01"])
+def test_parse_date_rejects_bad_text(text):
+    with pytest.raises(ValueError, match="date"):
+        parse_date(text)
+
+
+def test_span_of_literal_needs_matching_datatype():
+    assert span_of_literal(Literal("2017", datatype=XSD.gYear)).precision == "year"
+    # a day written with the year type, a plain string, and a number are not dates
+    assert span_of_literal(Literal("2017-01-01", datatype=XSD.gYear)) is None
+    assert span_of_literal(Literal("2017")) is None
+    assert span_of_literal(Literal(2017)) is None
+
+
+def _fact(g, name, **props):
+    node = URIRef(f"http://example.org/{name}")
+    g.add((node, AG.citation, URIRef("http://example.org/c")))
+    for key, value in props.items():
+        g.add((node, AG[key], value))
+    return node
+
+
+def test_materialise_derives_bounds_and_keeps_written_ones():
+    g = Graph()
+    year = _fact(g, "y", start=Literal("2017", datatype=XSD.gYear))
+    bounded = _fact(
+        g,
+        "b",
+        start=Literal("1999", datatype=XSD.gYear),
+        startEarliest=Literal("1999-03-27", datatype=XSD.date),
+    )
+    materialise(g)
+    assert g.value(year, AG.startEarliest) == Literal("2017-01-01", datatype=XSD.date)
+    assert g.value(year, AG.startLatest) == Literal("2017-12-31", datatype=XSD.date)
+    # the written bound wins; the missing one is derived
+    assert g.value(bounded, AG.startEarliest) == Literal("1999-03-27", datatype=XSD.date)
+    assert g.value(bounded, AG.startLatest) == Literal("1999-12-31", datatype=XSD.date)
+
+
+def test_materialise_skips_malformed_dates_without_crashing():
+    g = Graph()
+    bad = _fact(g, "bad", start=Literal("2017-13", datatype=XSD.gYearMonth))
+    materialise(g)
+    assert g.value(bad, AG.startEarliest) is None
+
+
+def test_best_rank_follows_competing_ranks():
+    g = Graph()
+    preferred = _fact(g, "p", rank=AG.PreferredRank)
+    normal = _fact(g, "n", rank=AG.NormalRank)
+    deprecated = _fact(g, "d", rank=AG.DeprecatedRank)
+    lone = _fact(g, "lone")
+    g.add((preferred, AG.competesWith, normal))
+    g.add((deprecated, AG.competesWith, preferred))
+    materialise(g)
+    best = set(g.subjects(RDF.type, AG.BestRank))
+    assert best == {preferred, lone}
+
+
+def test_interval_readings():
+    # started some day in 2005-04-30 .. 2010-04-05, ended in 2010-04-06 .. 2015-04-30
+    iv = Interval(D(2005, 4, 30), D(2010, 4, 5), D(2010, 4, 6), D(2015, 4, 30))
+    assert not iv.certain_on(D(2008, 1, 1)) and iv.possible_on(D(2008, 1, 1))
+    assert iv.certain_on(D(2010, 4, 5))
+    assert not iv.certain_on(D(2010, 4, 6)) and iv.possible_on(D(2012, 1, 1))
+    assert not iv.possible_on(D(2015, 4, 30))  # the end day is outside
+    assert not iv.possible_on(D(2005, 4, 29))
+    assert iv.possible_during(parse_date("2005"))
+    assert not iv.certain_over(parse_date("2010-04"))
+
+
+def test_missing_bounds_are_unbounded_but_never_certain_without_start():
+    assert Interval(None, None, None, None).possible_on(D(1900, 1, 1))
+    assert not Interval(None, None, None, None).certain_on(D(2000, 1, 1))
+    ongoing = Interval(D(2017, 1, 1), D(2017, 12, 31))
+    assert ongoing.certain_on(D(2099, 1, 1))
+
+
+def test_interval_of_reads_shipped_data(graph):
+    res = "https://w3id.org/alliance-graph/resource/"
+    iv = interval_of(graph, URIRef(res + "stake-renault-nissan-2010"))
+    assert iv == Interval(D(2005, 4, 30), D(2010, 4, 5), D(2010, 4, 6), D(2015, 4, 30))
