@@ -11,18 +11,50 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
-from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
+# rdflib is imported only by the functions that work on an rdflib Graph, so that the date
+# logic (and the pyoxigraph store that reuses it) starts without it.
+if TYPE_CHECKING:
+    from rdflib import Graph, URIRef
 
-AG = Namespace("https://w3id.org/alliance-graph/ontology#")
+AG_IRI = "https://w3id.org/alliance-graph/ontology#"
+XSD_IRI = "http://www.w3.org/2001/XMLSchema#"
 
-# Each date property and the pair of day-bound properties the loader derives from it.
-BOUNDED_PROPERTIES = {
-    AG.date: (AG.dateEarliest, AG.dateLatest),
-    AG.start: (AG.startEarliest, AG.startLatest),
-    AG.end: (AG.endEarliest, AG.endLatest),
-    AG.deadline: (AG.deadlineEarliest, AG.deadlineLatest),
+# Each date property and the pair of day-bound properties the loader derives from it
+# (local names in ag:; BOUNDED_PROPERTIES gives the same as rdflib terms).
+BOUNDED_NAMES = {
+    "date": ("dateEarliest", "dateLatest"),
+    "start": ("startEarliest", "startLatest"),
+    "end": ("endEarliest", "endLatest"),
+    "deadline": ("deadlineEarliest", "deadlineLatest"),
 }
+
+# Ranks from lowest to highest; no rank reads as normal.
+RANK_ORDER = {"DeprecatedRank": 0, "NormalRank": 1, "PreferredRank": 2}
+
+
+@cache
+def _ag():
+    from rdflib import Namespace
+
+    return Namespace(AG_IRI)
+
+
+def _bounded_properties() -> dict:
+    ag = _ag()
+    return {ag[p]: (ag[lo], ag[hi]) for p, (lo, hi) in BOUNDED_NAMES.items()}
+
+
+def __getattr__(name):
+    # AG and BOUNDED_PROPERTIES are rdflib terms, built on first use.
+    if name == "AG":
+        return _ag()
+    if name == "BOUNDED_PROPERTIES":
+        return _bounded_properties()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 READINGS = ("as-of", "certain", "possible")
 
@@ -66,25 +98,39 @@ def parse_date(text: str) -> DateSpan:
     return DateSpan(d, d, "day")
 
 
-_PRECISION_BY_DATATYPE = {XSD.date: "day", XSD.gYearMonth: "month", XSD.gYear: "year"}
+PRECISION_BY_DATATYPE = {
+    XSD_IRI + "date": "day",
+    XSD_IRI + "gYearMonth": "month",
+    XSD_IRI + "gYear": "year",
+}
 
 
-def span_of_literal(lit) -> DateSpan | None:
-    """The day span of an RDF date literal, or None if it is not a well-formed date of a
-    supported type (the shapes report those; the loader must not crash on them)."""
-    if not isinstance(lit, Literal) or lit.datatype not in _PRECISION_BY_DATATYPE:
+def span_of_lexical(text: str, datatype: str | None) -> DateSpan | None:
+    """The day span of a date given as lexical form and datatype IRI, or None if it is not
+    a well-formed date of a supported type (the shapes report those; loaders must not
+    crash on them)."""
+    precision = PRECISION_BY_DATATYPE.get(str(datatype)) if datatype is not None else None
+    if precision is None:
         return None
-    text = str(lit)
     try:
         span = parse_date(text)
     except ValueError:
         return None
-    if span.precision != _PRECISION_BY_DATATYPE[lit.datatype]:
+    return span if span.precision == precision else None
+
+
+def span_of_literal(lit) -> DateSpan | None:
+    """The day span of an rdflib date literal (see :func:`span_of_lexical`)."""
+    from rdflib import Literal
+
+    if not isinstance(lit, Literal):
         return None
-    return span
+    return span_of_lexical(str(lit), lit.datatype)
 
 
-def _date_literal(d: dt.date) -> Literal:
+def _date_literal(d: dt.date):
+    from rdflib import XSD, Literal
+
     return Literal(d.isoformat(), datatype=XSD.date)
 
 
@@ -94,7 +140,7 @@ def materialise(graph: Graph) -> Graph:
     Bounds written in the data win over derived ones, so that facts bounded by report
     dates keep them.
     """
-    for prop, (lo_prop, hi_prop) in BOUNDED_PROPERTIES.items():
+    for prop, (lo_prop, hi_prop) in _bounded_properties().items():
         for node, value in list(graph.subject_objects(prop)):
             span = span_of_literal(value)
             if span is None:
@@ -107,19 +153,20 @@ def materialise(graph: Graph) -> Graph:
     return graph
 
 
-_RANK_ORDER = {AG.DeprecatedRank: 0, AG.NormalRank: 1, AG.PreferredRank: 2}
-
-
 def mark_best_rank(graph: Graph) -> None:
     """Type as ``ag:BestRank`` every claim that answers use (Wikidata's "truthy").
 
     A claim is best-ranked when it is not deprecated and no claim it competes with has a
     higher rank. Claims are the nodes with a citation, except sources and citations.
     """
+    from rdflib import RDF
+
+    AG = _ag()
+    order = {AG[name]: value for name, value in RANK_ORDER.items()}
     graph.remove((None, RDF.type, AG.BestRank))
 
     def rank(node) -> int:
-        return _RANK_ORDER.get(graph.value(node, AG.rank), 1)
+        return order.get(graph.value(node, AG.rank), 1)
 
     for node in set(graph.subjects(AG.citation, None)):
         own = rank(node)
@@ -169,6 +216,7 @@ class Interval:
 
 def interval_of(graph: Graph, node: URIRef) -> Interval:
     """The materialised bounds of ``node`` as an :class:`Interval`."""
+    AG = _ag()
 
     def day(prop):
         value = graph.value(node, prop)
