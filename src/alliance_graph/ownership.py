@@ -569,3 +569,742 @@ def snapshot(
             ],
         )
     return g
+
+
+# ---------------------------------------------------------------------------------------
+# Direct stakes
+# ---------------------------------------------------------------------------------------
+
+
+def _figures(h: Holdings, holder: str, held: str, span: DateSpan, interest: str, reading: str):
+    """(percent or None, certain, sources, via, candidates, statements) for one pair."""
+    choices, leftovers = [], []
+    for s_through, stakes in _group_pair(h, holder, held, interest).items():
+        choice = _choose(stakes, span, interest, reading)
+        if choice is not None:
+            choices.append(choice)
+        else:  # nothing certain under "certain", but maybe something possible
+            leftovers += [s for s in stakes if s.interval.possible_during(span)]
+        del s_through
+    others = [o for c in choices for o in c.others] + leftovers
+    candidates = [
+        {
+            "percent": o.figure(interest),
+            "statement": o.iri,
+            "sources": list(o.sources),
+            "via": h.label(o.through) if o.through else None,
+        }
+        for o in sorted(others, key=lambda o: o.iri)
+    ]
+    sources: list[str] = []
+    for c in choices:
+        sources += [x for x in c.stake.sources if x not in sources]
+    vias = [h.label(c.stake.through) for c in choices if c.stake.through]
+    percent = round(sum(c.stake.figure(interest) for c in choices), 10) if choices else None
+    certain = all(c.certain for c in choices) and not leftovers
+    return (
+        percent,
+        certain,
+        sources,
+        "; ".join(vias) if vias else None,
+        candidates,
+        [c.stake.iri for c in choices],
+    )
+
+
+def _group_pair(h: Holdings, holder: str, held: str, interest: str) -> dict:
+    groups: dict = {}
+    for s in h.stakes:
+        if s.holder == holder and s.held == held and s.has(interest):
+            groups.setdefault(s.through, []).append(s)
+    return groups
+
+
+def stake(
+    graph,
+    holder: str,
+    held: str,
+    at: dt.date | str | DateSpan | None = None,
+    *,
+    reading: str = "as-of",
+) -> dict:
+    """The direct stake of ``holder`` in ``held`` on ``at`` (names, alt labels or IRIs).
+
+    ``{"holder", "held", "at", "percent", "voting_percent", "certain", "sources", "via",
+    "candidates"}``: ``percent`` is the economic stake, ``voting_percent`` the votes the
+    holder may exercise (None when there is no such stake); ``candidates`` are the other
+    figures possible on that day, with their sources.
+    """
+    from .entities import resolve
+
+    _check("economic", reading)
+    h = _as_holdings(graph)
+    a, b = resolve(h, holder), resolve(h, held)
+    span = as_span(at)
+    eco = _figures(h, a, b, span, "economic", reading)
+    vote = _figures(h, a, b, span, "voting", reading)
+    sources = list(eco[2]) + [x for x in vote[2] if x not in eco[2]]
+    candidates = list(eco[4])
+    for c in vote[4]:
+        if all(c["statement"] != x["statement"] for x in candidates):
+            candidates.append(c)
+    return {
+        "holder": h.label(a),
+        "held": h.label(b),
+        "at": str(span),
+        "percent": eco[0],
+        "voting_percent": vote[0],
+        "certain": eco[1] and vote[1],
+        "sources": sources,
+        "via": eco[3] or vote[3],
+        "candidates": candidates,
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# Paths
+# ---------------------------------------------------------------------------------------
+
+
+def _between(g, a: str, b: str):
+    """The part of ``g`` that lies on some walk from a to b."""
+    import networkx as nx
+
+    if a not in g or b not in g:
+        return g.subgraph([])
+    down = nx.descendants(g, a) | {a}
+    up = nx.ancestors(g, b) | {b}
+    return g.subgraph(down & up)
+
+
+def paths(
+    graph,
+    holder: str,
+    held: str,
+    at: dt.date | str | DateSpan | None = None,
+    *,
+    max_depth: int | None = None,
+    interest: str = "economic",
+    reading: str = "as-of",
+) -> dict:
+    """Every simple path of stakes from ``holder`` to ``held``, most significant first.
+
+    ``{"holder", "held", "at", "paths": [{"nodes": [labels], "percent", "certain"}],
+    "total_percent"}``. A path's percent is the product of its stakes; the total is their
+    sum, which counts each chain once: integrated ownership (:func:`integrated`) also
+    counts the walks that go round cycles. The search is confined to the companies that
+    lie between the two, so dead ends elsewhere in a large network cost nothing.
+    """
+    import networkx as nx
+
+    from .entities import resolve
+
+    h = _as_holdings(graph)
+    a, b = resolve(h, holder), resolve(h, held)
+    if max_depth is not None and max_depth < 1:
+        raise UsageError(f"--max-depth must be at least 1, not {max_depth}")
+    g = snapshot(h, at, interest=interest, reading=reading)
+    sub = _between(g, a, b)
+    found = []
+    if a != b and a in sub and b in sub:
+        for nodes in nx.all_simple_paths(sub, a, b, cutoff=max_depth):
+            product, certain = 1.0, True
+            for u, v in zip(nodes, nodes[1:], strict=False):
+                product *= g.edges[u, v]["percent"] / 100.0
+                certain = certain and g.edges[u, v]["certain"]
+            found.append((product, nodes, certain))
+    found.sort(key=lambda p: (-p[0], len(p[1]), [h.label(n) for n in p[1]]))
+    return {
+        "holder": h.label(a),
+        "held": h.label(b),
+        "at": g.graph["at"],
+        "paths": [
+            {"nodes": [h.label(n) for n in nodes], "percent": _pct(p), "certain": c}
+            for p, nodes, c in found
+        ],
+        "total_percent": _pct(sum(p for p, _, _ in found)),
+    }
+
+
+def _pct(fraction: float) -> float:
+    """A fraction as a percent, rounded far below any figure's precision."""
+    return round(fraction * 100.0, 10)
+
+
+# ---------------------------------------------------------------------------------------
+# Integrated ownership (Vitali, Glattfelder & Battiston 2011, and its SI section 3)
+# ---------------------------------------------------------------------------------------
+
+DEFINITIONS = ("corrected", "plain")
+
+
+@dataclass
+class _Matrix:
+    nodes: list[str]
+    index: dict[str, int]
+    a: object  # scipy.sparse.csr_matrix, A[i, j] = share of j held by i (0..1)
+    uncertain: object  # csr, 1 where the edge i->j is not certain
+
+
+def _matrix(g) -> _Matrix:
+    import numpy as np
+    from scipy import sparse
+
+    nodes = sorted(g.nodes)
+    index = {n: i for i, n in enumerate(nodes)}
+    m = g.number_of_edges()
+    rows = np.empty(m, dtype=np.int64)
+    cols = np.empty(m, dtype=np.int64)
+    vals = np.empty(m, dtype=np.float64)
+    unc = np.zeros(m, dtype=bool)
+    for k, (u, v, d) in enumerate(g.edges(data=True)):
+        rows[k], cols[k], vals[k], unc[k] = (
+            index[u],
+            index[v],
+            d["percent"] / 100.0,
+            not d["certain"],
+        )
+    n = len(nodes)
+    a = sparse.csr_matrix((vals, (rows, cols)), shape=(n, n))
+    u = sparse.csr_matrix((np.ones(int(unc.sum())), (rows[unc], cols[unc])), shape=(n, n))
+    return _Matrix(nodes, index, a, u)
+
+
+def _check_cycles(a, nodes: list[str], label) -> None:
+    """Raise :class:`SingularOwnershipError` when a cycle holds all of its members.
+
+    The spectral radius of a non-negative matrix is the largest over its strongly
+    connected components; within one, it lies between the smallest and the largest column
+    sum (Perron-Frobenius). Columns summing to at most 100% with one below keep it under 1
+    (I - A invertible, the walk sums converge); all at 100% make I - A singular.
+    """
+    import numpy as np
+    from scipy.sparse.csgraph import connected_components
+
+    n = a.shape[0]
+    if n == 0 or a.nnz == 0:
+        return
+    _, comp = connected_components(a, directed=True, connection="strong")
+    coo = a.tocoo()
+    inside = comp[coo.row] == comp[coo.col]
+    if not inside.any():
+        return
+    sizes = np.bincount(comp, minlength=comp.max() + 1)
+    loops = np.zeros(len(sizes), dtype=bool)
+    diag = coo.row == coo.col
+    loops[comp[coo.row[diag]]] = True
+    cyclic = (sizes > 1) | loops
+    colsum = np.bincount(coo.col[inside], weights=coo.data[inside], minlength=n)
+    tol = 1e-9
+    for c in np.flatnonzero(cyclic):
+        members = np.flatnonzero(comp == c)
+        sums = colsum[members]
+        names = sorted(label(nodes[i]) for i in members)
+        if sums.min() >= 1.0 - tol:
+            raise SingularOwnershipError(names)
+        if sums.max() > 1.0 + tol:
+            worst = members[int(np.argmax(sums))]
+            raise SingularOwnershipError(
+                names,
+                f"{sums.max() * 100:g}% of {label(nodes[worst])}, more than all of it",
+            )
+
+
+def _reach(adj, start: int):
+    from scipy.sparse.csgraph import breadth_first_order
+
+    return breadth_first_order(adj, start, directed=True, return_predecessors=False)
+
+
+def _layers(a, uncertain):
+    """A two-layer copy of the network: crossing an uncertain stake moves a walk from the
+    first layer to the second, so a node reached in the second layer is reached only
+    through some uncertain stake."""
+    from scipy import sparse
+
+    n = a.shape[0]
+    struct = a.copy()
+    struct.data[:] = 1.0
+    certain = struct - struct.multiply(uncertain)
+    certain.eliminate_zeros()
+    return sparse.bmat([[certain, uncertain], [sparse.csr_matrix((n, n)), struct]], format="csr")
+
+
+def _without_edges_into(m, i: int):
+    m = m.tocsc(copy=True)
+    m.data[m.indptr[i] : m.indptr[i + 1]] = 0.0
+    m.eliminate_zeros()
+    return m.tocsr()
+
+
+def _taint(mx: _Matrix, i: int, corrected: bool):
+    """Nodes reached from i (sorted) and, among them, those reached through at least one
+    uncertain stake. For the corrected definition walks that come back to i do not count;
+    only holders on such a cycle need the slower exact pass on their own sub-network."""
+    import numpy as np
+
+    if getattr(mx, "_layers", None) is None:
+        mx._layers = _layers(mx.a, mx.uncertain)
+    n = mx.a.shape[0]
+    order = _reach(mx._layers, i)
+    reached = np.unique(order % n)
+    tainted = np.unique(order[order >= n] - n)
+    if corrected and (order == n + i).any():
+        keep = np.array(_ordered(i, set(reached.tolist())))
+        a_sub = _without_edges_into(_sub(mx.a, keep), 0)
+        u_sub = _without_edges_into(_sub(mx.uncertain, keep), 0)
+        k = len(keep)
+        local = _reach(_layers(a_sub, u_sub), 0)
+        tainted = np.sort(keep[local[local >= k] - k])
+    return reached, tainted
+
+
+def _solve_row(a_sub, corrected: bool):
+    """Row 0 of the integrated ownership of a sub-network whose node 0 is the holder.
+
+    Plain: x = e0' (I - A)^-1 A, i.e. (I - A)' x = A' e0. Corrected: the same with the
+    edges into the holder (column 0) removed, so that no walk comes back to it.
+    """
+    import numpy as np
+    from scipy import sparse
+    from scipy.sparse.linalg import splu
+
+    k = a_sub.shape[0]
+    if corrected:
+        a_sub = _without_edges_into(a_sub, 0)
+    rhs = np.asarray(a_sub[0].todense()).ravel()
+    if k == 1:
+        return rhs
+    m = (sparse.identity(k, format="csc") - a_sub.T).tocsc()
+    try:
+        return splu(m).solve(rhs)
+    except RuntimeError as exc:  # "Factor is exactly singular": _check_cycles missed it
+        raise SingularOwnershipError(["(a cycle)"], str(exc)) from None
+
+
+def _sub(a, keep):
+    return a[keep][:, keep]
+
+
+def integrated(
+    graph,
+    holder: str,
+    held: str | None = None,
+    at: dt.date | str | DateSpan | None = None,
+    *,
+    definition: str = "corrected",
+    interest: str = "economic",
+    reading: str = "as-of",
+) -> dict | list[dict]:
+    """Integrated ownership of ``holder`` in ``held``, or in everything it reaches.
+
+    Through every chain, cross-holding and cycle, computed by one sparse LU solve on the
+    part of the network the holder reaches (never a dense matrix, never path by path).
+    ``definition="corrected"`` (default) removes the edges into the holder, so that a
+    holder does not count as owning itself through a cycle; ``"plain"`` is the Leontief
+    sum over all walks, row ``holder`` of (I - A)^-1 A. Records are
+    ``{"holder", "held", "at", "direct_percent", "integrated_percent", "certain",
+    "definition"}``; with ``held=None`` a list, one per company reached, largest first.
+    """
+    from .entities import resolve
+
+    _check_definition(definition)
+    h = _as_holdings(graph)
+    a_iri = resolve(h, holder)
+    b_iri = resolve(h, held) if held is not None else None
+    g = snapshot(h, at, interest=interest, reading=reading)
+    at_text = g.graph["at"]
+
+    def record(target: str, value: float, certain: bool) -> dict:
+        direct = g.edges[a_iri, target]["percent"] if g.has_edge(a_iri, target) else None
+        return {
+            "holder": h.label(a_iri),
+            "held": h.label(target),
+            "at": at_text,
+            "direct_percent": direct,
+            "integrated_percent": _pct(value),
+            "certain": certain,
+            "definition": definition,
+        }
+
+    if a_iri not in g:
+        return record(b_iri, 0.0, True) if b_iri is not None else []
+    mx = _matrix(g)
+    i = mx.index[a_iri]
+    reached, tainted = _taint(mx, i, definition == "corrected")
+    if b_iri is not None:
+        j = mx.index.get(b_iri)
+        if j is None or j not in set(reached.tolist()) or j == i and definition == "corrected":
+            return record(b_iri, 0.0, True)
+        # Only the companies on some walk from the holder to the held company matter.
+        up = _reach(mx.a.T.tocsr(), j)
+        keep = _ordered(i, set(reached.tolist()) & set(up.tolist()))
+    else:
+        keep = _ordered(i, set(reached.tolist()))
+    sub = _sub(mx.a, keep)
+    _check_cycles(sub, [mx.nodes[k] for k in keep], lambda n: h.label(n))
+    row = _solve_row(sub, definition == "corrected")
+    tainted_set = set(tainted.tolist())
+    if b_iri is not None:
+        j_local = keep.index(mx.index[b_iri])
+        return record(b_iri, float(row[j_local]), mx.index[b_iri] not in tainted_set)
+    out = []
+    for local, node in enumerate(keep):
+        if node == i and definition == "corrected":
+            continue
+        out.append(record(mx.nodes[node], float(row[local]), node not in tainted_set))
+    out.sort(key=lambda r: (-r["integrated_percent"], r["held"]))
+    return out
+
+
+def _ordered(first: int, members: set[int]) -> list[int]:
+    return [first] + sorted(members - {first})
+
+
+def _self_reach(a_csc, i: int, reached) -> bool:
+    """Whether i lies on a cycle: one of its holders is reached from it."""
+    import numpy as np
+
+    holders_of_i = a_csc.indices[a_csc.indptr[i] : a_csc.indptr[i + 1]]
+    return bool(np.isin(holders_of_i, reached).any())
+
+
+def _all_pairs(h: Holdings, g, definition: str, certainty: bool, block: int | None):
+    """Yield (holder index, target indices, values 0..1, tainted mask or None) per holder.
+
+    One sparse LU factorisation of (I - A)' for the whole network, then one solve per
+    holder, ``block`` right-hand sides at a time (memory n x block, never n x n). The
+    corrected values come from the plain ones: a walk from i to j is a walk that never
+    returns to i, preceded by any number of closed walks through i, so plain[i, j] =
+    (1 + plain[i, i]) * corrected[i, j] for j != i. Entries that no path supports are
+    exactly zero: they are masked by reachability, not left to rounding.
+    """
+    import numpy as np
+    from scipy import sparse
+    from scipy.sparse.linalg import splu
+
+    mx = _matrix(g)
+    n = len(mx.nodes)
+    if n == 0:
+        return mx, []
+    _check_cycles(mx.a, mx.nodes, h.label)
+    lu = splu((sparse.identity(n, format="csc") - mx.a.T).tocsc())
+    holders = np.flatnonzero(np.diff(mx.a.indptr))
+    if block is None:
+        block = max(1, min(256, 2_000_000 // n))
+    rows_of_a = mx.a.T.tocsc()  # column i = row i of A
+    a_csc = mx.a.tocsc()
+    out = []
+    for start in range(0, len(holders), block):
+        chunk = holders[start : start + block]
+        sol = lu.solve(rows_of_a[:, chunk].toarray())
+        if sol.ndim == 1:
+            sol = sol[:, None]
+        for k, i in enumerate(chunk):
+            i = int(i)
+            x = sol[:, k]
+            if certainty:
+                reached, tainted = _taint(mx, i, definition == "corrected")
+            else:
+                reached, tainted = np.sort(_reach(mx.a, i)), None
+            on_cycle = _self_reach(a_csc, i, reached)
+            self_value = float(x[i]) if on_cycle else 0.0
+            targets = reached if on_cycle else reached[reached != i]
+            values = x[targets]
+            if definition == "corrected":
+                keep = targets != i
+                targets, values = targets[keep], values[keep] / (1.0 + self_value)
+            elif on_cycle:
+                values = np.where(targets == i, self_value, values)
+            mask = None
+            if tainted is not None:
+                mask = np.isin(targets, tainted)
+            out.append((i, targets, values, mask))
+    return mx, out
+
+
+def integrated_matrix(
+    graph,
+    at: dt.date | str | DateSpan | None = None,
+    *,
+    definition: str = "corrected",
+    interest: str = "economic",
+    reading: str = "as-of",
+    block: int | None = None,
+):
+    """Integrated ownership of every holder in every company it reaches, as
+    ``(nodes, scipy.sparse.csr_matrix)`` with fractions 0..1 (row holder, column held)."""
+    import numpy as np
+    from scipy import sparse
+
+    _check_definition(definition)
+    h = _as_holdings(graph)
+    g = snapshot(h, at, interest=interest, reading=reading)
+    mx, rows = _all_pairs(h, g, definition, certainty=False, block=block)
+    n = len(mx.nodes)
+    if not rows:
+        return mx.nodes, sparse.csr_matrix((n, n))
+    r = np.concatenate([np.full(len(t), i) for i, t, _, _ in rows])
+    c = np.concatenate([t for _, t, _, _ in rows])
+    v = np.concatenate([x for _, _, x, _ in rows])
+    return mx.nodes, sparse.csr_matrix((v, (r, c)), shape=(n, n))
+
+
+def integrated_all(
+    graph,
+    at: dt.date | str | DateSpan | None = None,
+    *,
+    definition: str = "corrected",
+    interest: str = "economic",
+    reading: str = "as-of",
+) -> list[dict]:
+    """The records of :func:`integrated` for every holder and every company it reaches
+    (``ownership integrated --all``), by holder then largest first."""
+    _check_definition(definition)
+    h = _as_holdings(graph)
+    g = snapshot(h, at, interest=interest, reading=reading)
+    mx, rows = _all_pairs(h, g, definition, certainty=True, block=None)
+    at_text = g.graph["at"]
+    records = []
+    for i, targets, values, tainted in rows:
+        holder = mx.nodes[i]
+        group = []
+        for t, v, bad in zip(targets.tolist(), values.tolist(), tainted.tolist(), strict=True):
+            held = mx.nodes[t]
+            edge = g.get_edge_data(holder, held)
+            group.append(
+                {
+                    "holder": h.label(holder),
+                    "held": h.label(held),
+                    "at": at_text,
+                    "direct_percent": edge["percent"] if edge else None,
+                    "integrated_percent": _pct(v),
+                    "certain": not bad,
+                    "definition": definition,
+                }
+            )
+        group.sort(key=lambda r: (-r["integrated_percent"], r["held"]))
+        records.append((h.label(holder), holder, group))
+    records.sort(key=lambda x: (x[0], x[1]))
+    return [r for _, _, group in records for r in group]
+
+
+def _check_definition(definition: str) -> None:
+    if definition not in DEFINITIONS:
+        raise UsageError(f"definition {definition!r}: choose one of {', '.join(DEFINITIONS)}")
+
+
+# ---------------------------------------------------------------------------------------
+# Control
+# ---------------------------------------------------------------------------------------
+
+THRESHOLDS = ("above-50", "50-or-more")
+
+
+def _passes(votes: float, threshold: str) -> bool:
+    # Votes are compared in hundredths of a percent rounded, so 50.0 computed as a sum
+    # of figures is 50.0 and not 49.99999999.
+    votes = round(votes, 9)
+    return votes > 50.0 if threshold == "above-50" else votes >= 50.0
+
+
+def _controlled_by(g, c: str, threshold: str) -> dict[str, dict[str, float]]:
+    """The companies ``c`` controls, each with the votes counted for it (voter -> %).
+
+    A company is controlled when the votes of ``c`` and of the companies ``c`` already
+    controls pass the threshold; a controlled company's votes count whole (not scaled by
+    ``c``'s share in it). Repeated until nothing changes.
+    """
+    import networkx as nx
+
+    reach = nx.descendants(g, c)
+    controlled: dict[str, dict[str, float]] = {}
+    changed = True
+    while changed:
+        changed = False
+        voters = {c} | set(controlled)
+        for x in sorted(reach - set(controlled) - {c}):
+            counted = {v: g.edges[v, x]["percent"] for v in g.predecessors(x) if v in voters}
+            if _passes(sum(counted.values()), threshold):
+                controlled[x] = counted
+                changed = True
+    return controlled
+
+
+def control(
+    graph,
+    held: str,
+    at: dt.date | str | DateSpan | None = None,
+    *,
+    threshold: str = "above-50",
+    reading: str = "as-of",
+) -> dict:
+    """Who controls ``held`` by voting rights on ``at``, and through which chain.
+
+    Only stakes with votes count (``ag:VotingInterest``, at the votes the holder may
+    exercise: ``ag:votingPercent`` capped by ``ag:votingCap``); Nissan's Renault shares
+    before 2023 and the shares in the French trust have none. ``threshold`` is
+    ``"above-50"`` (strictly more than 50%, as consolidation reads control) or
+    ``"50-or-more"`` (the "50 percent rule" of sanctions screening).
+
+    ``{"held", "at", "threshold", "controlled", "controllers": [{"controller",
+    "votes_percent", "direct_votes_percent", "through", "chain", "ultimate", "certain"}],
+    "holders": [{"holder", "votes_percent", "certain"}]}``; ``chain`` lists the control
+    steps ``{"holder", "held", "votes_percent"}`` from the controller down to ``held``.
+    """
+    import networkx as nx
+
+    from .entities import resolve
+
+    if threshold not in THRESHOLDS:
+        raise UsageError(f"threshold {threshold!r}: choose one of {', '.join(THRESHOLDS)}")
+    h = _as_holdings(graph)
+    b = resolve(h, held)
+    g = snapshot(h, at, interest="voting", reading=reading)
+    result = {
+        "held": h.label(b),
+        "at": g.graph["at"],
+        "threshold": threshold,
+        "controlled": False,
+        "controllers": [],
+        "holders": [],
+    }
+    if b not in g:
+        return result
+    result["holders"] = sorted(
+        (
+            {
+                "holder": h.label(v),
+                "votes_percent": g.edges[v, b]["percent"],
+                "certain": g.edges[v, b]["certain"],
+            }
+            for v in g.predecessors(b)
+        ),
+        key=lambda r: (-r["votes_percent"], r["holder"]),
+    )
+    found = {}
+    for c in sorted(nx.ancestors(g, b)):
+        controlled = _controlled_by(g, c, threshold)
+        if b in controlled:
+            found[c] = controlled
+    for c, controlled in found.items():
+        counted = controlled[b]
+        chain, todo, seen = [], [b], set()
+        while todo:  # walk back from b to c over the votes that were counted
+            x = todo.pop()
+            if x in seen or x == c:
+                continue
+            seen.add(x)
+            for v, pct in sorted(controlled[x].items()):
+                chain.append({"holder": h.label(v), "held": h.label(x), "votes_percent": pct})
+                todo.append(v)
+        steps = {(s["holder"], s["held"]) for s in chain}
+        edges = [(v, x) for x in seen for v in controlled[x]]
+        certain = all(g.edges[e]["certain"] for e in edges)
+        ultimate = not any(c in other for o, other in found.items() if o != c) and not any(
+            c in _controlled_by(g, o, threshold) for o in nx.ancestors(g, c)
+        )
+        result["controllers"].append(
+            {
+                "controller": h.label(c),
+                "votes_percent": round(sum(counted.values()), 10),
+                "direct_votes_percent": counted.get(c),
+                "through": sorted(h.label(v) for v in counted if v != c),
+                "chain": sorted(chain, key=lambda s: (s["holder"], s["held"])) if steps else [],
+                "ultimate": ultimate,
+                "certain": certain,
+            }
+        )
+    result["controllers"].sort(key=lambda r: (not r["ultimate"], r["controller"]))
+    result["controlled"] = bool(result["controllers"])
+    return result
+
+
+# ---------------------------------------------------------------------------------------
+# Timeline
+# ---------------------------------------------------------------------------------------
+
+
+def timeline(
+    graph,
+    holder: str,
+    held: str,
+    *,
+    definition: str = "corrected",
+    reading: str = "as-of",
+) -> list[dict]:
+    """The days on which the direct, voting or integrated figure of ``holder`` in
+    ``held`` changes, or on which it becomes or stops being certain.
+
+    Every day on which some stake between them starts, ends, becomes certain or is
+    reported (the only days a reading can change) is tried; a record is written where
+    something differs from the day before: ``{"from", "until", "direct_percent",
+    "voting_percent", "integrated_percent", "certain", "sources"}`` (``until`` excluded,
+    None for the last).
+    """
+    import networkx as nx
+
+    from .entities import resolve
+
+    _check_definition(definition)
+    _check("economic", reading)
+    h = _as_holdings(graph)
+    a, b = resolve(h, holder), resolve(h, held)
+    # Only stakes on some walk from a to b, on any day, can move the figures.
+    union = nx.DiGraph()
+    union.add_edges_from((s.holder, s.held) for s in h.stakes)
+    if a not in union or b not in union:
+        return []
+    between = (nx.descendants(union, a) | {a}) & (nx.ancestors(union, b) | {b})
+    local = Holdings(
+        [s for s in h.stakes if s.holder in between and s.held in between],
+        h.labels,
+        h.alt_labels,
+        h.kinds,
+        h.entities,
+    )
+    days = set()
+    for s in local.stakes:
+        iv = s.interval
+        days.update(
+            d
+            for d in (iv.start_earliest, iv.start_latest, iv.end_earliest, iv.end_latest)
+            if d is not None
+        )
+        days.update(s.evidence)
+    records: list[dict] = []
+    last = None
+    for day in sorted(days):
+        d = stake(local, a, b, day, reading=reading)
+        integ = integrated(local, a, b, day, definition=definition, reading=reading)
+        value = (
+            d["percent"],
+            d["voting_percent"],
+            integ["integrated_percent"],
+            d["certain"] and integ["certain"],
+        )
+        if value == last:
+            continue
+        if records:
+            records[-1]["until"] = day.isoformat()
+        last = value
+        records.append(
+            {
+                "from": day.isoformat(),
+                "until": None,
+                "direct_percent": value[0],
+                "voting_percent": value[1],
+                "integrated_percent": value[2] if value[2] else None,
+                "certain": value[3],
+                "sources": d["sources"],
+            }
+        )
+    # A leading record where nothing holds says nothing.
+    while (
+        records
+        and records[0]["direct_percent"] is None
+        and records[0]["voting_percent"] is None
+        and records[0]["integrated_percent"] is None
+    ):
+        records.pop(0)
+    return records

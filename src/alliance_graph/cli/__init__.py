@@ -15,6 +15,7 @@ from ..errors import EXIT_CANNOT_RUN, AllianceGraphError
 
 # command name -> "module:attribute" inside this package
 COMMANDS = {
+    "ownership": "ownership:ownership",
     "summary": "summary:summary",
     "validate": "validate:validate",
 }
