@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import AllianceGraphError, DataFileError, UsageError
-from .temporal import READINGS, DateSpan, Interval, parse_date
+from .temporal import READINGS, DateSpan, Interval, parse_date, span_of_lexical
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -126,7 +126,6 @@ def _local_name(iri: str) -> str:
     return iri
 
 
-_PRECISION = {XSD + "date": "day", XSD + "gYearMonth": "month", XSD + "gYear": "year"}
 _BOUNDS = {
     AG + "start": (AG + "startEarliest", AG + "startLatest"),
     AG + "end": (AG + "endEarliest", AG + "endLatest"),
@@ -163,18 +162,6 @@ _WANTED = {
         )
     ),
 }
-
-
-def _span(lexical: str, datatype: str | None) -> DateSpan | None:
-    """Like :func:`alliance_graph.temporal.span_of_literal`, on plain strings."""
-    precision = _PRECISION.get(datatype or "")
-    if precision is None:
-        return None
-    try:
-        span = parse_date(lexical)
-    except ValueError:
-        return None
-    return span if span.precision == precision else None
 
 
 def _day(lexical: str) -> dt.date | None:
@@ -380,7 +367,7 @@ def _stake(index: _Index, s: str) -> Stake | None:
         hi_day = _day(hi[0]) if isinstance(hi, tuple) else None
         given = index.one(prop, s)
         if isinstance(given, tuple) and (lo is None or hi is None):
-            span = _span(given[0], given[1])
+            span = span_of_lexical(given[0], given[1])
             if span is not None:
                 lo_day = lo_day if lo is not None else span.earliest
                 hi_day = hi_day if hi is not None else span.latest
@@ -949,8 +936,9 @@ def integrated(
         j_local = keep.index(mx.index[b_iri])
         return record(b_iri, float(row[j_local]), mx.index[b_iri] not in tainted_set)
     out = []
+    on_cycle = _self_reach(mx.a.tocsc(), i, reached)
     for local, node in enumerate(keep):
-        if node == i and definition == "corrected":
+        if node == i and (definition == "corrected" or not on_cycle):
             continue
         out.append(record(mx.nodes[node], float(row[local]), node not in tainted_set))
     out.sort(key=lambda r: (-r["integrated_percent"], r["held"]))
