@@ -36,3 +36,31 @@ class UsageError(AllianceGraphError):
 
 class UnknownEntityError(UsageError):
     """A name matches no entity, or several."""
+
+
+class UnknownQueryError(UsageError):
+    """No saved query has that name."""
+
+
+class ParameterError(UsageError):
+    """A query parameter is unknown, missing, or has a value of the wrong type."""
+
+
+class ReadOnlyError(UsageError):
+    """A query would change data (SPARQL Update) and the query commands are read-only."""
+
+
+class NetworkRefusedError(UsageError):
+    """An in-process query would reach the network (SERVICE, FROM) without permission."""
+
+
+class QueryError(AllianceGraphError):
+    """A query is not valid SPARQL, or its evaluation failed."""
+
+
+class QueryTimeoutError(AllianceGraphError):
+    """A query did not finish within its time limit."""
+
+
+class EndpointError(AllianceGraphError):
+    """A SPARQL endpoint is unreachable, too slow, or answered with an error."""

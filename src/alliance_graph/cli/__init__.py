@@ -18,6 +18,10 @@ COMMANDS = {
     "ownership": "ownership:ownership",
     "summary": "summary:summary",
     "validate": "validate:validate",
+    "queries": "query:queries_cmd",
+    "query": "query:query",
+    "sparql": "query:sparql_cmd",
+    "push": "query:push",
 }
 
 
