@@ -578,7 +578,7 @@ def test_store_converts_to_rdflib_for_pyshacl():
     store = open_store()
     graph = to_rdflib(store)
     assert len(graph) == len(store)
-    assert dict(graph.namespaces())["res"] == RES
+    assert str(dict(graph.namespaces())["res"]) == RES
     shape = """
     @prefix sh: <http://www.w3.org/ns/shacl#> .
     @prefix ag: <https://w3id.org/alliance-graph/ontology#> .
