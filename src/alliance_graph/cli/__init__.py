@@ -15,6 +15,8 @@ from ..errors import EXIT_CANNOT_RUN, AllianceGraphError
 
 # command name -> "module:attribute" inside this package
 COMMANDS = {
+    "export": "export:export",
+    "plot": "plot:plot",
     "ownership": "ownership:ownership",
     "summary": "summary:summary",
     "validate": "validate:validate",

@@ -1,0 +1,512 @@
+"""Exports: the format registry, RDF round trips, graph tools, Neo4j, tables, diagrams,
+and atomic writing."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from rdflib import RDF, Dataset, Graph, URIRef
+from rdflib.compare import isomorphic, to_isomorphic
+
+from alliance_graph import export as E
+from alliance_graph.errors import UsageError
+from alliance_graph.temporal import AG, BOUNDED_PROPERTIES, parse_date
+
+RES = "https://w3id.org/alliance-graph/resource/"
+
+
+@pytest.fixture(scope="module")
+def parts():
+    """The shipped graph, split by origin. Do not mutate."""
+    return E.load_parts()
+
+
+@pytest.fixture(scope="module")
+def full_iso(parts):
+    return to_isomorphic(parts.full)
+
+
+def _bytes(fmt: str, parts, **options) -> bytes:
+    out = io.BytesIO()
+    E.FORMATS[fmt].writer(parts, out, E.Options(**options))
+    return out.getvalue()
+
+
+def _union(*graphs: Graph) -> Graph:
+    union = Graph()
+    for g in graphs:
+        for triple in g:
+            union.add(triple)
+    return union
+
+
+# ---------------------------------------------------------------------------------------
+# Registry
+# ---------------------------------------------------------------------------------------
+
+
+def test_registry_resolves_names_aliases_and_media_types():
+    assert E.get("turtle").name == "turtle"
+    assert E.get("TTL").name == "turtle"
+    assert E.get("text/turtle").name == "turtle"
+    assert E.get("application/n-quads").name == "nquads"
+    assert E.get("json-ld").name == "jsonld"
+    with pytest.raises(UsageError, match="unknown export format 'yaml'.*graphml"):
+        E.get("yaml")
+
+
+def test_guess_uses_the_longest_matching_suffix():
+    assert E.guess("out/alliance.ttl").name == "turtle"
+    assert E.guess("a.NQ").name == "nquads"
+    assert E.guess("graph.cy.json").name == "cytoscape"
+    assert E.guess("net.gexf").name == "gexf"
+    assert E.guess("net.mmd").name == "mermaid"
+    assert E.guess("table.csv") is None  # ambiguous: entities or relationships
+    assert E.guess("notes.txt") is None
+
+
+def test_adding_a_format_is_one_entry_and_one_function(parts, tmp_path, monkeypatch):
+    monkeypatch.setattr(E, "FORMATS", dict(E.FORMATS))
+    monkeypatch.setattr(E, "_LOOKUP", dict(E._LOOKUP))
+
+    def count(parts, out, options):
+        out.write(f"{len(parts.full)}\n".encode())
+
+    E.register(E.Format("count", count, "number of triples", ("n",), (".count",)))
+    written = E.export(None, tmp_path / "x.count", parts=parts)
+    assert written.read_text() == f"{len(parts.full)}\n"
+
+
+# ---------------------------------------------------------------------------------------
+# The parts: ontology, data, provenance, derived
+# ---------------------------------------------------------------------------------------
+
+
+def test_parts_partition_the_graph(parts):
+    named = parts.named()
+    assert [str(name) for name, _ in named] == [
+        "https://w3id.org/alliance-graph/graph/ontology",
+        "https://w3id.org/alliance-graph/graph/data",
+        "https://w3id.org/alliance-graph/graph/provenance",
+        "https://w3id.org/alliance-graph/graph/derived",
+    ]
+    assert len(_union(*(g for _, g in named)) ^ parts.full) == 0
+    # Provenance holds every citation link; the data none.
+    assert not list(parts.data.triples((None, AG.citation, None)))
+    assert len(list(parts.provenance.triples((None, AG.citation, None)))) > 200
+    # Derived: the best ranks and the bounds the loader added, nothing the files say.
+    assert (URIRef(RES + "Renault"), RDF.type, AG.BestRank) in parts.derived
+    stake = URIRef(RES + "stake-renault-nissan-2002")
+    assert (stake, AG.startEarliest, None) in parts.derived
+    assert (stake, AG.endEarliest, None) not in parts.derived  # written in the data
+    assert (stake, AG.endEarliest, None) in parts.data
+
+
+# ---------------------------------------------------------------------------------------
+# RDF: every export parsed back is the source graph
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "fmt, parser",
+    [("turtle", "turtle"), ("ntriples", "nt"), ("rdfxml", "xml"), ("jsonld", "json-ld")],
+)
+def test_rdf_round_trip_is_isomorphic(parts, full_iso, fmt, parser):
+    data = _bytes(fmt, parts)
+    back = Graph().parse(data=data, format=parser)
+    assert len(back) == len(parts.full)
+    assert to_isomorphic(back) == full_iso
+
+
+@pytest.mark.parametrize("fmt", ["nquads", "trig"])
+def test_quads_keep_each_part_in_its_named_graph(parts, fmt):
+    dataset = Dataset()
+    dataset.parse(data=_bytes(fmt, parts), format=fmt)
+    graphs = {str(g.identifier): g for g in dataset.graphs() if len(g)}
+    for name, part in parts.named():
+        assert isomorphic(graphs[str(name)], part), name
+    assert set(graphs) == {str(name) for name, _ in parts.named()}
+    # Blank node labels differ between graphs, so nothing merged by accident.
+    assert len(_union(*graphs.values())) == len(parts.full)
+
+
+def test_no_derived_leaves_out_the_loaders_additions(parts):
+    back = Graph().parse(data=_bytes("ntriples", parts, derived=False), format="nt")
+    expected = _union(parts.ontology, parts.data, parts.provenance)
+    assert isomorphic(back, expected)
+    assert not list(back.triples((None, RDF.type, AG.BestRank)))
+    dataset = Dataset()
+    dataset.parse(data=_bytes("nquads", parts, derived=False), format="nquads")
+    names = {str(g.identifier) for g in dataset.graphs() if len(g)}
+    assert "https://w3id.org/alliance-graph/graph/derived" not in names
+
+
+def test_rdf_exports_are_stable_across_processes(tmp_path):
+    # Blank nodes are named from their content and lines sorted: the bytes do not depend
+    # on hashing, which Python salts per process.
+    script = (
+        "import sys; from alliance_graph import export as E\n"
+        "E.export('ntriples', sys.argv[1]); E.export('turtle', sys.argv[2])\n"
+    )
+    outputs = []
+    for seed in ("1", "2"):
+        nt, ttl = tmp_path / f"{seed}.nt", tmp_path / f"{seed}.ttl"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-c", script, nt, ttl], check=True, env=env)
+        outputs.append((nt.read_bytes(), ttl.read_bytes()))
+    assert outputs[0] == outputs[1]
+    lines = outputs[0][0].decode().splitlines()
+    assert lines == sorted(lines)
+
+
+def test_jsonld_embeds_the_shipped_context(parts):
+    doc = json.loads(_bytes("jsonld", parts))
+    assert doc["@context"] == E.context()  # embedded: a reader never fetches it
+    assert doc["@context"]["ag"] == str(AG)
+    ids = [item.get("@id", "") for item in doc["@graph"]]
+    assert ids == sorted(ids)
+
+
+# ---------------------------------------------------------------------------------------
+# The property graph and the formats built on it
+# ---------------------------------------------------------------------------------------
+
+
+def _shareholding_edges(pg, holder, held):
+    return [
+        attrs
+        for s, t, _, attrs in pg.edges
+        if attrs.get("relation") == "HOLDS_SHARES_IN" and s == RES + holder and t == RES + held
+    ]
+
+
+def test_property_graph_draws_stakes_as_edges_between_entities(parts):
+    pg = E.property_graph(parts)
+    renault = pg.nodes[RES + "Renault"]
+    assert renault["kind"] == "Company"
+    assert renault["labels"] == ["Company", "Organisation", "Agent"]
+    assert renault["label"] == ["Renault"]
+    # Every best-ranked shareholding is an edge; deprecated claims are left out.
+    percents = sorted(e["percent"][0] for e in _shareholding_edges(pg, "Renault", "NissanMotor"))
+    assert 44.4 in percents and 36.8 in percents
+    assert not any(s == RES + "claim-article-renault-nissan-2001" for s in pg.nodes)
+    assert not any(k == RES + "claim-article-renault-nissan-2001" for *_, k, _ in pg.edges)
+
+
+@pytest.mark.parametrize(
+    "reading, expected",
+    [("as-of", [44.3]), ("possible", [43.4, 44.3]), ("certain", [])],
+)
+def test_at_keeps_the_relationships_valid_under_the_reading(parts, reading, expected):
+    # 2012-06-01: 44.3% is the latest reported figure, 43.4% may already hold, and
+    # neither is certain.
+    pg = E.property_graph(parts, at=parse_date("2012-06-01"), reading=reading)
+    edges = _shareholding_edges(pg, "Renault", "NissanMotor")
+    assert sorted(e["percent"][0] for e in edges) == expected
+    assert all(e["certain"] == [False] for e in edges)
+    state = _shareholding_edges(pg, "FrenchState", "Renault")
+    assert [(e["percent"], e["certain"]) for e in state] == [([15.01], [True])]
+
+
+def _check_flat(attrs: dict):
+    for key, value in attrs.items():
+        assert isinstance(value, str | int | float | bool), (key, value)
+        assert value is not None
+
+
+@pytest.mark.parametrize("fmt, reader", [("graphml", nx.read_graphml), ("gexf", nx.read_gexf)])
+def test_graph_tool_exports_read_back_with_networkx(parts, tmp_path, fmt, reader):
+    path = E.export(fmt, tmp_path / f"a.{fmt}", parts=parts, at="2015-06-30")
+    back = reader(path)
+    expected = E.networkx_graph(E.property_graph(parts, at=parse_date("2015-06-30")))
+    assert set(back.nodes) == set(expected.nodes)
+    assert set(back.edges(keys=True)) == set(expected.edges(keys=True))
+    renames = E._GEXF_RENAMED if fmt == "gexf" else {}
+
+    def unrenamed(attrs):  # GEXF's start/end are its time model: ours are renamed
+        return {next((o for o, n in renames.items() if n == k), k): v for k, v in attrs.items()}
+
+    for node, attrs in expected.nodes(data=True):
+        _check_flat(attrs)
+        assert unrenamed(back.nodes[node]) == attrs
+    for u, v, k, attrs in expected.edges(keys=True, data=True):
+        _check_flat(attrs)
+        got = unrenamed(back.edges[u, v, k])
+        if fmt == "gexf":
+            got.pop("id", None)  # GEXF keeps the edge id as the edge's own id
+            attrs = {key: value for key, value in attrs.items() if key != "id"}
+        assert got == attrs, (u, v, k)
+    stake = expected.edges[RES + "Renault", RES + "NissanMotor", RES + "stake-renault-nissan-2015"]
+    assert stake["percent"] == 43.4 and stake["interest"] == "EconomicInterest; VotingInterest"
+
+
+def test_cytoscape_json_parses_back(parts):
+    doc = json.loads(_bytes("cytoscape", parts))
+    nodes = doc["elements"]["nodes"]
+    edges = doc["elements"]["edges"]
+    ids = [n["data"]["id"] for n in nodes]
+    assert len(ids) == len(set(ids)) == len(E.property_graph(parts).nodes)
+    assert all(e["data"]["source"] in ids and e["data"]["target"] in ids for e in edges)
+    measures = [n["data"] for n in nodes if n["data"].get("kind") == "Measure"]
+    # "value" is a measure's own figure here, not networkx's copy of the node key.
+    assert any(isinstance(m.get("value"), float) for m in measures)
+
+
+def test_neo4j_csv_has_the_headers_neo4j_admin_expects(parts, tmp_path):
+    folder = E.export("neo4j", tmp_path / "neo4j", parts=parts)
+    assert sorted(p.name for p in folder.iterdir()) == ["nodes.csv", "relationships.csv"]
+    with open(folder / "nodes.csv", newline="", encoding="utf-8") as f:
+        nodes = list(csv.reader(f))
+    with open(folder / "relationships.csv", newline="", encoding="utf-8") as f:
+        rels = list(csv.reader(f))
+    assert nodes[0][:2] == ["id:ID", ":LABEL"]
+    assert rels[0][:3] == [":START_ID", ":END_ID", ":TYPE"]
+    typed = re.compile(r"^[A-Za-z][A-Za-z0-9_]*:(string|long|float|boolean|date)(\[\])?$")
+    for header in nodes[0][2:] + rels[0][3:]:
+        assert typed.match(header), header
+    assert "percent:float" in rels[0] and "startEarliest:date" in rels[0]
+    assert "sources:string[]" in rels[0]
+    ids = {row[0] for row in nodes[1:]}
+    assert len(ids) == len(nodes) - 1
+    assert all(row[0] in ids and row[1] in ids for row in rels[1:])
+    renault = next(row for row in nodes[1:] if row[0] == RES + "Renault")
+    assert renault[1] == "Company;Organisation;Agent"
+    # Typed cells hold what their type says.
+    for table in (nodes, rels):
+        for i, header in enumerate(table[0]):
+            kind = header.split(":")[-1]
+            for row in table[1:]:
+                if not row[i]:
+                    continue
+                for cell in row[i].split(";") if kind.endswith("[]") else [row[i]]:
+                    if kind.startswith("float"):
+                        float(cell)
+                    elif kind.startswith("long"):
+                        int(cell)
+                    elif kind.startswith("boolean"):
+                        assert cell in ("true", "false")
+                    elif kind.startswith("date"):
+                        dt.date.fromisoformat(cell)
+
+
+def test_tables_of_entities_and_dated_relationships(parts, tmp_path):
+    folder = E.export("csv", tmp_path / "tables", parts=parts, at="2015-06-30")
+    with open(folder / "entities.csv", newline="", encoding="utf-8") as f:
+        entities = {row["id"]: row for row in csv.DictReader(f)}
+    with open(folder / "relationships.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert entities[RES + "Renault"]["kind"] == "Company"
+    assert entities[RES + "Renault"]["country"] == RES + "France"
+    by_id = {row["id"]: row for row in rows}
+    stake = by_id[RES + "stake-renault-nissan-2015"]
+    assert (stake["from_label"], stake["to_label"], stake["percent"]) == (
+        "Renault", "Nissan Motor", "43.4",
+    )  # fmt: skip
+    assert (stake["startEarliest"], stake["startLatest"]) == ("2010-04-06", "2015-04-30")
+    assert RES + "stake-renault-nissan-2002" not in by_id  # ended by 2010
+    assert all(row["kind"] != "" for row in rows)
+    single = _bytes("relationships-csv", parts).decode()
+    assert single.splitlines()[0].startswith("id,kind,label,from,from_label,to,to_label")
+
+
+# ---------------------------------------------------------------------------------------
+# Diagrams: ids that never break Mermaid or DOT
+# ---------------------------------------------------------------------------------------
+
+WEIRD = """\
+@prefix ag: <https://w3id.org/alliance-graph/ontology#> .
+@prefix res: <https://w3id.org/alliance-graph/resource/> .
+@prefix src: <https://w3id.org/alliance-graph/source/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+src:s a ag:Source ; rdfs:label "a source"@en .
+res:end a ag:Company ; rdfs:label "Fancy \\"Q\\" [Holdings] & Söhne <x> | #1 {end}"@en ;
+    ag:citation [ a ag:Citation ; ag:source src:s ; ag:locator "here" ] .
+res:graph a ag:Company ; rdfs:label "subgraph --> end; style"@en ;
+    ag:citation [ a ag:Citation ; ag:source src:s ; ag:locator "here" ] .
+res:stake-1 a ag:Shareholding ; rdfs:label "stake"@en ;
+    ag:holder res:end ; ag:held res:graph ; ag:percent 12.5 ;
+    ag:interest ag:EconomicInterest ;
+    ag:start "2010-01-01"^^xsd:date ; ag:endStatus ag:Ongoing ;
+    ag:citation [ a ag:Citation ; ag:source src:s ; ag:locator "here" ] .
+res:stake-2 a ag:Shareholding ; rdfs:label "stake"@en ;
+    ag:holder res:graph ; ag:held res:end ; ag:percent 7 ;
+    ag:interest ag:EconomicInterest , ag:VotingInterest ;
+    ag:start "2010-01-01"^^xsd:date ; ag:endStatus ag:Ongoing ;
+    ag:citation [ a ag:Citation ; ag:source src:s ; ag:locator "here" ] .
+"""
+
+
+@pytest.fixture(scope="module")
+def weird_parts(tmp_path_factory):
+    path = tmp_path_factory.mktemp("weird") / "weird.ttl"
+    path.write_text(WEIRD, encoding="utf-8")
+    return E.load_parts([path])
+
+
+MERMAID_NODE = re.compile(r'^    n_[A-Za-z0-9_]+\["[^"\[\]<>&|{}]*"\]$')
+MERMAID_EDGE = re.compile(r'^    n_[A-Za-z0-9_]+ (-->|-\.->)\|"[^"<>&|]*"\| n_[A-Za-z0-9_]+$')
+
+
+def _check_mermaid(text: str) -> list[str]:
+    lines = text.splitlines()
+    body = [line for line in lines if not line.startswith("%%")]
+    assert body[0] == "flowchart LR"
+    for line in body[1:]:
+        assert MERMAID_NODE.match(line) or MERMAID_EDGE.match(line), line
+    return body[1:]
+
+
+def test_mermaid_ids_and_labels_never_break_the_syntax(weird_parts):
+    text = _bytes("mermaid", weird_parts, at=parse_date("2020")).decode()
+    body = _check_mermaid(text)
+    nodes = [line for line in body if MERMAID_NODE.match(line)]
+    assert len(nodes) == 2
+    # Ids are prefixed (never a keyword such as "end" or "graph"); markup becomes codes.
+    assert (
+        '    n_end["Fancy #quot;Q#quot; #91;Holdings#93; #amp; Söhne #lt;x#gt; #124; #35;1 '
+        '#123;end#125;"]'
+    ) in nodes
+    assert '    n_graph["subgraph --#gt; end; style"]' in nodes
+    assert any("-.->" in line and "12.5%" in line for line in body)  # no votes: dotted
+    assert any("-->" in line and "7%" in line for line in body)
+
+
+def test_mermaid_of_the_alliance(parts):
+    body = _check_mermaid(_bytes("mermaid", parts, at=parse_date("2015-06-30")).decode())
+    assert '    n_NissanMotor -.->|"15% via Nissan Finance Co."| n_Renault' in body
+    assert '    n_Renault -->|"43.4%"| n_NissanMotor' in body
+
+
+_DOT_STRING = r'"(?:[^"\\]|\\.)*"'
+DOT_NODE = re.compile(rf"^    {_DOT_STRING} \[label={_DOT_STRING}\];$")
+DOT_EDGE = re.compile(
+    rf"^    {_DOT_STRING} -> {_DOT_STRING} \[label={_DOT_STRING}(, style=dashed)?\];$"
+)
+
+
+def _check_dot(text: str) -> list[str]:
+    lines = text.splitlines()
+    assert lines[0] == "digraph ownership {" and lines[-1] == "}"
+    statements = [line for line in lines[1:-1] if DOT_NODE.match(line) or DOT_EDGE.match(line)]
+    assert len(statements) >= 2
+    for line in lines[1:-1]:
+        if line not in statements:  # the graph's own attributes
+            assert re.match(r"^    (label=|labelloc=|node \[|edge \[)", line), line
+    return statements
+
+
+def test_dot_quotes_every_id_and_label(weird_parts):
+    statements = _check_dot(_bytes("dot", weird_parts, at=parse_date("2020")).decode())
+    assert any('\\"Q\\" [Holdings] & Söhne <x> | #1 {end}' in s for s in statements)
+    assert any("style=dashed" in s and "12.5%" in s for s in statements)
+    assert any(s.startswith(f'    "{RES}end" -> "{RES}graph"') for s in statements)
+
+
+def test_dot_of_the_alliance_has_dashed_non_voting_stakes(parts):
+    statements = _check_dot(_bytes("dot", parts, at=parse_date("2015-06-30")).decode())
+    prefix = f'    "{RES}NissanMotor" -> "{RES}Renault"'
+    nissan_renault = [s for s in statements if s.startswith(prefix)]
+    assert nissan_renault and all("style=dashed" in s for s in nissan_renault)
+
+
+# ---------------------------------------------------------------------------------------
+# Atomic writing: a failure never leaves a half-written file or a temporary file
+# ---------------------------------------------------------------------------------------
+
+
+def _failing(exc: BaseException):
+    def writer(parts, out, options):
+        if isinstance(out, Path):
+            (out / "nodes.csv").write_text("half")
+        else:
+            out.write(b"half a file")
+        raise exc
+
+    return writer
+
+
+@pytest.mark.parametrize("exc", [RuntimeError("disk full"), KeyboardInterrupt()])
+def test_a_failing_export_keeps_the_old_file(parts, tmp_path, monkeypatch, exc):
+    target = tmp_path / "alliance.ttl"
+    target.write_text("good old content")
+    broken = E.Format("turtle", _failing(exc), "broken", ("ttl",), (".ttl",))
+    monkeypatch.setitem(E.FORMATS, "turtle", broken)
+    with pytest.raises(type(exc)):
+        E.export("turtle", target, parts=parts)
+    assert target.read_text() == "good old content"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["alliance.ttl"]
+
+
+@pytest.mark.parametrize("exc", [RuntimeError("disk full"), KeyboardInterrupt()])
+def test_a_failing_folder_export_keeps_the_old_folder(parts, tmp_path, monkeypatch, exc):
+    target = tmp_path / "neo4j"
+    E.export("neo4j", target, parts=parts)
+    before = {p.name: p.read_bytes() for p in target.iterdir()}
+    broken = E.Format("neo4j", _failing(exc), "broken", folder=True,
+                      folder_files=E.NEO4J_FILES)  # fmt: skip
+    monkeypatch.setitem(E.FORMATS, "neo4j", broken)
+    with pytest.raises(type(exc)):
+        E.export("neo4j", target, parts=parts)
+    assert {p.name: p.read_bytes() for p in target.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["neo4j"]
+
+
+def test_a_folder_export_replaces_its_own_output_but_no_other_folder(parts, tmp_path):
+    target = tmp_path / "tables"
+    E.export("csv", target, parts=parts)
+    E.export("csv", target, parts=parts)  # replacing a previous export is fine
+    assert sorted(p.name for p in target.iterdir()) == ["entities.csv", "relationships.csv"]
+    (target / "mine.txt").write_text("keep me")
+    with pytest.raises(E.ExportError, match="mine.txt"):
+        E.export("csv", target, parts=parts)
+    assert (target / "mine.txt").read_text() == "keep me"
+
+
+def test_stdout_gets_nothing_from_a_failing_export(parts, monkeypatch):
+    broken = E.Format("turtle", _failing(RuntimeError("boom")), "broken", ("ttl",), (".ttl",))
+    monkeypatch.setitem(E.FORMATS, "turtle", broken)
+    stream = io.BytesIO()
+    with pytest.raises(RuntimeError):
+        E.export("turtle", "-", parts=parts, stdout=stream)
+    assert stream.getvalue() == b""
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"fmt": "turtle", "at": "2015"}, "--at does not apply to turtle"),
+        ({"fmt": "neo4j"}, "writes a folder"),
+        ({"fmt": "graphml", "reading": "certain"}, "--reading needs --at"),
+        ({"fmt": "graphml", "at": "2015-13"}, "--at: '2015-13' is not a valid date"),
+        ({"fmt": None, "output": "x.unknown"}, "cannot tell the format"),
+    ],
+)
+def test_export_refuses_what_it_cannot_do(parts, kwargs, message):
+    kwargs = {"output": "-", **kwargs}
+    with pytest.raises(UsageError, match=re.escape(message)):
+        E.export(kwargs.pop("fmt"), kwargs.pop("output"), parts=parts, **kwargs)
+
+
+def test_export_to_a_missing_folder_names_it(parts, tmp_path):
+    with pytest.raises(E.ExportError, match="does not exist"):
+        E.export("turtle", tmp_path / "nope" / "a.ttl", parts=parts)
+
+
+def test_derived_bounds_are_in_exports_by_default(parts):
+    # Remote users get the day bounds the readings need, unless they ask otherwise.
+    text = _bytes("ntriples", parts).decode()
+    for lo, hi in BOUNDED_PROPERTIES.values():
+        assert f"<{lo}>" in text and f"<{hi}>" in text
+    assert f"<{AG.BestRank}>" in text
