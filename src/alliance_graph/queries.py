@@ -24,6 +24,7 @@ import re
 import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -779,7 +780,9 @@ def sparql(
         raise UsageError(f"unknown engine {engine!r}; choose oxigraph or rdflib")
     if graph is not None or (engine == "rdflib" and store is None):
         if graph is None:
-            graph = _cached_graph(_data_key(data))
+            # rdflib's JSON-LD parser fetches remote contexts: load under the same guard.
+            with _network_guard(not allow_network):
+                graph = _cached_graph(_data_key(data))
         return _run_rdflib(graph, text, form, limit, timeout, allow_network)
     if store is None:
         store = _cached_store(_data_key(data))
@@ -833,6 +836,9 @@ def _deadline(work: Callable[[threading.Event], Any], timeout: float | None, wha
         try:
             box["value"] = work(stop)
         except BaseException as exc:  # handed to the caller's thread
+            # Without its traceback: the worker's frames hold pyoxigraph objects, which
+            # must be dropped on the thread that made them.
+            exc.__traceback__ = exc.__context__ = exc.__cause__ = None
             box["error"] = exc
 
     worker = threading.Thread(target=target, name="alliance-graph-query", daemon=True)
@@ -870,11 +876,14 @@ def _unique(items: Iterable) -> Iterable:
 def _run_oxigraph(store: ox.Store, text: str, form: str, limit, timeout) -> Result:
     def work(stop):
         try:
-            answer = store.query(text)
+            return evaluate(stop)
         except SyntaxError as exc:
             raise QueryError(f"not valid SPARQL: {exc}") from None
-        except OSError as exc:
-            raise QueryError(f"query failed: {exc}") from None
+        except (OSError, RuntimeError, ValueError) as exc:  # e.g. a SERVICE that fails
+            raise QueryError(f"the query failed: {exc}") from None
+
+    def evaluate(stop):
+        answer = store.query(text)
         if form == "ASK":
             return Result(form, boolean=bool(answer))
         if form in ("CONSTRUCT", "DESCRIBE"):
@@ -915,6 +924,21 @@ def _install_hook() -> None:
             _hook_installed = True
 
 
+@contextmanager
+def _network_guard(active: bool):
+    """Refuse network access from this thread while active (see :func:`_audit`)."""
+    if not active:
+        yield
+        return
+    _install_hook()
+    before = getattr(_guard, "active", False)
+    _guard.active = True
+    try:
+        yield
+    finally:
+        _guard.active = before
+
+
 def _from_rdflib(term):
     from rdflib import BNode, Literal, URIRef
 
@@ -933,44 +957,62 @@ def _from_rdflib(term):
     raise QueryError(f"unsupported RDF term {term!r}")
 
 
+_ESCAPE_EVEN_RE = re.compile(r"(?<!\\)((?:\\\\)*)\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8}))")
+
+
+def _rdflib_prepared(text: str):
+    """The query parsed for rdflib with \\u escapes expanded as Java and Jena read them:
+    only where the backslash is not itself escaped. (rdflib's own parseQuery expands every
+    \\u, so a value holding the text \\u0022 would come back as a quote.)"""
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import Query
+
+    def expand(m):
+        try:
+            return m.group(1) + chr(int(m.group(2) or m.group(3), 16))
+        except (ValueError, OverflowError):
+            raise QueryError(f"invalid escape {m.group()!r}") from None
+
+    return translateQuery(Query.parse_string(_ESCAPE_EVEN_RE.sub(expand, text), parse_all=True))
+
+
 def _run_rdflib(graph: Graph, text, form, limit, timeout, allow_network) -> Result:
     import rdflib.plugins.sparql as rdflib_sparql
 
-    if not allow_network:
-        _install_hook()
-
     def work(stop):
-        _guard.active = not allow_network
         saved = rdflib_sparql.SPARQL_LOAD_GRAPHS
         if not allow_network:
             rdflib_sparql.SPARQL_LOAD_GRAPHS = False
         try:
-            try:
-                answer = graph.query(text)
-            except NetworkRefusedError:
-                raise
-            except Exception as exc:  # rdflib's parser raises pyparsing exceptions
-                raise QueryError(f"not valid SPARQL: {exc}") from None
-            if form == "ASK":
-                return Result(form, boolean=bool(answer.askAnswer))
-            if form in ("CONSTRUCT", "DESCRIBE"):
-
-                def triple(t):
-                    return ox.Triple(*(_from_rdflib(x) for x in t))
-
-                triples, cut = _take(answer.graph, limit, stop, triple)
-                return Result(form, triples=triples, truncated=cut, limit=limit)
-            variables = [str(v) for v in answer.vars]
-
-            def solution(row):
-                d = row.asdict()
-                return {v: _from_rdflib(d.get(v)) for v in variables}
-
-            solutions, cut = _take(answer, limit, stop, solution)
-            return Result(form, variables, solutions, truncated=cut, limit=limit)
+            with _network_guard(not allow_network):
+                return evaluate(stop)
         finally:
             rdflib_sparql.SPARQL_LOAD_GRAPHS = saved
-            _guard.active = False
+
+    def evaluate(stop):
+        try:
+            answer = graph.query(_rdflib_prepared(text))
+        except NetworkRefusedError:
+            raise
+        except Exception as exc:  # rdflib's parser raises pyparsing exceptions
+            raise QueryError(f"not valid SPARQL: {exc}") from None
+        if form == "ASK":
+            return Result(form, boolean=bool(answer.askAnswer))
+        if form in ("CONSTRUCT", "DESCRIBE"):
+
+            def triple(t):
+                return ox.Triple(*(_from_rdflib(x) for x in t))
+
+            triples, cut = _take(answer.graph, limit, stop, triple)
+            return Result(form, triples=triples, truncated=cut, limit=limit)
+        variables = [str(v) for v in answer.vars]
+
+        def solution(row):
+            d = row.asdict()
+            return {v: _from_rdflib(d.get(v)) for v in variables}
+
+        solutions, cut = _take(answer, limit, stop, solution)
+        return Result(form, variables, solutions, truncated=cut, limit=limit)
 
     return _deadline(work, timeout, "the query")
 
