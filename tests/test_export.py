@@ -203,6 +203,19 @@ def test_property_graph_draws_stakes_as_edges_between_entities(parts):
     assert not any(k == RES + "claim-article-renault-nissan-2001" for *_, k, _ in pg.edges)
 
 
+def test_property_graph_without_derived_values(parts):
+    # Bounds written in the data stay; bounds the loader derived go, as in RDF exports.
+    def stake(pg, name):
+        return next(a for *_, k, a in pg.edges if k == RES + name)
+
+    plain = E.property_graph(parts, derived=False)
+    assert "startEarliest" not in stake(plain, "stake-renault-nissan-2002")  # from ag:start
+    assert stake(plain, "stake-renault-nissan-2015")["startEarliest"] == ["2010-04-06"]
+    assert stake(E.property_graph(parts), "stake-renault-nissan-2002")["startEarliest"] == [
+        "2002-03-01"
+    ]
+
+
 @pytest.mark.parametrize(
     "reading, expected",
     [("as-of", [44.3]), ("possible", [43.4, 44.3]), ("certain", [])],
