@@ -239,7 +239,7 @@ def query(name, params, fmt, data, endpoint, default_graph, engine, limit, timeo
     "-f",
     "--file",
     "path",
-    type=click.Path(exists=True, dir_okay=False),
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True),
     help="Read the query from this file ('-' for stdin).",
 )
 @run_options

@@ -1,0 +1,209 @@
+"""The ``queries``, ``query``, ``sparql`` and ``push`` commands, driven through the CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from alliance_graph import queries
+from alliance_graph.cli import cli, main
+
+COMMANDS = (["queries"], ["queries", "show"], ["query"], ["sparql"], ["push"])
+
+
+def invoke(*args, input=None):
+    result = CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def exit_code(capsys, *args) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_:
+        main(list(args))
+    out, err = capsys.readouterr()
+    return exit_.value.code, out, err
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_has_help_ending_with_an_example(command):
+    text = invoke(*command, "--help").output
+    tail = text[text.rindex("Example:") :]
+    assert "alliance-graph " in tail
+    assert text.index("Example:") > text.index("Usage:")
+
+
+def test_queries_lists_the_catalogue():
+    out = invoke("queries").output
+    for q in queries.catalogue():
+        assert q.name in out
+    rows = json.loads(invoke("queries", "--format", "json").output)
+    stakes = next(r for r in rows if r["name"] == "stakes-on-date")
+    assert stakes["parameters"] == ["date:date", "reading?:string", "held?:iri"]
+    tagged = json.loads(invoke("queries", "--tag", "ownership", "--format", "json").output)
+    assert {r["name"] for r in tagged} == {"stakes-on-date", "stake-history"}
+
+
+def test_queries_show_prints_documentation_example_and_sparql():
+    out = invoke("queries", "show", "stakes-on-date").output
+    assert out.startswith("stakes-on-date: Stakes valid on a date")
+    assert "reading (string, default certain)" in out and "one of: certain, possible" in out
+    assert "alliance-graph query stakes-on-date -p date=2003-06-30 -p reading=certain" in out
+    assert "SELECT ?holder" in out and "ag:startLatest" in out
+
+
+def test_unknown_query_is_exit_2(capsys):
+    code, _, err = exit_code(capsys, "queries", "show", "no-such-query")
+    assert code == 2 and "no saved query 'no-such-query'" in err
+
+
+def test_table_shortens_iris_and_csv_keeps_them():
+    table = invoke("query", "stakes-on-date", "-p", "date=2003-06-30").output
+    assert "res:Renault" in table and "https://" not in table
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                invoke("query", "stakes-on-date", "-p", "date=2003-06-30", "--format", "csv").output
+            )
+        )
+    )
+    assert {r["holder"] for r in rows} == {
+        "https://w3id.org/alliance-graph/resource/Renault",
+        "https://w3id.org/alliance-graph/resource/NissanMotor",
+    }
+    renault = next(r for r in rows if r["holderLabel"] == "Renault")
+    assert renault["percent"] == "44.4" and "src:justauto-2002-warrants" in renault["sources"]
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "json", "jsonl", "sparql-json"])
+def test_row_formats(fmt):
+    out = invoke("query", "twins", "--format", fmt).output
+    if fmt == "tsv":
+        assert out.splitlines()[0].split("\t")[:3] == ["pair", "model1", "marque1"]
+    elif fmt == "json":
+        assert len(json.loads(out)) == 3
+    elif fmt == "jsonl":
+        assert [json.loads(line)["sharedPartsPercent"] for line in out.splitlines()] == [80.0] * 3
+    else:
+        doc = json.loads(out)
+        assert doc["head"]["vars"][0] == "pair" and len(doc["results"]["bindings"]) == 3
+
+
+@pytest.mark.parametrize(
+    ("fmt", "rdf_format"),
+    [
+        (None, ox.RdfFormat.TURTLE),
+        ("turtle", ox.RdfFormat.TURTLE),
+        ("ntriples", ox.RdfFormat.N_TRIPLES),
+        ("json-ld", ox.RdfFormat.JSON_LD),
+    ],
+)
+def test_construct_results_are_rdf(fmt, rdf_format):
+    args = ["query", "entity-graph", "-p", "entity=NissanDiesel"]
+    out = invoke(*args, *(["--format", fmt] if fmt else [])).output
+    triples = list(ox.parse(out.encode(), format=rdf_format))
+    assert len(triples) == len(queries.run("entity-graph", {"entity": "NissanDiesel"}).triples)
+
+
+def test_construct_as_a_table_and_select_as_turtle(capsys):
+    out = invoke("query", "entity-graph", "-p", "entity=NissanDiesel", "--format", "csv").output
+    assert out.splitlines()[0] == "subject,predicate,object"
+    code, _, err = exit_code(capsys, "query", "twins", "--format", "turtle")
+    assert code == 2 and "needs a CONSTRUCT or DESCRIBE query" in err
+
+
+def test_parameter_errors_are_exit_2_naming_the_parameter(capsys):
+    cases = [
+        (["-p", "date=30/06/2003"], "parameter 'date' expects date"),
+        ([], "needs parameter 'date'"),
+        (["-p", "date=2003-06-30", "-p", "when=now"], "no parameter 'when'"),
+        (["-p", "date"], "write a parameter as name=value"),
+        (["-p", "date=2003-06-30", "-p", "date=2004-01-01"], "given twice"),
+    ]
+    for extra, message in cases:
+        code, _, err = exit_code(capsys, "query", "stakes-on-date", *extra)
+        assert code == 2 and message in err, (extra, err)
+
+
+def test_sparql_inline_file_and_stdin(tmp_path):
+    text = (
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/alliance-graph/ontology#Platform> }"
+    )
+    assert json.loads(invoke("sparql", text, "--format", "json").output) == [{"n": 4}]
+    path = tmp_path / "q.rq"
+    path.write_text(text)
+    assert json.loads(invoke("sparql", "-f", str(path), "--format", "json").output) == [{"n": 4}]
+    piped = invoke("sparql", "-f", "-", "--format", "json", input=text).output
+    assert json.loads(piped) == [{"n": 4}]
+
+
+def test_sparql_needs_exactly_one_query(capsys, tmp_path):
+    path = tmp_path / "q.rq"
+    path.write_text("ASK {}")
+    for args in (["sparql"], ["sparql", "ASK {}", "-f", str(path)]):
+        code, _, err = exit_code(capsys, *args)
+        assert code == 2 and "either inline or with -f FILE" in err
+
+
+def test_ask_and_describe():
+    assert json.loads(invoke("sparql", "ASK { ?s ?p ?o }", "--format", "json").output) == [
+        {"answer": True}
+    ]
+    out = invoke("sparql", "DESCRIBE <https://w3id.org/alliance-graph/resource/Ampere>").output
+    assert "Renault's company for electric vehicles" in out
+
+
+def test_query_on_a_users_own_files(tmp_path):
+    mine = tmp_path / "mine.ttl"
+    mine.write_text(
+        "@prefix ag: <https://w3id.org/alliance-graph/ontology#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        '<urn:x:p> a ag:Platform ; rdfs:label "Mine" ; ag:citation [ ag:source <urn:x:s> ] .\n'
+    )
+    rows = json.loads(invoke("query", "platforms", "--data", str(mine), "--format", "json").output)
+    # Sources outside the project's src: namespace keep their full IRI.
+    assert [(r["platformLabel"], r["sources"]) for r in rows] == [("Mine", "urn:x:s")]
+
+
+def test_bad_data_file_is_exit_2_with_file_and_line(capsys, tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix ag: <https://w3id.org/alliance-graph/ontology#> .\nag:x ag:y .\n")
+    code, _, err = exit_code(capsys, "query", "twins", "--data", str(bad))
+    assert code == 2 and f"{bad}:2" in err
+
+
+def test_rdflib_engine_from_the_cli():
+    a = json.loads(
+        invoke("query", "members-on-date", "-p", "date=2018-01-01", "--format", "json").output
+    )
+    b = json.loads(
+        invoke(
+            "query",
+            "members-on-date",
+            "-p",
+            "date=2018-01-01",
+            "--format",
+            "json",
+            "--engine",
+            "rdflib",
+        ).output
+    )
+    assert sorted(r["memberLabel"] for r in a) == sorted(r["memberLabel"] for r in b)
+    assert len(a) == 3
+
+
+def test_limit_option(capsys):
+    out = invoke("query", "competing-claims", "--limit", "2", "--format", "json")
+    assert len(json.loads(out.stdout)) == 2
+    assert "truncated: showing the first 2 results" in out.stderr
+    assert len(json.loads(invoke("query", "competing-claims", "--format", "json").stdout)) == 21
+
+
+def test_push_needs_an_endpoint(capsys, monkeypatch):
+    monkeypatch.delenv("ALLIANCE_GRAPH_ENDPOINT", raising=False)
+    code, _, err = exit_code(capsys, "push")
+    assert code == 2 and "--endpoint" in err
