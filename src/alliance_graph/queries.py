@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pyoxigraph as ox
 
@@ -81,8 +81,10 @@ _TOKEN_RE = re.compile(
             r"|'(?:[^'\\\n\r]|\\.)*')",
             r"(?P<iri><[^<>\"{}|^`\\\x00-\x20]*>)",
             r"(?P<var>[?$]\w+)",
-            r"(?P<pname>(?:[^\W\d_][\w.-]*)?:[\w:%.\\-]*)",
-            r"(?P<word>[^\W\d]\w*)",
+            # ASCII starts keep the compile cheap; a keyword glued to a non-ASCII letter
+            # is then still seen as a keyword, which only errs towards refusing.
+            r"(?P<pname>(?:[A-Za-z][\w.-]*)?:[\w:%.\\-]*)",
+            r"(?P<word>[A-Za-z_]\w*)",
             r"(?P<other>.)",
         ]
     ),
@@ -95,23 +97,26 @@ NETWORK_KEYWORDS = frozenset(["SERVICE", "FROM"])
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
 
 
-@dataclass(frozen=True)
-class Token:
-    kind: str
+class Token(NamedTuple):
+    kind: str  # ws and comment are dropped; string, iri, var, pname, word or other
     text: str
     start: int
     end: int
 
 
+@lru_cache(maxsize=256)
+def _tokens(text: str) -> tuple[Token, ...]:
+    # Cached: a query is checked several times (read-only, form, network, WHERE) per run.
+    return tuple(
+        Token(m.lastgroup, m.group(), m.start(), m.end())
+        for m in _TOKEN_RE.finditer(text)
+        if m.lastgroup not in ("ws", "comment")
+    )
+
+
 def tokenize(text: str) -> list[Token]:
     """The tokens of a SPARQL text, without white space and comments."""
-    out = []
-    for m in _TOKEN_RE.finditer(text):
-        kind = m.lastgroup
-        if kind in ("ws", "comment"):
-            continue
-        out.append(Token(kind, m.group(), m.start(), m.end()))
-    return out
+    return list(_tokens(text))
 
 
 def _expand_escapes(text: str) -> str:
@@ -126,11 +131,12 @@ def _expand_escapes(text: str) -> str:
     return _UNICODE_ESCAPE_RE.sub(char, text)
 
 
-def _keywords(text: str) -> set[str]:
-    words = {t.text.upper() for t in tokenize(text) if t.kind == "word"}
+@lru_cache(maxsize=256)
+def _keywords(text: str) -> frozenset[str]:
+    words = {t.text.upper() for t in _tokens(text) if t.kind == "word"}
     if "\\u" in text or "\\U" in text:
-        words |= {t.text.upper() for t in tokenize(_expand_escapes(text)) if t.kind == "word"}
-    return words
+        words |= {t.text.upper() for t in _tokens(_expand_escapes(text)) if t.kind == "word"}
+    return frozenset(words)
 
 
 def check_read_only(text: str) -> None:
@@ -156,7 +162,7 @@ def check_no_network(text: str) -> None:
 
 def query_form(text: str) -> str:
     """SELECT, CONSTRUCT, ASK or DESCRIBE: the form of a SPARQL query text."""
-    for tok in tokenize(text):
+    for tok in _tokens(text):
         if tok.kind != "word":
             continue
         word = tok.text.upper()
@@ -171,7 +177,7 @@ def query_form(text: str) -> str:
 def where_offset(text: str) -> int | None:
     """Offset just after the ``{`` that opens the outermost WHERE group, or None."""
     depth = 0
-    toks = tokenize(text)
+    toks = _tokens(text)
     for i, tok in enumerate(toks):
         if tok.kind == "other" and tok.text == "{":
             depth += 1
@@ -421,7 +427,7 @@ def parse_saved_query(path: Path) -> SavedQuery:
         raise DataFileError(path, f"cannot be read: {exc.strerror}") from None
     head, body = _header(raw)
     try:
-        meta = yaml.safe_load(head) or {}
+        meta = yaml.load(head, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise DataFileError(
@@ -513,7 +519,7 @@ def parse_saved_query(path: Path) -> SavedQuery:
 def _check_grlc_safe(path: Path, body: str, variables: set[str]) -> None:
     """Parameter variables must stay valid when grlc replaces them by their value: never
     inside BOUND() (use COALESCE(?__x, "any")) and never projected bare by SELECT."""
-    toks = tokenize(body)
+    toks = _tokens(body)
     depth = 0
     in_select = False
     for i, tok in enumerate(toks):

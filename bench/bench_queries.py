@@ -1,0 +1,382 @@
+"""Benchmark of the saved queries: the CLI against bare rdflib and bare pyoxigraph.
+
+(a) The whole catalogue on the shipped data, each query with its documented example:
+
+- cold: a fresh process per query, as a user at the shell: ``alliance-graph query NAME
+  -p ... --format csv``, beside a bare rdflib script and a bare pyoxigraph script that
+  parse the same graph (already materialised, so they skip that work) and run the same
+  bound query text;
+- warm: in one process, the query through ``alliance_graph.queries.run`` on a loaded
+  store, beside ``rdflib.Graph.query`` and ``pyoxigraph.Store.query`` on loaded graphs.
+
+(b) The point-in-time query (stakes-on-date) and the pair-history query (stake-history)
+on synthetic ownership data from bench/generate.py at about 10k, 100k and 1M triples,
+in process through alliance_graph (pyoxigraph), bare pyoxigraph, rdflib's Memory store,
+and an Oxigraph server (``oxigraph serve``, queried over HTTP).
+
+Every timing is the median of ``--repeat`` runs (min in brackets for cold runs); the
+engines run side by side in one invocation, interleaved, so that machine noise hits
+them alike. Reproduce with:
+
+    python bench/bench_queries.py --part a --repeat 7
+    python bench/bench_queries.py --part b --sizes 10000,100000,1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pyoxigraph as ox
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from alliance_graph import queries  # noqa: E402
+from alliance_graph.endpoint import push  # noqa: E402
+from alliance_graph.store import open_store  # noqa: E402
+
+BIN = Path(sys.executable).parent
+CLI = str(BIN / "alliance-graph")
+
+RDFLIB_SCRIPT = """
+import sys, rdflib
+g = rdflib.Graph()
+g.parse(sys.argv[1], format="turtle")
+result = g.query(open(sys.argv[2], encoding="utf-8").read())
+print(sum(1 for _ in result))
+"""
+
+PYOX_SCRIPT = """
+import sys, pyoxigraph
+s = pyoxigraph.Store()
+s.load(path=sys.argv[1], format=pyoxigraph.RdfFormat.TURTLE)
+result = s.query(open(sys.argv[2], encoding="utf-8").read())
+print(sum(1 for _ in result) if not isinstance(result, pyoxigraph.QueryBoolean) else 1)
+"""
+
+
+def median(values):
+    return statistics.median(values)
+
+
+def run_cold(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed: {done.stderr.decode()[-1000:]}")
+    return elapsed
+
+
+def materialised_turtle(store: ox.Store, path: Path) -> Path:
+    """The store's default graph as Turtle: what the bare scripts parse."""
+    triples = [q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+    ox.serialize(triples, str(path), format=ox.RdfFormat.TURTLE, prefixes=queries.PREFIXES)
+    return path
+
+
+def consume(result) -> int:
+    """Iterate a pyoxigraph result touching every value, as a caller would."""
+    if isinstance(result, ox.QueryBoolean):
+        return 1
+    if isinstance(result, ox.QuerySolutions):
+        names = result.variables
+        n = 0
+        for solution in result:
+            for v in names:
+                solution[v]
+            n += 1
+        return n
+    return sum(1 for _ in result)
+
+
+def warm(fn, repeat: int) -> float:
+    fn()  # first call: caches, lazy imports
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return median(times)
+
+
+# --- (a) the catalogue on the shipped data ----------------------------------------------
+
+
+def part_a(args, out: dict) -> None:
+    import rdflib
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-queries-"))
+    store = open_store()
+    ttl = materialised_turtle(store, tmp / "shipped-materialised.ttl")
+    graph = rdflib.Graph().parse(ttl, format="turtle")
+    catalogue = queries.catalogue()
+    rows = []
+    baseline = [run_cold([sys.executable, "-c", "pass"]) for _ in range(args.repeat)]
+    for q in catalogue:
+        text = q.bind(q.example)
+        rq = tmp / f"{q.name}.rq"
+        rq.write_text(text, encoding="utf-8")
+        params = [a for k, v in q.example.items() for a in ("-p", f"{k}={v}")]
+        commands = {
+            "cli": [CLI, "query", q.name, *params, "--format", "csv"],
+            "rdflib": [sys.executable, "-c", RDFLIB_SCRIPT, str(ttl), str(rq)],
+            "pyoxigraph": [sys.executable, "-c", PYOX_SCRIPT, str(ttl), str(rq)],
+        }
+        cold = {name: [] for name in commands}
+        for _ in range(args.repeat):  # interleaved: noise hits all three alike
+            for name, cmd in commands.items():
+                cold[name].append(run_cold(cmd))
+        row = {
+            "query": q.name,
+            **{f"cold_{k}": median(v) for k, v in cold.items()},
+            **{f"cold_{k}_min": min(v) for k, v in cold.items()},
+            "warm_ours": warm(lambda q=q: queries.run(q, q.example, store=store), args.warm),
+            "warm_rdflib": warm(lambda t=text: len(list(graph.query(t))), args.warm),
+            "warm_pyoxigraph": warm(lambda t=text: consume(store.query(t)), args.warm),
+        }
+        rows.append(row)
+        print(
+            f"{q.name:20} cold cli {row['cold_cli']:.3f} rdflib {row['cold_rdflib']:.3f} "
+            f"pyox {row['cold_pyoxigraph']:.3f} | warm ours {row['warm_ours'] * 1e3:.2f} ms "
+            f"rdflib {row['warm_rdflib'] * 1e3:.2f} ms pyox {row['warm_pyoxigraph'] * 1e3:.2f} ms",
+            file=sys.stderr,
+        )
+    out["a"] = {"python_startup": median(baseline), "triples": len(store), "rows": rows}
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def table_a(data: dict) -> str:
+    lines = [
+        f"Shipped graph: {data['triples']} triples after materialisation; "
+        f"`python -c pass` takes {data['python_startup'] * 1e3:.0f} ms.",
+        "",
+        "| query | cold CLI s | cold bare rdflib s | cold bare pyoxigraph s | CLI / rdflib "
+        "| warm ours ms | warm rdflib ms | warm pyoxigraph ms | ours / pyoxigraph |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in data["rows"]:
+        lines.append(
+            f"| {r['query']} | {r['cold_cli']:.3f} ({r['cold_cli_min']:.3f}) "
+            f"| {r['cold_rdflib']:.3f} ({r['cold_rdflib_min']:.3f}) "
+            f"| {r['cold_pyoxigraph']:.3f} ({r['cold_pyoxigraph_min']:.3f}) "
+            f"| {r['cold_cli'] / r['cold_rdflib']:.2f} "
+            f"| {r['warm_ours'] * 1e3:.2f} | {r['warm_rdflib'] * 1e3:.1f} "
+            f"| {r['warm_pyoxigraph'] * 1e3:.2f} | {r['warm_ours'] / r['warm_pyoxigraph']:.2f} |"
+        )
+    rows = data["rows"]
+    lines.append(
+        f"| **median** | {median([r['cold_cli'] for r in rows]):.3f} "
+        f"| {median([r['cold_rdflib'] for r in rows]):.3f} "
+        f"| {median([r['cold_pyoxigraph'] for r in rows]):.3f} "
+        f"| {median([r['cold_cli'] / r['cold_rdflib'] for r in rows]):.2f} "
+        f"| {median([r['warm_ours'] for r in rows]) * 1e3:.2f} "
+        f"| {median([r['warm_rdflib'] for r in rows]) * 1e3:.1f} "
+        f"| {median([r['warm_pyoxigraph'] for r in rows]) * 1e3:.2f} "
+        f"| {median([r['warm_ours'] / r['warm_pyoxigraph'] for r in rows]):.2f} |"
+    )
+    return "\n".join(lines)
+
+
+# --- (b) synthetic data at three sizes ----------------------------------------------------
+
+
+class OxigraphServer:
+    def __init__(self):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        exe = BIN / "oxigraph"
+        self.proc = subprocess.Popen(
+            [str(exe if exe.exists() else "oxigraph"), "serve", "--bind", f"127.0.0.1:{port}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.url = f"http://127.0.0.1:{port}/query"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(self.url + "?query=ASK%7B%7D", timeout=2):
+                    return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise SystemExit("oxigraph serve did not start") from None
+                time.sleep(0.1)
+
+    def close(self):
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+def busiest_pair(store: ox.Store) -> tuple[str, str]:
+    best = next(
+        iter(
+            store.query(
+                "PREFIX ag: <https://w3id.org/alliance-graph/ontology#>\n"
+                "SELECT ?h ?d (COUNT(*) AS ?n) WHERE { ?s a ag:Shareholding ; ag:holder ?h ; "
+                "ag:held ?d } GROUP BY ?h ?d ORDER BY DESC(?n) STR(?h) STR(?d) LIMIT 1"
+            )
+        )
+    )
+    return best["h"].value, best["d"].value
+
+
+def part_b(args, out: dict) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="bench-queries-b-"))
+    server = OxigraphServer()
+    results: list = []
+    try:
+        for size in args.sizes:
+            bench_size(size, args, tmp, server, results)
+    finally:
+        server.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+    out["b"] = {"date": args.date, "rows": results}
+
+
+def bench_size(size: int, args, tmp: Path, server: OxigraphServer, results: list) -> None:
+    import rdflib
+    from generate import generate
+
+    repeat = args.repeat if size < 1_000_000 else args.repeat_large
+    data = tmp / f"syn-{size}.ttl"
+    data.write_text(generate(size, seed=1), encoding="utf-8")
+    start = time.perf_counter()
+    store = open_store([data])
+    load_ours = time.perf_counter() - start
+    ttl = materialised_turtle(store, tmp / f"syn-{size}-materialised.ttl")
+    holder, held = busiest_pair(store)
+    point = queries.get("stakes-on-date")
+    history = queries.get("stake-history")
+    p_point = {"date": args.date}
+    p_history = {"holder": holder, "held": held, "claims": "all"}
+    texts = {"point": point.bind(p_point), "history": history.bind(p_history)}
+
+    bare = ox.Store()
+    start = time.perf_counter()
+    bare.load(path=str(ttl), format=ox.RdfFormat.TURTLE)
+    load_bare = time.perf_counter() - start
+
+    start = time.perf_counter()
+    push(server.url, replace=True, data=[data], timeout=600)
+    load_server = time.perf_counter() - start
+
+    engines = {
+        "alliance-graph (pyoxigraph)": (
+            load_ours,
+            lambda: len(queries.run(point, p_point, store=store)),
+            lambda: len(queries.run(history, p_history, store=store)),
+        ),
+        "bare pyoxigraph": (
+            load_bare,
+            lambda: consume(bare.query(texts["point"])),
+            lambda: consume(bare.query(texts["history"])),
+        ),
+        "Oxigraph server (HTTP)": (
+            load_server,
+            lambda: len(queries.run(point, p_point, endpoint=server.url, timeout=600)),
+            lambda: len(queries.run(history, p_history, endpoint=server.url)),
+        ),
+    }
+    if size <= args.rdflib_max:
+        start = time.perf_counter()
+        graph = rdflib.Graph().parse(ttl, format="turtle")
+        load_rdflib = time.perf_counter() - start
+        engines["rdflib Memory"] = (
+            load_rdflib,
+            lambda: len(list(graph.query(texts["point"]))),
+            lambda: len(list(graph.query(texts["history"]))),
+        )
+    for name, (load, point_fn, history_fn) in engines.items():
+        n_point, n_history = point_fn(), history_fn()
+        reps = 1 if name == "rdflib Memory" and size >= 1_000_000 else repeat
+        row = {
+            "size": size,
+            "triples": len(store),
+            "engine": name,
+            "load": load,
+            "point": warm(point_fn, reps) if reps > 1 else _once(point_fn),
+            "point_rows": n_point,
+            "history": warm(history_fn, reps) if reps > 1 else _once(history_fn),
+            "history_rows": n_history,
+        }
+        results.append(row)
+        print(
+            f"{size:>8} {name:28} load {load:7.2f} s  point {row['point']:8.3f} s "
+            f"({n_point} rows)  history {row['history']:8.4f} s ({n_history} rows)",
+            file=sys.stderr,
+        )
+
+
+def _once(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def table_b(data: dict) -> str:
+    lines = [
+        f"Point in time: stakes-on-date, date={data['date']}, reading=certain. Pair history: "
+        "stake-history of the pair with the most stakes, claims=all.",
+        "",
+        "| size (target) | triples loaded | engine | load s | point-in-time s | rows "
+        "| pair history s | rows | point vs bare pyoxigraph | rdflib / this |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    by_size: dict = {}
+    for r in data["rows"]:
+        by_size.setdefault(r["size"], {})[r["engine"]] = r
+    for size, engines in by_size.items():
+        bare = engines["bare pyoxigraph"]["point"]
+        rdflib_point = engines.get("rdflib Memory", {}).get("point")
+        for name, r in engines.items():
+            vs_rdflib = f"{rdflib_point / r['point']:.0f}x" if rdflib_point else "n/a"
+            lines.append(
+                f"| {size:,} | {r['triples']:,} | {name} | {r['load']:.2f} | {r['point']:.3f} "
+                f"| {r['point_rows']} | {r['history']:.4f} | {r['history_rows']} "
+                f"| {r['point'] / bare:.2f} | {vs_rdflib} |"
+            )
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--part", choices=["a", "b", "all"], default="all")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per timing (median)")
+    parser.add_argument("--warm", type=int, default=20, help="warm runs per query in (a)")
+    parser.add_argument(
+        "--sizes",
+        type=lambda s: [int(x) for x in s.split(",")],
+        default=[10_000, 100_000, 1_000_000],
+    )
+    parser.add_argument("--repeat-large", type=int, default=3, help="runs at 1M triples")
+    parser.add_argument(
+        "--rdflib-max", type=int, default=1_000_000, help="skip rdflib above this size"
+    )
+    parser.add_argument("--date", default="2010-06-30")
+    parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    args = parser.parse_args(argv)
+    out: dict = {}
+    if args.part in ("a", "all"):
+        part_a(args, out)
+        print("\n## (a) the catalogue on the shipped data\n\n" + table_a(out["a"]))
+    if args.part in ("b", "all"):
+        part_b(args, out)
+        print("\n## (b) synthetic data\n\n" + table_b(out["b"]))
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
