@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
@@ -40,8 +41,17 @@ KEY_EVENTS = {
 FORMATS = ("png", "svg")
 
 # Colours: Okabe-Ito, legible for colour-blind readers.
-_SERIES_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
-                   "#8C564B", "#7F7F7F"]
+_SERIES_COLOURS = [
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#E69F00",
+    "#56B4E9",
+    "#000000",
+    "#8C564B",
+    "#7F7F7F",
+]
 _KIND_COLOURS = {
     "Company": "#dbe9f6",
     "JointVenture": "#dcefd9",
@@ -242,9 +252,16 @@ def network(graph, at=None, *, reading: str | None = None):
         others = [pt for i, c in enumerate(curves) if i != number for pt in c]
         # The label sits on its arrow, where it covers the fewest boxes, other labels and
         # other arrows, nearest the middle on a tie.
+        # On a short straight arrow the label would hide it: there it sits beside it.
+        (xa, ya), (xb, yb) = pos[u], pos[v]
+        length = math.hypot(xb - xa, yb - ya) or 1.0
+        visible = length - _reach(half[u], xb - xa, yb - ya) - _reach(half[v], xb - xa, yb - ya)
+        side = 0.0 if rad or visible > 2 * hw + 0.45 else hh + 0.06
+        nx_, ny_ = (ya - yb) / length, (xb - xa) / length  # unit normal, left of travel
         best = None
         for t in (0.5, 0.43, 0.57, 0.36, 0.64, 0.3, 0.7, 0.25, 0.75):
             x, y = _on_arc(pos[u], pos[v], rad, t)
+            x, y = x + side * nx_, y + side * ny_
             rect = (x - hw, y - hh, x + hw, y + hh)
             cost = 10 * sum(_overlap(rect, r) for r in taken) + sum(
                 rect[0] < px < rect[2] and rect[1] < py < rect[3] for px, py in others
@@ -270,6 +287,13 @@ def network(graph, at=None, *, reading: str | None = None):
     fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 4), frameon=False,
                fontsize=10, bbox_to_anchor=(0.5, 0.005))  # fmt: skip
     return fig
+
+
+def _reach(half: tuple[float, float], dx: float, dy: float) -> float:
+    """How far a line from a box's centre in direction (dx, dy) runs inside the box."""
+    hw, hh = half
+    scales = [hw / abs(dx) if dx else math.inf, hh / abs(dy) if dy else math.inf]
+    return min(scales) * math.hypot(dx, dy)
 
 
 def _half_size(ax, text, renderer, pad: float) -> tuple[float, float]:
@@ -437,7 +461,7 @@ def timeline(
         until_zoom = zoom[0] if zoom and ax is main else x1
         placed: list = []
         for key in order:
-            series = sorted(positions[key], key=lambda s: (_bounds(s)[0] or dt.date.min))
+            series = sorted(positions[key], key=lambda s: _bounds(s)[0] or dt.date.min)
             _draw_series(ax, series, colours[key], first, last, top, (x0, x1, until_zoom), placed)
         _format_time_axis(ax, x0, x1, top)
         for day, *_ in found_events:
