@@ -994,7 +994,7 @@ def ownership_network(graph, at: str | DateSpan | None = None, reading: str | No
     return economic
 
 
-def _arrows(net) -> list[tuple[str, str, str, bool]]:
+def ownership_arrows(net) -> list[tuple[str, str, str, bool]]:
     """(holder, held, caption, voting) for every position, in a stable order."""
     arrows = []
     for u, v in sorted(net.edges):
@@ -1042,7 +1042,7 @@ def _write_mermaid(parts: Parts, out, options: Options) -> None:
     for node in sorted(net.nodes):
         label = net.nodes[node].get("label") or _local(node)
         lines.append(f'    {ids[node]}["{_mermaid_text(label)}"]')
-    for u, v, caption, voting in _arrows(net):
+    for u, v, caption, voting in ownership_arrows(net):
         arrow = "-->" if voting else "-.->"
         lines.append(f'    {ids[u]} {arrow}|"{_mermaid_text(caption)}"| {ids[v]}')
     out.write(("\n".join(lines) + "\n").encode("utf-8"))
@@ -1067,7 +1067,7 @@ def _write_dot(parts: Parts, out, options: Options) -> None:
     for node in sorted(net.nodes):
         label = net.nodes[node].get("label") or _local(node)
         lines.append(f"    {_dot_string(node)} [label={_dot_string(label)}];")
-    for u, v, caption, voting in _arrows(net):
+    for u, v, caption, voting in ownership_arrows(net):
         style = "" if voting else ", style=dashed"
         lines.append(
             f"    {_dot_string(u)} -> {_dot_string(v)} [label={_dot_string(caption)}{style}];"

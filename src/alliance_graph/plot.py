@@ -169,7 +169,7 @@ def network(graph, at=None, *, reading: str | None = None):
     from matplotlib.lines import Line2D
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
 
-    from .export import _arrows, ownership_network
+    from .export import ownership_arrows, ownership_network
 
     net = ownership_network(graph, at, reading)
     pos = _layout(net)
@@ -215,7 +215,7 @@ def network(graph, at=None, *, reading: str | None = None):
         ax.add_patch(box)
         boxes[node] = box
 
-    arrows = _arrows(net)
+    arrows = ownership_arrows(net)
     per_pair: dict = {}
     for u, v, *_ in arrows:
         per_pair[(u, v)] = per_pair.get((u, v), 0) + 1
