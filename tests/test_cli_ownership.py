@@ -59,6 +59,10 @@ def test_paths_json_and_table():
     assert r["total_percent"] == pytest.approx(43.4 + 0.04805)
     out = run("paths", "Renault", "Nissan", "--at", "2015-06-30", "--max-depth", "1")
     assert "Renault -> Nissan Motor" in out and "Daimler" not in out and "1 path(s)" in out
+    out = run("paths", "Renault", "Nissan", "--at", "2015-06-30", "--limit", "1")
+    assert "Daimler" not in out and "more exist" in out
+    r = run_json("paths", "Renault", "Nissan", "--at", "2015-06-30", "--limit", "1")
+    assert r["complete"] is False and r["total_percent"] is None and len(r["paths"]) == 1
 
 
 def test_integrated_pair_default_and_plain():

@@ -168,6 +168,12 @@ def test_paths_through_daimler(h):
     assert r["total_percent"] == pytest.approx(43.4 + 1.55 * 3.1 / 100)
     assert len(own.paths(h, "Renault", "Nissan", "2015-06-30", max_depth=1)["paths"]) == 1
     assert own.paths(h, "Nissan Diesel", "Renault", "2015")["paths"] == []
+    # best-first: the most significant path alone, and no total while others exist
+    top = own.paths(h, "Renault", "Nissan", "2015-06-30", limit=1)
+    assert [p["nodes"] for p in top["paths"]] == [["Renault", "Nissan Motor"]]
+    assert top["complete"] is False and top["total_percent"] is None
+    both = own.paths(h, "Renault", "Nissan", "2015-06-30", limit=2)
+    assert both["complete"] is True and both["total_percent"] == r["total_percent"]
 
 
 def test_integrated_before_the_cross_holding_is_the_direct_stake(h):

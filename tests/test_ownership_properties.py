@@ -50,7 +50,7 @@ def networks(draw, max_nodes=7):
     n = draw(st.integers(2, max_nodes))
     pairs = [(i, j) for i in range(n) for j in range(n) if i != j]
     chosen = draw(st.lists(st.sampled_from(pairs), min_size=1, max_size=len(pairs), unique=True))
-    weights = {p: draw(st.floats(0.01, 1.0)) for p in chosen}
+    weights = {p: draw(st.floats(1e-4, 1.0)) for p in chosen}
     # scale each company's holders so that they hold at most 95% of it
     for j in range(n):
         into = [p for p in weights if p[1] == j]

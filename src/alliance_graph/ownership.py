@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -114,6 +115,10 @@ class Holdings:
     alt_labels: dict[str, list[str]] = field(default_factory=dict)
     kinds: dict[str, str] = field(default_factory=dict)
     entities: set[str] = field(default_factory=set)
+    # positions by kind of interest, grouped once for every snapshot taken of these stakes
+    _positions: dict = field(default_factory=dict, repr=False, compare=False)
+    # the last snapshots the analyses built (never handed out: snapshot() builds anew)
+    _snapshots: dict = field(default_factory=dict, repr=False, compare=False)
 
     def label(self, iri: str) -> str:
         return self.labels.get(iri) or _local_name(iri)
@@ -164,6 +169,19 @@ _WANTED = {
 }
 
 
+def _lit(value) -> tuple[str, str | None, str | None]:
+    """(lexical, datatype IRI, language) of a literal from either parser."""
+    if type(value) is tuple:
+        return value
+    return (value.value, value.datatype.value if value.datatype else None, value.language)
+
+
+@lru_cache(maxsize=65536)
+def _span_cached(lexical: str, datatype: str | None) -> DateSpan | None:
+    return span_of_lexical(lexical, datatype)
+
+
+@lru_cache(maxsize=65536)
 def _day(lexical: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(lexical)
@@ -172,8 +190,8 @@ def _day(lexical: str) -> dt.date | None:
 
 
 class _Index:
-    """predicate -> subject -> [objects]; objects are IRIs/blank ids (str) or literals
-    as (lexical, datatype, language) tuples."""
+    """predicate -> subject -> [objects]; objects are IRIs/blank ids (str) or literals,
+    kept as the parser gives them (read them with :func:`_lit`)."""
 
     def __init__(self) -> None:
         self.by_pred: dict[str, dict[str, list]] = {p: {} for p in _WANTED}
@@ -229,8 +247,8 @@ def holdings_from_files(paths: Iterable[Path | str], *, ontology: bool = True) -
     files = list(resources.ontology_files()) if ontology else []
     files += [Path(p) for p in paths]
     index = _Index()
-    add = index.add
-    wanted = _WANTED
+    tables = index.by_pred
+    literal, blank = ox.Literal, ox.BlankNode
     for path in files:
         if not path.exists():
             raise DataFileError(path, "no such file")
@@ -238,20 +256,26 @@ def holdings_from_files(paths: Iterable[Path | str], *, ontology: bool = True) -
             raise DataFileError(path, "is a folder, not an RDF file")
         fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
         try:
+            # The hot loop of a large load: plain type tests and one dict lookup per triple.
             for quad in ox.parse(path=str(path), format=fmt, rename_blank_nodes=True):
-                p = quad.predicate.value
-                if p not in wanted:
+                table = tables.get(quad.predicate.value)
+                if table is None:
                     continue
                 s = quad.subject
-                s = "_:" + s.value if isinstance(s, ox.BlankNode) else s.value
+                key = "_:" + s.value if type(s) is blank else s.value
                 o = quad.object
-                if isinstance(o, ox.Literal):
-                    value = (o.value, o.datatype.value, o.language)
-                elif isinstance(o, ox.BlankNode):
+                kind = type(o)
+                if kind is literal:
+                    value = o  # converted only when read (most never are)
+                elif kind is blank:
                     value = "_:" + o.value
                 else:
                     value = o.value
-                add(s, p, value)
+                values = table.get(key)
+                if values is None:
+                    table[key] = [value]
+                else:
+                    values.append(value)
         except SyntaxError as exc:
             line = getattr(exc, "lineno", None)
             raise DataFileError(path, f"not valid RDF: {exc.msg or exc}", line) from None
@@ -291,7 +315,7 @@ def _build(index: _Index) -> Holdings:
     labels, alts, kinds = {}, {}, {}
     for e in entities:
         labels[e] = _pick_label(index.get(RDFS_LABEL, e)) or _local_name(e)
-        alts[e] = sorted({v[0] for v in index.get(SKOS_ALT, e) if isinstance(v, tuple)})
+        alts[e] = sorted({_lit(v)[0] for v in index.get(SKOS_ALT, e) if not isinstance(v, str)})
         own = sorted(
             t[len(AG) :] for t in types.get(e, ()) if t.startswith(AG) and t != AG + "BestRank"
         )
@@ -300,7 +324,7 @@ def _build(index: _Index) -> Holdings:
 
 
 def _pick_label(values: list) -> str | None:
-    literals = [v for v in values if isinstance(v, tuple)]
+    literals = [_lit(v) for v in values if not isinstance(v, str)]
     if not literals:
         return None
     literals.sort(key=lambda v: (v[2] not in (None, "en"), v[2] or "", v[0]))
@@ -335,7 +359,7 @@ def _number(index: _Index, prop: str, node: str) -> float | None:
         return None
     numbers = set()
     for v in values:
-        text = v[0] if isinstance(v, tuple) else v
+        text = v if isinstance(v, str) else _lit(v)[0]
         try:
             numbers.add(float(text))
         except ValueError:
@@ -363,11 +387,11 @@ def _stake(index: _Index, s: str) -> Stake | None:
     for prop, (lo_prop, hi_prop) in _BOUNDS.items():
         lo = index.one(lo_prop, s)
         hi = index.one(hi_prop, s)
-        lo_day = _day(lo[0]) if isinstance(lo, tuple) else None
-        hi_day = _day(hi[0]) if isinstance(hi, tuple) else None
+        lo_day = None if lo is None or isinstance(lo, str) else _day(_lit(lo)[0])
+        hi_day = None if hi is None or isinstance(hi, str) else _day(_lit(hi)[0])
         given = index.one(prop, s)
-        if isinstance(given, tuple) and (lo is None or hi is None):
-            span = span_of_lexical(given[0], given[1])
+        if given is not None and not isinstance(given, str) and (lo is None or hi is None):
+            span = _span_cached(*_lit(given)[:2])
             if span is not None:
                 lo_day = lo_day if lo is not None else span.earliest
                 hi_day = hi_day if hi is not None else span.latest
@@ -388,7 +412,7 @@ def _stake(index: _Index, s: str) -> Stake | None:
             if isinstance(src, str) and src not in sources:
                 sources.append(src)
         for rep in index.get(AG + "reportedOn", c):
-            day = _day(rep[0]) if isinstance(rep, tuple) else None
+            day = None if isinstance(rep, str) else _day(_lit(rep)[0])
             if day is not None:
                 evidence.add(day)
     return Stake(
@@ -483,10 +507,13 @@ def _choose(stakes: list[Stake], span: DateSpan, interest: str, reading: str) ->
 
 
 def _positions(h: Holdings, interest: str) -> dict[tuple, list[Stake]]:
-    groups: dict[tuple, list[Stake]] = {}
-    for s in h.stakes:
-        if s.has(interest):
-            groups.setdefault((s.holder, s.held, s.through), []).append(s)
+    groups = h._positions.get(interest)
+    if groups is None:
+        groups = {}
+        for s in h.stakes:
+            if s.has(interest):
+                groups.setdefault((s.holder, s.held, s.through), []).append(s)
+        h._positions[interest] = groups
     return groups
 
 
@@ -530,7 +557,7 @@ def snapshot(
         g.add_edge(
             holder,
             held,
-            percent=round(sum(c.stake.figure(interest) for c in choices), 10),
+            percent=_round(sum(c.stake.figure(interest) for c in choices)),
             sources=sources,
             statements=[c.stake.iri for c in choices],
             certain=all(c.certain for c in choices),
@@ -556,6 +583,30 @@ def snapshot(
             ],
         )
     return g
+
+
+_CACHE_SIZE = 8
+
+
+def _cached_snapshot(h: Holdings, at, interest: str, reading: str):
+    """The snapshot the analyses share, built once per (day, interest, reading): asking
+    several questions of one date costs one snapshot."""
+    _check(interest, reading)
+    key = (as_span(at), interest, reading)
+    g = h._snapshots.pop(key, None)
+    if g is None:
+        g = snapshot(h, key[0], interest=interest, reading=reading)
+    h._snapshots[key] = g  # most recently used last
+    while len(h._snapshots) > _CACHE_SIZE:
+        h._snapshots.pop(next(iter(h._snapshots)))
+    return g
+
+
+def _cached_matrix(g) -> _Matrix:
+    mx = g.graph.get("_matrix")
+    if mx is None:
+        mx = g.graph["_matrix"] = _matrix(g)
+    return mx
 
 
 # ---------------------------------------------------------------------------------------
@@ -587,7 +638,7 @@ def _figures(h: Holdings, holder: str, held: str, span: DateSpan, interest: str,
     for c in choices:
         sources += [x for x in c.stake.sources if x not in sources]
     vias = [h.label(c.stake.through) for c in choices if c.stake.through]
-    percent = round(sum(c.stake.figure(interest) for c in choices), 10) if choices else None
+    percent = _round(sum(c.stake.figure(interest) for c in choices)) if choices else None
     certain = all(c.certain for c in choices) and not leftovers
     return (
         percent,
@@ -671,17 +722,25 @@ def paths(
     at: dt.date | str | DateSpan | None = None,
     *,
     max_depth: int | None = None,
+    limit: int | None = None,
     interest: str = "economic",
     reading: str = "as-of",
 ) -> dict:
     """Every simple path of stakes from ``holder`` to ``held``, most significant first.
 
     ``{"holder", "held", "at", "paths": [{"nodes": [labels], "percent", "certain"}],
-    "total_percent"}``. A path's percent is the product of its stakes; the total is their
-    sum, which counts each chain once: integrated ownership (:func:`integrated`) also
-    counts the walks that go round cycles. The search is confined to the companies that
-    lie between the two, so dead ends elsewhere in a large network cost nothing.
+    "total_percent", "complete"}``. A path's percent is the product of its stakes; the
+    total is their sum, which counts each chain once: integrated ownership
+    (:func:`integrated`) also counts the walks that go round cycles.
+
+    The search is confined to the companies that lie between the two. Simple paths are
+    exponentially many inside large cycles of cross-holdings, so ``limit`` lists only the
+    ``limit`` most significant, found best-first (Yen's k shortest simple paths on
+    -log(stake), :func:`networkx.shortest_simple_paths`) without listing the others; the
+    total is then given only if no other path exists (``complete``).
     """
+    import math
+
     import networkx as nx
 
     from .entities import resolve
@@ -690,17 +749,36 @@ def paths(
     a, b = resolve(h, holder), resolve(h, held)
     if max_depth is not None and max_depth < 1:
         raise UsageError(f"--max-depth must be at least 1, not {max_depth}")
-    g = snapshot(h, at, interest=interest, reading=reading)
-    sub = _between(g, a, b)
-    found = []
-    if a != b and a in sub and b in sub:
-        for nodes in nx.all_simple_paths(sub, a, b, cutoff=max_depth):
+    if limit is not None and limit < 1:
+        raise UsageError(f"--limit must be at least 1, not {limit}")
+    g = _cached_snapshot(h, at, interest, reading)
+    # A plain copy of the part between the two: views filter on every step of the search.
+    sub = nx.DiGraph()
+    if a != b:
+        between = _between(g, a, b)
+        sub.add_edges_from(
+            (u, v, {"p": d["percent"] / 100.0, "w": -math.log(d["percent"] / 100.0)})
+            for u, v, d in between.edges(data=True)
+            if d["percent"] > 0
+        )
+    found, complete = [], True
+    if a in sub and b in sub:
+        if limit is not None and max_depth is None:
+            walker = nx.shortest_simple_paths(sub, a, b, weight="w")
+        else:
+            walker = nx.all_simple_paths(sub, a, b, cutoff=max_depth)
+        for nodes in walker:
+            if limit is not None and max_depth is None and len(found) == limit:
+                complete = False  # a further path exists
+                break
             product, certain = 1.0, True
             for u, v in zip(nodes, nodes[1:], strict=False):
-                product *= g.edges[u, v]["percent"] / 100.0
+                product *= sub.edges[u, v]["p"]
                 certain = certain and g.edges[u, v]["certain"]
             found.append((product, nodes, certain))
     found.sort(key=lambda p: (-p[0], len(p[1]), [h.label(n) for n in p[1]]))
+    if limit is not None and len(found) > limit:
+        found, complete = found[:limit], False
     return {
         "holder": h.label(a),
         "held": h.label(b),
@@ -709,13 +787,19 @@ def paths(
             {"nodes": [h.label(n) for n in nodes], "percent": _pct(p), "certain": c}
             for p, nodes, c in found
         ],
-        "total_percent": _pct(sum(p for p, _, _ in found)),
+        "total_percent": _pct(sum(p for p, _, _ in found)) if complete else None,
+        "complete": complete,
     }
 
 
+def _round(value: float) -> float:
+    """12 significant digits: float noise goes, tiny but real stakes stay non-zero."""
+    return float(f"{value:.12g}")
+
+
 def _pct(fraction: float) -> float:
-    """A fraction as a percent, rounded far below any figure's precision."""
-    return round(fraction * 100.0, 10)
+    """A fraction as a percent."""
+    return _round(fraction * 100.0)
 
 
 # ---------------------------------------------------------------------------------------
@@ -731,6 +815,8 @@ class _Matrix:
     index: dict[str, int]
     a: object  # scipy.sparse.csr_matrix, A[i, j] = share of j held by i (0..1)
     uncertain: object  # csr, 1 where the edge i->j is not certain
+    a_t: object = None  # A transposed, as csr (walks backwards)
+    a_csc: object = None
 
 
 def _matrix(g) -> _Matrix:
@@ -754,7 +840,7 @@ def _matrix(g) -> _Matrix:
     n = len(nodes)
     a = sparse.csr_matrix((vals, (rows, cols)), shape=(n, n))
     u = sparse.csr_matrix((np.ones(int(unc.sum())), (rows[unc], cols[unc])), shape=(n, n))
-    return _Matrix(nodes, index, a, u)
+    return _Matrix(nodes, index, a, u, a.T.tocsr(), a.tocsc())
 
 
 def _check_cycles(a, nodes: list[str], label) -> None:
@@ -837,12 +923,9 @@ def _taint(mx: _Matrix, i: int, corrected: bool):
     reached = np.unique(order % n)
     tainted = np.unique(order[order >= n] - n)
     if corrected and (order == n + i).any():
-        keep = np.array(_ordered(i, set(reached.tolist())))
-        a_sub = _without_edges_into(_sub(mx.a, keep), 0)
-        u_sub = _without_edges_into(_sub(mx.uncertain, keep), 0)
-        k = len(keep)
-        local = _reach(_layers(a_sub, u_sub), 0)
-        tainted = np.sort(keep[local[local >= k] - k])
+        keep = np.concatenate(([i], reached[reached != i])).astype(np.int64)
+        local = _tainted_local(_sub(mx.a, keep), _sub(mx.uncertain, keep), True)
+        tainted = np.sort(keep[local])
     return reached, tainted
 
 
@@ -899,7 +982,7 @@ def integrated(
     h = _as_holdings(graph)
     a_iri = resolve(h, holder)
     b_iri = resolve(h, held) if held is not None else None
-    g = snapshot(h, at, interest=interest, reading=reading)
+    g = _cached_snapshot(h, at, interest, reading)
     at_text = g.graph["at"]
 
     def record(target: str, value: float, certain: bool) -> dict:
@@ -916,37 +999,61 @@ def integrated(
 
     if a_iri not in g:
         return record(b_iri, 0.0, True) if b_iri is not None else []
-    mx = _matrix(g)
+    import numpy as np
+
+    mx = _cached_matrix(g)
     i = mx.index[a_iri]
-    reached, tainted = _taint(mx, i, definition == "corrected")
+    corrected = definition == "corrected"
+    reached = np.sort(_reach(mx.a, i))
     if b_iri is not None:
         j = mx.index.get(b_iri)
-        if j is None or j not in set(reached.tolist()) or j == i and definition == "corrected":
+        if j is None or (j == i and corrected) or not _member(reached, j):
             return record(b_iri, 0.0, True)
         # Only the companies on some walk from the holder to the held company matter.
-        up = _reach(mx.a.T.tocsr(), j)
-        keep = _ordered(i, set(reached.tolist()) & set(up.tolist()))
+        members = np.intersect1d(reached, _reach(mx.a_t, j))
     else:
-        keep = _ordered(i, set(reached.tolist()))
+        members = reached
+    rest = members[members != i]
+    keep = np.concatenate(([i], rest)).astype(np.int64)
     sub = _sub(mx.a, keep)
-    _check_cycles(sub, [mx.nodes[k] for k in keep], lambda n: h.label(n))
-    row = _solve_row(sub, definition == "corrected")
-    tainted_set = set(tainted.tolist())
+    _check_cycles(sub, [mx.nodes[k] for k in keep], h.label)
+    row = _solve_row(sub, corrected)
+    tainted = _tainted_local(sub, _sub(mx.uncertain, keep), corrected)
     if b_iri is not None:
-        j_local = keep.index(mx.index[b_iri])
-        return record(b_iri, float(row[j_local]), mx.index[b_iri] not in tainted_set)
-    out = []
-    on_cycle = _self_reach(mx.a.tocsc(), i, reached)
-    for local, node in enumerate(keep):
-        if node == i and (definition == "corrected" or not on_cycle):
-            continue
-        out.append(record(mx.nodes[node], float(row[local]), node not in tainted_set))
+        local = 0 if j == i else 1 + int(np.searchsorted(rest, j))
+        return record(b_iri, float(row[local]), not tainted[local])
+    on_cycle = _self_reach(mx.a_csc, i, reached)
+    out = [
+        record(mx.nodes[node], float(row[local]), not tainted[local])
+        for local, node in enumerate(keep.tolist())
+        if node != i or (not corrected and on_cycle)
+    ]
     out.sort(key=lambda r: (-r["integrated_percent"], r["held"]))
     return out
 
 
-def _ordered(first: int, members: set[int]) -> list[int]:
-    return [first] + sorted(members - {first})
+def _member(sorted_array, value: int) -> bool:
+    import numpy as np
+
+    k = int(np.searchsorted(sorted_array, value))
+    return k < len(sorted_array) and int(sorted_array[k]) == value
+
+
+def _tainted_local(a_sub, u_sub, corrected: bool):
+    """For each node of a sub-network whose node 0 is the holder: whether some walk from
+    the holder reaches it through an uncertain stake (not counting walks back into the
+    holder under the corrected definition)."""
+    import numpy as np
+
+    k = a_sub.shape[0]
+    if u_sub.nnz == 0:
+        return np.zeros(k, dtype=bool)
+    if corrected:
+        a_sub, u_sub = _without_edges_into(a_sub, 0), _without_edges_into(u_sub, 0)
+    order = _reach(_layers(a_sub, u_sub), 0)
+    tainted = np.zeros(k, dtype=bool)
+    tainted[order[order >= k] - k] = True
+    return tainted
 
 
 def _self_reach(a_csc, i: int, reached) -> bool:
@@ -971,26 +1078,32 @@ def _all_pairs(h: Holdings, g, definition: str, certainty: bool, block: int | No
     from scipy import sparse
     from scipy.sparse.linalg import splu
 
-    mx = _matrix(g)
+    mx = _cached_matrix(g)
     n = len(mx.nodes)
     if n == 0:
         return mx, []
     _check_cycles(mx.a, mx.nodes, h.label)
-    lu = splu((sparse.identity(n, format="csc") - mx.a.T).tocsc())
+    # Holders before the companies they hold (cycles kept together): I - P' is then block
+    # triangular and its LU fills in only inside the cycles, so each solve is cheap.
+    perm = _topological_order(mx.a)
+    inv = np.empty(n, dtype=np.int64)
+    inv[perm] = np.arange(n)
+    p = mx.a[perm][:, perm]
+    lu = splu((sparse.identity(n, format="csc") - p.T).tocsc(), permc_spec="NATURAL")
     holders = np.flatnonzero(np.diff(mx.a.indptr))
     if block is None:
         block = max(1, min(256, 2_000_000 // n))
-    rows_of_a = mx.a.T.tocsc()  # column i = row i of A
-    a_csc = mx.a.tocsc()
+    rows_of_p = p.T.tocsc()  # column k = row k of P
+    a_csc = mx.a_csc
     out = []
     for start in range(0, len(holders), block):
         chunk = holders[start : start + block]
-        sol = lu.solve(rows_of_a[:, chunk].toarray())
+        sol = lu.solve(np.asfortranarray(rows_of_p[:, inv[chunk]].toarray()))
         if sol.ndim == 1:
             sol = sol[:, None]
         for k, i in enumerate(chunk):
             i = int(i)
-            x = sol[:, k]
+            x = sol[inv, k]  # back to the original order
             if certainty:
                 reached, tainted = _taint(mx, i, definition == "corrected")
             else:
@@ -1011,6 +1124,25 @@ def _all_pairs(h: Holdings, g, definition: str, certainty: bool, block: int | No
     return mx, out
 
 
+def _topological_order(a):
+    """Node indices ordered so that every stake between two strongly connected
+    components goes from an earlier to a later one."""
+    import networkx as nx
+    import numpy as np
+    from scipy.sparse.csgraph import connected_components
+
+    count, comp = connected_components(a, directed=True, connection="strong")
+    coo = a.tocoo()
+    across = comp[coo.row] != comp[coo.col]
+    condensed = nx.DiGraph()
+    condensed.add_nodes_from(range(count))
+    sources, targets = comp[coo.row[across]].tolist(), comp[coo.col[across]].tolist()
+    condensed.add_edges_from(zip(sources, targets, strict=True))
+    rank = np.empty(count, dtype=np.int64)
+    rank[list(nx.topological_sort(condensed))] = np.arange(count)
+    return np.argsort(rank[comp], kind="stable")
+
+
 def integrated_matrix(
     graph,
     at: dt.date | str | DateSpan | None = None,
@@ -1027,7 +1159,7 @@ def integrated_matrix(
 
     _check_definition(definition)
     h = _as_holdings(graph)
-    g = snapshot(h, at, interest=interest, reading=reading)
+    g = _cached_snapshot(h, at, interest, reading)
     mx, rows = _all_pairs(h, g, definition, certainty=False, block=block)
     n = len(mx.nodes)
     if not rows:
@@ -1050,7 +1182,7 @@ def integrated_all(
     (``ownership integrated --all``), by holder then largest first."""
     _check_definition(definition)
     h = _as_holdings(graph)
-    g = snapshot(h, at, interest=interest, reading=reading)
+    g = _cached_snapshot(h, at, interest, reading)
     mx, rows = _all_pairs(h, g, definition, certainty=True, block=None)
     at_text = g.graph["at"]
     records = []
@@ -1148,7 +1280,7 @@ def control(
         raise UsageError(f"threshold {threshold!r}: choose one of {', '.join(THRESHOLDS)}")
     h = _as_holdings(graph)
     b = resolve(h, held)
-    g = snapshot(h, at, interest="voting", reading=reading)
+    g = _cached_snapshot(h, at, "voting", reading)
     result = {
         "held": h.label(b),
         "at": g.graph["at"],
@@ -1195,7 +1327,7 @@ def control(
         result["controllers"].append(
             {
                 "controller": h.label(c),
-                "votes_percent": round(sum(counted.values()), 10),
+                "votes_percent": _round(sum(counted.values())),
                 "direct_votes_percent": counted.get(c),
                 "through": sorted(h.label(v) for v in counted if v != c),
                 "chain": sorted(chain, key=lambda s: (s["holder"], s["held"])) if steps else [],

@@ -131,8 +131,17 @@ def stake(holder, held, at, data, reading, fmt):
 @click.argument("holder")
 @click.argument("held")
 @click.option("--max-depth", type=int, default=None, metavar="N", help="Longest path, in stakes.")
+@click.option(
+    "--limit",
+    type=int,
+    default=100,
+    show_default=True,
+    metavar="N",
+    help="List the N most significant paths only (0: all; inside large cycles of "
+    "cross-holdings there can be millions). The total is given when no other path exists.",
+)
 @_options(interest=True)
-def paths(holder, held, max_depth, at, interest, data, reading, fmt):
+def paths(holder, held, max_depth, limit, at, interest, data, reading, fmt):
     """Every chain of stakes from HOLDER to HELD, most significant first, and their sum.
 
     A path's percent is the product of its stakes. The sum counts each chain once;
@@ -150,6 +159,7 @@ def paths(holder, held, max_depth, at, interest, data, reading, fmt):
         held,
         at,
         max_depth=max_depth,
+        limit=limit or None,
         interest=interest,
         reading=reading,
     )
@@ -162,10 +172,17 @@ def paths(holder, held, max_depth, at, interest, data, reading, fmt):
     ]
     if rows:
         _table(rows)
-    click.echo(
-        f"{len(rows)} path(s) from {result['holder']} to {result['held']} on "
-        f"{result['at']}; total {result['total_percent']:g}%"
-    )
+    if result["complete"]:
+        click.echo(
+            f"{len(rows)} path(s) from {result['holder']} to {result['held']} on "
+            f"{result['at']}; total {result['total_percent']:g}%"
+        )
+    else:
+        click.echo(
+            f"The {len(rows)} most significant paths from {result['holder']} to "
+            f"{result['held']} on {result['at']}; more exist (raise --limit, or see "
+            "`ownership integrated` for the share through all of them)."
+        )
 
 
 @ownership.command()

@@ -1,0 +1,222 @@
+"""Ownership analytics at scale: the sparse solvers against naive path enumeration.
+
+For networks of about 10k, 100k and 1M triples from bench/generate.py, in one run and
+side by side (median of repeated runs, wall clock, one process):
+
+- reading the RDF into stakes: rdflib (``graph.load`` + ``ownership.holdings``) and the
+  pyoxigraph fast path (``ownership.holdings_from_files``); the results are compared;
+- building the snapshot on a date;
+- integrated ownership of one company in everything it reaches (snapshot built), for the
+  company that reaches most and for a sample of ordinary ones;
+- integrated ownership of every company in everything (``integrated_matrix``), and the
+  size of that result (its non-zeros);
+- one pair: integrated ownership (sparse solve), our ``paths`` (enumeration confined to the
+  companies between the two), and the naive way (``networkx.all_simple_paths`` over the
+  whole snapshot, multiplying along each path), with a time limit;
+- memory: tracemalloc peaks, against the number of stakes and a dense n x n matrix.
+
+    python bench/bench_ownership.py                        # 10k, 100k, 1M
+    python bench/bench_ownership.py --sizes 10000 --repeat 3 --json /tmp/own-bench.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import networkx as nx
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import generate  # noqa: E402
+
+from alliance_graph import ownership as own  # noqa: E402
+
+AT = "2020-06-30"
+
+
+def timed(fn, repeat: int) -> tuple[float, object]:
+    """Median wall-clock seconds of ``repeat`` runs, and the last result."""
+    times, result = [], None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), result
+
+
+def peak(fn) -> tuple[int, object]:
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    try:
+        result = fn()
+        _, top = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return top, result
+
+
+def naive_paths(g, a, b, limit: float):
+    """Every simple path a -> b in the whole snapshot, each product multiplied out; None
+    when the time limit passes first."""
+    start = time.perf_counter()
+    total, count = 0.0, 0
+    for path in nx.all_simple_paths(g, a, b):
+        product = 1.0
+        for u, v in zip(path, path[1:], strict=False):
+            product *= g.edges[u, v]["percent"] / 100.0
+        total += product
+        count += 1
+        if count % 256 == 0 and time.perf_counter() - start > limit:
+            return None, count
+    return total * 100.0, count
+
+
+def bench_size(triples: int, args, out: dict) -> None:
+    workdir = Path(args.workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    path = workdir / f"own-{triples}-seed{args.seed}.ttl"
+    if not path.exists():
+        path.write_text(generate.generate(triples, args.seed))
+    rec: dict = {"triples_target": triples, "file_mb": round(path.stat().st_size / 1e6, 1)}
+    repeat = args.repeat if triples < 1_000_000 else max(1, args.repeat - 2)
+
+    # Reading the RDF
+    fast_s, h = timed(lambda: own.holdings_from_files([path]), repeat)
+    rec["stakes"] = len(h.stakes)
+    rec["read_fast_s"] = fast_s
+    if triples <= args.rdflib_max:
+        from alliance_graph.graph import load
+
+        def slow():
+            g = load([path])
+            rec["triples_loaded"] = len(g)
+            return own.holdings(g)
+
+        slow_s, h_slow = timed(slow, 1 if triples >= 100_000 else repeat)
+        rec["read_rdflib_s"] = slow_s
+        rec["same_stakes"] = h_slow.stakes == h.stakes
+
+    # The snapshot
+    snap_s, g = timed(lambda: own.snapshot(h, AT), repeat)
+    rec.update(snapshot_s=snap_s, nodes=g.number_of_nodes(), edges=g.number_of_edges())
+    sccs = sorted((len(c) for c in nx.strongly_connected_components(g)), reverse=True)
+    rec["largest_cycle_component"] = sccs[0] if sccs else 0
+    own._cached_snapshot(h, AT, "economic", "as-of")  # analyses share this one
+    own._cached_matrix(own._cached_snapshot(h, AT, "economic", "as-of"))
+
+    # One company in everything it reaches
+    holders = sorted(n for n in g if g.out_degree(n))
+    rng = random.Random(args.seed)
+    sample = rng.sample(holders, min(args.sample, len(holders)))
+    widest = max(sample, key=lambda n: len(nx.descendants(g, n)))
+    rec["widest_reach"] = len(nx.descendants(g, widest))
+    rec["one_holder_widest_s"], rows = timed(lambda: own.integrated(h, widest, None, AT), repeat)
+    per = []
+    for holder in sample:
+        t = time.perf_counter()
+        own.integrated(h, holder, None, AT)
+        per.append(time.perf_counter() - t)
+    rec["one_holder_median_s"] = statistics.median(per)
+    rec["one_holder_peak_mb"] = peak(lambda: own.integrated(h, widest, None, AT))[0] / 1e6
+
+    # Every company in everything
+    if triples <= args.all_pairs_max:
+        rec["all_pairs_s"], (nodes, m) = timed(lambda: own.integrated_matrix(h, AT), repeat)
+        rec["all_pairs_nnz"] = int(m.nnz)
+        rec["all_pairs_peak_mb"] = peak(lambda: own.integrated_matrix(h, AT))[0] / 1e6
+        rec["dense_matrix_mb"] = len(nodes) ** 2 * 8 / 1e6
+        if triples <= 100_000:
+            rec["all_pairs_records_s"], recs = timed(lambda: own.integrated_all(h, AT), 1)
+            rec["all_pairs_records"] = len(recs)
+
+    # Pairs: integrated (solve) vs our paths vs naive enumeration
+    pairs = []
+    for a in sample:
+        down = nx.descendants(g, a)
+        far = sorted(b for b in down if nx.shortest_path_length(g, a, b) >= 2)
+        if far:
+            pairs.append((a, rng.choice(far)))
+        if len(pairs) >= args.pairs:
+            break
+    rows = []
+    for a, b in pairs:
+        t = time.perf_counter()
+        integ = own.integrated(h, a, b, AT, definition="plain")
+        t_integ = time.perf_counter() - t
+        t = time.perf_counter()
+        ours = own.paths(h, a, b, AT)
+        t_paths = time.perf_counter() - t
+        t = time.perf_counter()
+        naive_total, naive_count = naive_paths(g, a, b, args.naive_limit)
+        t_naive = time.perf_counter() - t
+        rows.append(
+            {
+                "pair": [h.label(a), h.label(b)],
+                "integrated_s": t_integ,
+                "paths_s": t_paths,
+                "paths": len(ours["paths"]),
+                "naive_s": t_naive if naive_total is not None else None,
+                "naive_paths_seen": naive_count,
+                "paths_total_matches_naive": naive_total is None
+                or abs(naive_total - ours["total_percent"]) < 1e-6,
+                "integrated_percent": integ["integrated_percent"],
+            }
+        )
+    rec["pairs"] = rows
+    finished = [r for r in rows if r["naive_s"] is not None]
+    if finished:
+        rec["naive_over_integrated_median"] = statistics.median(
+            r["naive_s"] / r["integrated_s"] for r in finished
+        )
+        rec["naive_over_paths_median"] = statistics.median(
+            r["naive_s"] / r["paths_s"] for r in finished
+        )
+    rec["naive_unfinished"] = len(rows) - len(finished)
+    rec["snapshot_peak_mb"] = peak(lambda: own.snapshot(h, AT))[0] / 1e6
+    out["sizes"].append(rec)
+    print(json.dumps(rec, indent=1, default=str), flush=True)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--sample", type=int, default=30, help="holders timed one by one")
+    parser.add_argument("--pairs", type=int, default=8)
+    parser.add_argument("--naive-limit", type=float, default=30.0, metavar="SECONDS")
+    parser.add_argument("--rdflib-max", type=int, default=1_000_000,
+                        help="largest size also read with rdflib (slow)")
+    parser.add_argument("--all-pairs-max", type=int, default=1_000_000)
+    parser.add_argument("--workdir", default="/tmp/alliance-bench")
+    parser.add_argument("--json", default=None, help="also write the results here")
+    args = parser.parse_args(argv)
+    out = {
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "load_average_at_start": os.getloadavg(),
+        },
+        "at": AT,
+        "sizes": [],
+    }
+    for triples in args.sizes:
+        bench_size(triples, args, out)
+    out["machine"]["load_average_at_end"] = os.getloadavg()
+    if args.json:
+        Path(args.json).write_text(json.dumps(out, indent=1, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
