@@ -207,3 +207,24 @@ def test_push_needs_an_endpoint(capsys, monkeypatch):
     monkeypatch.delenv("ALLIANCE_GRAPH_ENDPOINT", raising=False)
     code, _, err = exit_code(capsys, "push")
     assert code == 2 and "--endpoint" in err
+
+
+def test_the_query_path_imports_neither_rdflib_nor_pyshacl():
+    # Cold start is the point of the embedded store: a saved query through the CLI loads
+    # pyoxigraph, never rdflib (a quarter of a second to import) or pySHACL.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from alliance_graph.cli import main\n"
+        "for args in (['query', 'stakes-on-date', '-p', 'date=2003-06-30', '--format', 'csv'],\n"
+        "             ['sparql', 'ASK { ?s ?p ?o }'], ['queries']):\n"
+        "    try:\n"
+        "        main(args)\n"
+        "    except SystemExit as exit_:\n"
+        "        assert exit_.code == 0, args\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('rdflib', 'pyshacl')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
