@@ -431,6 +431,9 @@ def _write_broken(w: _Writer, positions, n: int, count: int, source) -> None:
 def _write_atomic(path: str, text: str) -> None:
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".generate-", suffix=".ttl")
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a data file need not be
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)

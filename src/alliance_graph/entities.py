@@ -21,6 +21,18 @@ def _names(holdings, iri: str) -> list[str]:
     return names
 
 
+def _index(holdings) -> dict[str, set[str]]:
+    """Every name of every entity (normalised) -> the entities it names; built once."""
+    index = getattr(holdings, "_name_index", None)
+    if index is None:
+        index = {}
+        for e in holdings.entities:
+            for n in _names(holdings, e):
+                index.setdefault(_key(n), set()).add(e)
+        holdings._name_index = index
+    return index
+
+
 def _describe(holdings, iri: str) -> str:
     return f"{holdings.label(iri)} <{iri}>"
 
@@ -36,9 +48,8 @@ def resolve(holdings, name: str) -> str:
     if name in holdings.entities:
         return name
     wanted = _key(name)
-    matches = sorted(
-        e for e in holdings.entities if any(_key(n) == wanted for n in _names(holdings, e))
-    )
+    by_name = _index(holdings)
+    matches = sorted(by_name.get(wanted, ()))
     if len(matches) == 1:
         return matches[0]
     if matches:
@@ -46,12 +57,10 @@ def resolve(holdings, name: str) -> str:
         raise UnknownEntityError(
             f"{name!r} names {len(matches)} entities: {listed}. Use a full label or the IRI."
         )
-    by_name: dict[str, set[str]] = {}
-    for e in holdings.entities:
-        for n in _names(holdings, e)[1:]:
-            by_name.setdefault(_key(n), set()).add(e)
-    close = sorted(k for k in by_name if wanted in k)
-    close += difflib.get_close_matches(wanted, sorted(by_name), n=5, cutoff=0.6)
+    # close names: those containing the text, then similar spellings (IRIs aside)
+    names = sorted(k for k in by_name if not k.startswith(("http:", "https:")))
+    close = [k for k in names if wanted in k]
+    close += difflib.get_close_matches(wanted, names, n=5, cutoff=0.6)
     suggestions = []
     for k in close:
         for e in sorted(by_name[k]):

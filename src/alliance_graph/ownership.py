@@ -119,6 +119,7 @@ class Holdings:
     _positions: dict = field(default_factory=dict, repr=False, compare=False)
     # the last snapshots the analyses built (never handed out: snapshot() builds anew)
     _snapshots: dict = field(default_factory=dict, repr=False, compare=False)
+    _name_index: dict | None = field(default=None, repr=False, compare=False)  # entities.py
 
     def label(self, iri: str) -> str:
         return self.labels.get(iri) or _local_name(iri)
