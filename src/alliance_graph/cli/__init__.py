@@ -54,7 +54,8 @@ def cli():
 def main(argv=None):
     """Entry point: library errors become a message on stderr and exit code 2."""
     try:
-        cli.main(args=argv, prog_name="alliance-graph", standalone_mode=False)
+        # Without standalone mode click returns the code of ctx.exit() instead of exiting.
+        rv = cli.main(args=argv, prog_name="alliance-graph", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(EXIT_CANNOT_RUN)
@@ -67,4 +68,4 @@ def main(argv=None):
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
-    sys.exit(0)
+    sys.exit(rv if isinstance(rv, int) else 0)

@@ -1,0 +1,46 @@
+"""``alliance-graph summary``: the quick start's main job."""
+
+import json
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from alliance_graph.cli import cli
+
+
+def test_summary_on_shipped_data_shows_counts_stakes_and_next_steps():
+    result = CliRunner().invoke(cli, ["summary"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "conforms to the shapes" in out
+    assert "shareholding" in out and "citation" in out
+    # the stakes table holds the 2002 warrant exercise with its exact day
+    assert any("44.4" in line and "2002-03-01" in line for line in out.splitlines())
+    assert "Where to go next" in out
+
+
+def test_summary_json_is_for_programs():
+    result = CliRunner().invoke(cli, ["summary", "--format", "json"])
+    assert result.exit_code == 0
+    doc = json.loads(result.output)
+    assert doc["conforms"] is True and doc["violations"] == 0
+    counts = {c["class"]: c["count"] for c in doc["counts"]}
+    assert counts["shareholding"] >= 30
+    pairs = {(s["holder"], s["held"], s["percent"]) for s in doc["stakes"]}
+    assert ("Renault", "Nissan Motor", 36.8) in pairs
+    # deprecated claims (the article's "majority" in Mitsubishi Motors) are left out
+    assert all(s["percent"] is not None for s in doc["stakes"])
+
+
+def test_summary_exits_1_through_main_when_data_does_not_conform(data_copy):
+    text = data_copy.read_text()
+    data_copy.write_text(text.replace("ag:percent 36.8 ;", "ag:percent 136.8 ;", 1))
+    proc = subprocess.run(
+        [sys.executable, "-m", "alliance_graph", "summary", "--data", str(data_copy)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert "does NOT conform" in proc.stdout
