@@ -103,6 +103,10 @@ EXTRA = {
 def test_push_loads_the_materialised_graph(pushed):
     remote = queries.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", endpoint=pushed)
     assert remote.rows == [{"n": len(open_store())}]
+    ask = "ASK { ?s a <https://w3id.org/alliance-graph/ontology#BestRank> }"
+    assert queries.sparql(ask, endpoint=pushed).boolean is True
+    describe = "DESCRIBE <https://w3id.org/alliance-graph/resource/Ampere>"
+    assert len(queries.sparql(describe, endpoint=pushed).triples) >= 5
 
 
 def test_every_saved_query_answers_the_same_remotely_and_in_process(pushed):
