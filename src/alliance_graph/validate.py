@@ -1,20 +1,27 @@
-"""Checking the graph against the SHACL shapes: engines, results and the report.
+"""Checking data against the SHACL shapes and the rule queries: engines, results, report.
 
-:func:`validate` loads the ontology and the data once (with the day bounds and best ranks
-that :func:`alliance_graph.graph.load` derives), reads the shapes, runs an engine and
-returns a :class:`ValidationReport`. The engines all speak W3C SHACL: each returns a
-validation report graph, which :func:`_results` reads into plain results, so that adding
-an engine is one function and one entry in :data:`ENGINES`.
+:func:`validate` reads the ontology and the data once (with the day bounds and best ranks
+that the loader derives), reads the shapes, runs a SHACL engine, runs the rule queries of
+``queries/checks`` (:mod:`alliance_graph.checks`) and, when asked, the ontology checks
+(:mod:`alliance_graph.ontology_checks`), and returns one :class:`ValidationReport`. Each
+result names the node, the rule, its severity, the message, the value, and the file and
+line where the node is written; :mod:`alliance_graph.reports` writes the report as text,
+JSON, JUnit XML, SARIF or GitHub workflow annotations.
 
-Engines:
+Engines (:data:`ENGINES`; measurements and the choice of the default in
+docs/validation.md). Each is a function ``(inputs, shapes graph) -> raw results``; naming
+the results (labels, rules, paths, values, file and line) is shared, so a new engine is
+one function:
 
 - ``pyshacl``: pySHACL on rdflib's in-memory store, SPARQL by rdflib. The reference.
-- ``pyshacl-oxigraph`` (the default): the same pySHACL run, SPARQL-based constraints and
-  targets answered by Oxigraph on a copy of the same triples. Identical results, about
-  four times faster on the shipped data (docs/validation.md).
+- ``pyshacl-oxigraph``: the same pySHACL run, SPARQL-based constraints and targets
+  answered by Oxigraph on a copy of the same triples.
+- ``shacl-rust``: the shacl-rust validator (Rust) on the data as pyoxigraph loads it;
+  rdflib never holds the data. Its results are read back into the reference's terms: the
+  SPARQL rule a result comes from, and messages filled as pySHACL fills them.
 
-pySHACL, rdflib's SPARQL engine and pyoxigraph are imported inside the functions that use
-them, so importing this module costs nothing.
+pySHACL, shacl-rust, rdflib's SPARQL engine and pyoxigraph are imported inside the
+functions that use them, so importing this module costs nothing.
 """
 
 from __future__ import annotations
@@ -24,9 +31,10 @@ import re
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import resources
 from .errors import AllianceGraphError, UsageError
@@ -54,12 +62,24 @@ REPORT_PREFIXES = {
     "dcterms": "http://purl.org/dc/terms/",
 }
 
+# From the most to the least severe. `--fail-on warning` fails on violations and warnings.
 SEVERITIES = ("Violation", "Warning", "Info")
-DEFAULT_ENGINE = "pyshacl-oxigraph"
+FAIL_ON = tuple(s.lower() for s in SEVERITIES)
+DEFAULT_ENGINE = "shacl-rust"
 
 
 class ShapesError(AllianceGraphError):
     """The shapes cannot be used: not valid SHACL, or a SPARQL rule that does not run."""
+
+
+def severity_rank(severity: str) -> int:
+    """0 for a violation, 1 for a warning, 2 for an info."""
+    try:
+        return FAIL_ON.index(severity.lower())
+    except ValueError:
+        raise UsageError(
+            f"unknown severity {severity!r}; choose one of {', '.join(FAIL_ON)}"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -68,7 +88,7 @@ class ValidationResult:
 
     focus: str  # the offending node: an IRI, or _:id for a blank node
     focus_label: str | None  # its label, or what it belongs to for a blank node
-    rule: str  # the rule broken: a SPARQL constraint or a shape, as a prefixed name
+    rule: str  # the rule broken: a SPARQL constraint, a shape or a check, as a prefixed name
     severity: str  # Violation, Warning or Info
     message: str
     path: str | None = None  # the property at fault, as a prefixed name
@@ -93,9 +113,24 @@ class ValidationResult:
         )
 
 
+@dataclass(frozen=True)
+class Rule:
+    """A rule that ran: a shape, a SHACL-SPARQL constraint, a rule query or an ontology check."""
+
+    id: str  # the name results give it: agsh:label, agsh:TenureShape/ag:role, check:...
+    severity: str
+    title: str
+    description: str
+    kind: str  # "shape", "sparql", "check" or "ontology"
+
+
 @dataclass
 class ValidationReport:
-    """Whether the data conforms, and every result, in a stable order."""
+    """Every result, in a stable order, and what ran to find them.
+
+    ``conforms`` follows SHACL with warnings allowed: no result of severity Violation.
+    :meth:`failed` applies a ``--fail-on`` level.
+    """
 
     conforms: bool
     results: list[ValidationResult]
@@ -104,6 +139,9 @@ class ValidationReport:
     shapes_files: list[str] = field(default_factory=list)
     triples: int = 0  # triples checked: ontology, data and derived ones
     shapes: int = 0  # node and property shapes with a target, the rules that run
+    checks: int = 0  # rule queries run (queries/checks and --checks folders)
+    rules: list[Rule] = field(default_factory=list)
+    check_files: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         """Results per severity (always all three keys)."""
@@ -113,14 +151,24 @@ class ValidationReport:
     def rules_broken(self) -> dict[str, int]:
         return dict(sorted(Counter(r.rule for r in self.results).items()))
 
+    def failing(self, fail_on: str = "violation") -> list[ValidationResult]:
+        """The results at or above the ``fail_on`` severity."""
+        level = severity_rank(fail_on)
+        return [r for r in self.results if severity_rank(r.severity) <= level]
+
+    def failed(self, fail_on: str = "violation") -> bool:
+        return bool(self.failing(fail_on))
+
     def to_dict(self) -> dict:
         return {
             "conforms": self.conforms,
             "engine": self.engine,
             "data_files": self.data_files,
             "shapes_files": self.shapes_files,
+            "check_files": self.check_files,
             "triples": self.triples,
             "shapes": self.shapes,
+            "checks": self.checks,
             "counts": self.counts(),
             "rules_broken": self.rules_broken(),
             "results": [r.to_dict() for r in self.results],
@@ -132,9 +180,10 @@ class ValidationReport:
         counts = ", ".join(
             f"{n} {s.lower()}{'' if n == 1 else 's'}" for s, n in self.counts().items()
         )
+        checks = f" and {self.checks} checks" if self.checks else ""
         return (
             f"{head}: {files} ({self.triples} triples with the ontology) against "
-            f"{self.shapes} shapes: {counts}"
+            f"{self.shapes} shapes{checks}: {counts}"
         )
 
     def to_text(self) -> str:
@@ -161,61 +210,165 @@ class ValidationReport:
 def validate(
     data: Iterable[Path | str] | None = None,
     *,
-    shapes: Iterable[Path | str] | None = None,
+    shapes: Iterable[Path | str] = (),
+    default_shapes: bool = True,
+    checks: Iterable[Path | str] = (),
+    default_checks: bool = True,
+    ontology: bool = False,
     engine: str = DEFAULT_ENGINE,
 ) -> ValidationReport:
-    """Validate ``data`` (Turtle files; the shipped data when None) against ``shapes``.
+    """Validate ``data`` (RDF files; the shipped data when None).
 
-    The ontology is always mixed in, once; ``shapes`` replaces the shipped shapes when
-    given (pass ``resources.shapes_files() + [extra]`` to add to them). Raises
-    :class:`~alliance_graph.errors.DataFileError` for a missing or malformed file,
+    The ontology is always mixed into the data, once. The shipped shapes
+    (``shapes/*.ttl``) run unless ``default_shapes`` is false, and ``shapes`` adds files
+    of extra shapes; the shipped rule queries (``queries/checks/*.rq``) run unless
+    ``default_checks`` is false, and ``checks`` adds folders of ``.rq`` files (or single
+    files). ``ontology=True`` adds the checks of the ontology itself
+    (:mod:`alliance_graph.ontology_checks`).
+
+    Raises :class:`~alliance_graph.errors.DataFileError` for a missing or malformed file,
     :class:`~alliance_graph.errors.UsageError` for an unknown engine and
     :class:`ShapesError` when the shapes cannot run.
     """
-    from .graph import load, parse_into
+    from . import checks as rule_queries
 
     if engine not in ENGINES:
         raise UsageError(
             f"unknown validation engine {engine!r}; choose one of {', '.join(sorted(ENGINES))}"
         )
     data_files = [Path(p) for p in data] if data is not None else resources.data_files()
-    shapes_files = [Path(p) for p in shapes] if shapes is not None else resources.shapes_files()
-    graph = load(data_files)
-    from rdflib import Graph
+    shapes_files = list(resources.shapes_files()) if default_shapes else []
+    shapes_files += [Path(p) for p in shapes]
+    check_list = rule_queries.load(checks, default=default_checks)
+    shapes_graph = _read_shapes(shapes_files)
+    inputs = _Inputs(data_files)
+    raws = ENGINES[engine](inputs, shapes_graph) if shapes_files else []
+    if check_list:
+        raws += rule_queries.run(check_list, inputs.store)
+    names = _Names(shapes_graph, _FileIndex(data_files))
+    results = {names.result(raw) for raw in raws}
+    rules = rule_catalogue(shapes_graph) + [c.rule() for c in check_list]
+    if ontology:
+        from .ontology_checks import check_ontology
 
-    shapes_graph = Graph()
-    for path in shapes_files:
-        parse_into(shapes_graph, path)
-    report_graph = ENGINES[engine](graph, shapes_graph)
-    results = _results(report_graph, graph, shapes_graph, data_files)
+        found, ontology_rules = check_ontology(inputs.files, shapes_files)
+        results.update(found)
+        rules += ontology_rules
+    ordered = sorted(results, key=ValidationResult.sort_key)
     return ValidationReport(
-        conforms=not results,
-        results=results,
+        conforms=not any(r.severity == "Violation" for r in ordered),
+        results=ordered,
         engine=engine,
         data_files=[str(p) for p in data_files],
         shapes_files=[str(p) for p in shapes_files],
-        triples=len(graph),
+        check_files=[str(c.path) for c in check_list],
+        triples=inputs.triples(),
         shapes=_count_shapes(shapes_graph),
+        checks=len(check_list),
+        rules=rules,
     )
+
+
+def _read_shapes(files: list[Path]) -> Graph:
+    from rdflib import Graph
+
+    from .graph import parse_into
+
+    graph = Graph()
+    for path in files:
+        parse_into(graph, path)
+    return graph
+
+
+class _Inputs:
+    """The data files, read into rdflib or pyoxigraph on first use (each engine needs one;
+    the rule queries always run on pyoxigraph)."""
+
+    def __init__(self, files: list[Path]):
+        self.files = files
+        self._graph = None
+        self._store = None
+
+    @property
+    def graph(self) -> Graph:
+        if self._graph is None:
+            from .graph import load
+
+            self._graph = load(self.files)
+        return self._graph
+
+    @property
+    def store(self):
+        if self._store is None:
+            from .store import open_store
+
+            self._store = open_store(self.files)
+        return self._store
+
+    def triples(self) -> int:
+        if self._graph is not None:
+            return len(self._graph)
+        return len(self.store)
+
+
+@dataclass(frozen=True)
+class _Raw:
+    """One result as an engine gives it: rdflib terms, read against ``data`` (a view of the
+    graph the engine ran on, which names blank nodes its own way)."""
+
+    focus: Any
+    severity: str
+    message: str
+    data: Any  # _GraphView or _StoreView
+    shape: Any = None
+    constraint: Any = None
+    component: Any = None
+    path: str | None = None  # already written in SPARQL path syntax, full IRIs or names
+    value: Any = None
+    rule: str | None = None  # set by rule queries; shapes' rules are named from the shapes
 
 
 # --- engines --------------------------------------------------------------------------
 
 
-def _run_pyshacl(data_graph: Graph, shapes_graph: Graph) -> Graph:
+def _run_pyshacl(inputs: _Inputs, shapes_graph: Graph) -> list[_Raw]:
     """pySHACL over rdflib's memory store: the reference engine."""
-    return _pyshacl(_query_graphs()[0].over(data_graph), shapes_graph)
+    graph = inputs.graph
+    report = _pyshacl(_query_graphs()[0].over(graph), shapes_graph)
+    return _raws_from_report(report, _GraphView(graph))
 
 
-def _run_pyshacl_oxigraph(data_graph: Graph, shapes_graph: Graph) -> Graph:
+def _run_pyshacl_oxigraph(inputs: _Inputs, shapes_graph: Graph) -> list[_Raw]:
     """pySHACL, with its SPARQL queries answered by Oxigraph over the same triples."""
-    return _pyshacl(_query_graphs()[1].over(data_graph), shapes_graph)
+    graph = inputs.graph
+    report = _pyshacl(_query_graphs()[1].over(graph), shapes_graph)
+    return _raws_from_report(report, _GraphView(graph))
 
 
-# name -> function(data graph, shapes graph) -> W3C SHACL validation report graph
-ENGINES: dict[str, Callable[[Graph, Graph], Graph]] = {
+def _run_shacl_rust(inputs: _Inputs, shapes_graph: Graph) -> list[_Raw]:
+    """shacl-rust on the N-Triples of the pyoxigraph store; shapes as N-Triples too, so
+    that the blank nodes of its results are those of ``shapes_graph``."""
+    import shacl_rust
+
+    from .store import to_ntriples
+
+    store = inputs.store
+    data = to_ntriples(store).decode("utf-8")
+    shapes_text = shapes_graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    try:
+        report = shacl_rust.validate(data, shapes_text, data_format="nt", shapes_format="nt")
+    except Exception as exc:  # shacl-rust raises plain exceptions for unusable shapes
+        raise ShapesError(f"the shapes cannot be used: {exc}") from None
+    reader = _ShaclRustReader(shapes_graph)
+    view = _StoreView(store)
+    return [reader.raw(r, view) for r in report["results"]]
+
+
+# name -> function(inputs, shapes graph) -> raw results
+ENGINES: dict[str, Callable[[_Inputs, Graph], list[_Raw]]] = {
     "pyshacl": _run_pyshacl,
     "pyshacl-oxigraph": _run_pyshacl_oxigraph,
+    "shacl-rust": _run_shacl_rust,
 }
 
 
@@ -465,41 +618,256 @@ _NUMERIC = {
 }
 
 
-# --- reading a SHACL validation report ------------------------------------------------
+# --- reading what the engines give ----------------------------------------------------
 
 
-def _results(report: Graph, data: Graph, shapes: Graph, files: list[Path]) -> list:
-    """The W3C SHACL report graph as :class:`ValidationResult`s, in a stable order."""
-    from rdflib import RDF, URIRef
+def _raws_from_report(report: Graph, view) -> list[_Raw]:
+    """A W3C SHACL validation report graph (pySHACL's) as raw results."""
+    from rdflib import RDF
 
     sh = _Sh()
-    names = _Names(data, shapes)
-    results = []
+    raws = []
     for node in report.subjects(RDF.type, sh.ValidationResult):
-        focus = report.value(node, sh.focusNode)
-        shape = report.value(node, sh.sourceShape)
-        constraint = report.value(node, sh.sourceConstraint)
-        component = report.value(node, sh.sourceConstraintComponent)
         path = report.value(node, sh.resultPath)
-        value = report.value(node, sh.value)
         severity = report.value(node, sh.resultSeverity)
         messages = sorted({str(m) for m in report.objects(node, sh.resultMessage)})
-        rule = constraint if isinstance(constraint, URIRef) else None
-        results.append(
-            ValidationResult(
-                focus=names.node(focus),
-                focus_label=names.label(focus),
-                rule=names.node(rule) if rule is not None else names.rule(shape, path),
+        raws.append(
+            _Raw(
+                focus=report.value(node, sh.focusNode),
                 severity=str(severity).rpartition("#")[2] if severity else "Violation",
-                message=names.shorten("; ".join(messages)) or names.default_message(component),
-                path=names.path(path, report),
-                value=names.term(value),
-                shape=names.rule(shape, path),
-                component=names.node(component) if component is not None else None,
+                message="; ".join(messages),
+                data=view,
+                shape=report.value(node, sh.sourceShape),
+                constraint=report.value(node, sh.sourceConstraint),
+                component=report.value(node, sh.sourceConstraintComponent),
+                path=_sparql_path(report, path) if path is not None else None,
+                value=report.value(node, sh.value),
             )
         )
-    results = _locate(results, data, files)
-    return sorted(set(results), key=ValidationResult.sort_key)
+    return raws
+
+
+class _ShaclRustReader:
+    """shacl-rust's result dictionaries as the reference engine would give them.
+
+    shacl-rust names the shape but not the SPARQL constraint of a result, fills message
+    templates with N-Triples terms, and adds its own generic message to a shape's
+    sh:message. So: the constraint is the one of the shape whose message template
+    matches; templates are filled again with what pySHACL writes for a term (a literal's
+    text, an IRI); a shape's own messages replace the generic ones, as in pySHACL.
+    """
+
+    def __init__(self, shapes: Graph):
+        self.shapes = shapes
+        self._templates: dict = {}
+
+    def raw(self, result: dict, view) -> _Raw:
+        from rdflib import URIRef
+
+        sh = _Sh()
+        shape = _from_nt(result.get("sourceShape"))
+        component = _from_nt(result.get("sourceConstraintComponent"))
+        found = list(result.get("messages") or [])
+        constraint = None
+        templates = self.messages_of(shape)
+        if component == sh.SPARQLConstraintComponent:
+            constraint, filled = self._sparql(shape, found)
+            messages = filled
+        elif templates:
+            messages = [_fill(t, found) or t for t in templates]
+        else:
+            messages = found
+        value = _from_nt(result.get("value"))
+        focus = _from_nt(result.get("focusNode"))
+        if value is None and constraint is not None and not self.shapes.value(shape, sh.path):
+            value = focus  # pySHACL: a SPARQL rule of a node shape reports the focus node
+        severity = result.get("severity") or ""
+        return _Raw(
+            focus=focus,
+            severity=severity.strip("<>").rpartition("#")[2] or "Violation",
+            message="; ".join(sorted(set(messages))),
+            data=view,
+            shape=shape,
+            constraint=constraint if isinstance(constraint, URIRef) else None,
+            component=component,
+            path=_nt_path(result.get("resultPath")),
+            value=value,
+        )
+
+    def messages_of(self, node) -> list[str]:
+        if node not in self._templates:
+            sh = _Sh()
+            self._templates[node] = [str(m) for m in self.shapes.objects(node, sh.message)]
+        return self._templates[node]
+
+    def _sparql(self, shape, found: list[str]):
+        sh = _Sh()
+        own = self.messages_of(shape)
+        constraints = sorted(self.shapes.objects(shape, sh.sparql), key=str)
+        for constraint in constraints:
+            templates = own + [t for t in self.messages_of(constraint) if t not in own]
+            filled = [_fill(t, found) for t in templates]
+            if templates and all(f is not None for f in filled):
+                return constraint, filled
+        # No template tells the constraints apart: the first one, and the engine's words.
+        first = constraints[0] if constraints else None
+        return first, found
+
+
+_VAR = re.compile(r"\{[?$](\w+)\}")
+
+
+def _fill(template: str, messages: list[str]) -> str | None:
+    """``template`` filled as pySHACL fills it, from the message shacl-rust made of it."""
+    names = _VAR.findall(template)
+    if not names:
+        return template if template in messages else None
+    pieces = _VAR.split(template)  # text, var, text, var, ..., text
+    pattern = "".join(
+        re.escape(p) if i % 2 == 0 else f"(?P<v{i}>.*?)" for i, p in enumerate(pieces)
+    )
+    for message in messages:
+        match = re.fullmatch(pattern, message, re.S)
+        if match:
+            return "".join(
+                p if i % 2 == 0 else _plain(match.group(f"v{i}")) for i, p in enumerate(pieces)
+            )
+    return None
+
+
+def _plain(text: str) -> str:
+    """What pySHACL writes for a term that shacl-rust wrote in N-Triples: a literal's text,
+    an IRI as it is, a blank node's id."""
+    term = _from_nt(text) if text[:1] in '"<_' else None
+    return str(term) if term is not None else text
+
+
+@functools.lru_cache(maxsize=4096)
+def _from_nt(text: str | None):
+    """An rdflib term from its N-Triples form (None for None or what does not parse)."""
+    if not text:
+        return None
+    from rdflib import XSD, Literal
+    from rdflib.util import from_n3
+
+    try:
+        with _quiet_rdflib():
+            term = from_n3(text)
+    except Exception:
+        return None
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        return Literal(str(term))  # a plain string, as rdflib's parsers give it
+    return term
+
+
+_NT_IRI = re.compile(r"<([^<>\s]*)>")
+
+
+def _nt_path(text: str | None) -> str | None:
+    """shacl-rust's SPARQL-like path text with names: ``(ag:a|ag:b)``, ``^ag:c``."""
+    if not text:
+        return None
+    text = _NT_IRI.sub(lambda m: _curie(m.group(1)), text)
+    return re.sub(r"\s*([|/])\s*", r"\1", text).strip()
+
+
+class _GraphView:
+    """Labels and owners of nodes in an rdflib graph."""
+
+    def __init__(self, graph: Graph):
+        self.graph = graph
+
+    def label(self, term) -> str | None:
+        return _label(self.graph, term)
+
+    def owner(self, term):
+        """(subject, predicate) of a triple whose object is ``term``, or None."""
+        return next(iter(self.graph.subject_predicates(term)), None)
+
+
+class _StoreView:
+    """Labels and owners of nodes in a pyoxigraph store, as rdflib terms."""
+
+    def __init__(self, store):
+        import pyoxigraph as ox
+
+        self.store = store
+        self.ox = ox
+        self._label = ox.NamedNode(RDFS_LABEL)
+
+    def _to_ox(self, term):
+        from rdflib import BNode, URIRef
+
+        if isinstance(term, URIRef):
+            return self.ox.NamedNode(str(term))
+        if isinstance(term, BNode):
+            return self.ox.BlankNode(str(term))
+        return None
+
+    def label(self, term) -> str | None:
+        node = self._to_ox(term)
+        if node is None:
+            return None
+        labels = [
+            q.object
+            for q in self.store.quads_for_pattern(node, self._label, None, self.ox.DefaultGraph())
+            if isinstance(q.object, self.ox.Literal)
+        ]
+        if not labels:
+            return None
+        labels.sort(key=lambda lit: (lit.language not in ("en", None), lit.value))
+        return labels[0].value
+
+    def owner(self, term):
+        from rdflib import BNode, URIRef
+
+        node = self._to_ox(term)
+        if node is None:
+            return None
+        for q in self.store.quads_for_pattern(None, None, node, self.ox.DefaultGraph()):
+            s = q.subject
+            subject = URIRef(s.value) if isinstance(s, self.ox.NamedNode) else BNode(s.value)
+            return subject, URIRef(q.predicate.value)
+        return None
+
+
+def to_rdflib_term(term):
+    """A pyoxigraph term as an rdflib term (plain strings stay plain)."""
+    import pyoxigraph as ox
+    from rdflib import XSD, BNode, Literal, URIRef
+
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype is None or term.datatype.value == str(XSD.string):
+        return Literal(term.value)
+    with _quiet_rdflib():
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+@contextmanager
+def _quiet_rdflib():
+    """rdflib logs a traceback for every ill-typed literal it builds ("1999-05" typed
+    xsd:date); the datatype rules report those, so the log says nothing new."""
+    import logging
+
+    logger = logging.getLogger("rdflib.term")
+    disabled = logger.disabled
+    logger.disabled = True
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.disabled = disabled
+
+
+# --- naming results -------------------------------------------------------------------
 
 
 class _Sh:
@@ -512,10 +880,34 @@ class _Sh:
 class _Names:
     """Readable names for nodes, rules, paths and values in a report."""
 
-    def __init__(self, data: Graph, shapes: Graph):
-        self.data = data
+    def __init__(self, shapes: Graph, index: _FileIndex | None = None):
         self.shapes = shapes
+        self.index = index
         self._iri = re.compile(r"<?(https?://[^\s,;()<>\"]+)>?")
+
+    def result(self, raw: _Raw) -> ValidationResult:
+        from rdflib import URIRef
+
+        if raw.rule is not None:
+            rule = raw.rule
+        elif isinstance(raw.constraint, URIRef):
+            rule = self.node(raw.constraint)
+        else:
+            rule = self.rule(raw.shape, raw.path)
+        where = self.where(raw.focus, raw.data)
+        return ValidationResult(
+            focus=self.node(raw.focus),
+            focus_label=self.label(raw.focus, raw.data),
+            rule=rule,
+            severity=raw.severity,
+            message=self.shorten(raw.message) or self.default_message(raw.component),
+            path=self.shorten(raw.path) if raw.path else None,
+            value=self.term(raw.value),
+            shape=self.rule(raw.shape, raw.path) if raw.shape is not None else None,
+            component=self.node(raw.component) if raw.component is not None else None,
+            file=where[0] if where else None,
+            line=where[1] if where else None,
+        )
 
     def node(self, term) -> str:
         from rdflib import BNode
@@ -534,20 +926,18 @@ class _Names:
         if isinstance(term, Literal):  # as Turtle writes it: 36.8, "44.4", "2002"^^xsd:gYear
             with warnings.catch_warnings():  # rdflib warns on ill-typed numbers
                 warnings.simplefilter("ignore")
-                return term._literal_n3(
-                    use_plain=True, qname_callback=self.data.namespace_manager.normalizeUri
-                )
+                return term._literal_n3(use_plain=True, qname_callback=_qname)
         if isinstance(term, BNode):
             return f"_:{term}"
         return _curie(str(term))
 
-    def path(self, path, graph=None) -> str | None:
-        """A SHACL path in SPARQL syntax, read from ``graph`` (the shapes graph by default)."""
+    def path(self, path) -> str | None:
+        """A SHACL path of the shapes graph in SPARQL syntax."""
         if path is None:
             return None
-        return _sparql_path(graph if graph is not None else self.shapes, path)
+        return _sparql_path(self.shapes, path)
 
-    def rule(self, shape, path=None) -> str:
+    def rule(self, shape, path: str | None = None) -> str:
         """A shape's name; an unnamed property shape is named by its node shape and path."""
         from rdflib import BNode, URIRef
 
@@ -556,31 +946,46 @@ class _Names:
         if not isinstance(shape, BNode):
             return self.node(shape)
         parent = next(iter(self.shapes.subjects(URIRef(SH + "property"), shape)), None)
-        own_path = self.shapes.value(shape, URIRef(SH + "path")) or path
+        own = self.path(self.shapes.value(shape, URIRef(SH + "path"))) or path
+        own = self.shorten(own) if own else None
         if parent is not None and not isinstance(parent, BNode):
-            return f"{self.node(parent)}/{self.path(own_path) or 'shape'}"
-        return f"shape on {self.path(own_path) or self.node(shape)}"
+            return f"{self.node(parent)}/{own or 'shape'}"
+        return f"shape on {own or self.node(shape)}"
 
-    def label(self, term) -> str | None:
+    def label(self, term, data) -> str | None:
         from rdflib import BNode, URIRef
 
         if term is None:
             return None
-        label = _label(self.data, term)
+        label = data.label(term)
         if label is not None or not isinstance(term, BNode):
             return label
         # A blank node (a citation) is named by what it belongs to.
-        owner, prop = next(iter(self.data.subject_predicates(term)), (None, None))
-        if owner is None:
+        owned = data.owner(term)
+        if owned is None:
             return None
+        owner, prop = owned
         what = (
             "citation" if prop == URIRef(REPORT_PREFIXES["ag"] + "citation") else _curie(str(prop))
         )
-        owner_label = _label(self.data, owner)
+        owner_label = data.label(owner)
         owner_name = self.node(owner)
         return (
             f"{what} of {owner_label} ({owner_name})" if owner_label else f"{what} of {owner_name}"
         )
+
+    def where(self, term, data) -> tuple[str, int] | None:
+        """File and line where ``term`` is written (a blank node: where its owner is)."""
+        from rdflib import BNode, URIRef
+
+        if self.index is None:
+            return None
+        for _ in range(5):  # a blank node inside a blank node: climb to a named owner
+            if not isinstance(term, BNode):
+                break
+            owned = data.owner(term)
+            term = owned[0] if owned else None
+        return self.index.where(str(term)) if isinstance(term, URIRef) else None
 
     def shorten(self, text: str) -> str:
         return self._iri.sub(lambda m: _curie(m.group(1)), text)
@@ -589,6 +994,72 @@ class _Names:
     def default_message(component) -> str:
         name = str(component).rpartition("#")[2] if component is not None else "a rule"
         return f"breaks {name}"
+
+
+def _qname(iri) -> str | None:
+    name = _curie(str(iri))
+    return None if name.startswith("<") else name
+
+
+def rule_catalogue(shapes: Graph) -> list[Rule]:
+    """Every rule the shapes can report, named as results name them, with its severity."""
+    from rdflib import BNode, Literal, URIRef
+    from rdflib.namespace import RDFS
+
+    sh = _Sh()
+    names = _Names(shapes)
+    targets = [sh.targetClass, sh.targetNode, sh.targetSubjectsOf, sh.targetObjectsOf, sh.target]
+    node_level = [
+        URIRef(SH + p)
+        for p in (
+            "or",
+            "and",
+            "not",
+            "xone",
+            "node",
+            "class",
+            "datatype",
+            "closed",
+            "in",
+            "nodeKind",
+        )
+    ]
+
+    def text(node, *props) -> str:
+        for prop in props:
+            values = sorted(
+                (v for v in shapes.objects(node, prop) if isinstance(v, Literal)),
+                key=lambda v: (v.language not in ("en", None), str(v)),
+            )
+            if values:
+                return " ".join(str(values[0]).split())
+        return ""
+
+    def severity(node, default="Violation") -> str:
+        value = shapes.value(node, sh.severity)
+        return str(value).rpartition("#")[2] if value is not None else default
+
+    rules: dict[str, Rule] = {}
+
+    def add(rule_id, node, kind, sev):
+        if rule_id in rules:
+            return
+        title = text(node, RDFS.label, sh.message) or rule_id
+        description = text(node, RDFS.comment, sh.message, RDFS.label) or title
+        rules[rule_id] = Rule(rule_id, sev, title, description, kind)
+
+    for shape in sorted({s for t in targets for s in shapes.subjects(t, None)}, key=str):
+        if shapes.value(shape, sh.path) is not None:
+            add(names.rule(shape), shape, "shape", severity(shape))
+            continue
+        if any(shapes.value(shape, p) is not None for p in node_level):
+            add(names.rule(shape), shape, "shape", severity(shape))
+        for prop in sorted(shapes.objects(shape, sh.property), key=str):
+            add(names.rule(prop), prop, "shape", severity(prop))
+        for constraint in sorted(shapes.objects(shape, sh.sparql), key=str):
+            rule_id = names.rule(shape) if isinstance(constraint, BNode) else names.node(constraint)
+            add(rule_id, constraint, "sparql", severity(shape))
+    return sorted(rules.values(), key=lambda r: r.id)
 
 
 def _sparql_path(graph: Graph, path, depth: int = 0) -> str:
@@ -648,58 +1119,61 @@ def _count_shapes(shapes: Graph) -> int:
 
 # --- where a node is written ----------------------------------------------------------
 
+_PREFIX_LINE = re.compile(r"^\s*@?prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.I)
+_BASE_LINE = re.compile(r"^\s*@?base\s+<([^>]*)>", re.I)
+_SUBJECT = re.compile(r"^([ \t]*)(<[^<>\s]*>|[A-Za-z][\w.-]*:[^\s;,()\[\]\"]*|:[^\s;,()\[\]\"]*)")
 
-def _locate(results: list, data: Graph, files: list[Path]) -> list:
-    """Add the file and line where each result's node is written (its subject line)."""
-    if not results:
-        return results
-    from rdflib import BNode, URIRef
 
-    texts = {}
-    for path in files:
+class _FileIndex:
+    """Where each subject is first written, over all data files, read in one pass each.
+
+    A subject written at the start of a line wins over a name at the start of an
+    indented line (an object continued on a new line); one pass per file, so that
+    locating thousands of results in a large file stays cheap.
+    """
+
+    def __init__(self, files: list[Path]):
+        self.files = [Path(f) for f in files]
+        self._index: dict[str, tuple[str, int]] | None = None
+        self._indented: dict[str, tuple[str, int]] = {}
+
+    def where(self, iri: str) -> tuple[str, int] | None:
+        if self._index is None:
+            self._index = {}
+            for path in self.files:
+                self._read(path)
+        return self._index.get(iri) or self._indented.get(iri)
+
+    def _read(self, path: Path) -> None:
+        from urllib.parse import urljoin
+
         try:
-            texts[path] = path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
-            continue
-    found: dict[str, tuple[str, int] | None] = {}
-    located = []
-    for r in results:
-        if r.focus not in found:
-            node = BNode(r.focus[2:]) if r.focus.startswith("_:") else _expand(r.focus)
-            if isinstance(node, BNode):  # a blank node is written inside its owner
-                node = next(iter(data.subjects(None, node)), None)
-            found[r.focus] = _where(node, texts) if isinstance(node, URIRef) else None
-        where = found[r.focus]
-        if where is not None:
-            r = ValidationResult(**{**r.to_dict(), "file": where[0], "line": where[1]})
-        located.append(r)
-    return located
-
-
-def _expand(name: str):
-    from rdflib import URIRef
-
-    if name.startswith("<") and name.endswith(">"):
-        return URIRef(name[1:-1])
-    prefix, _, local = name.partition(":")
-    if prefix in REPORT_PREFIXES:
-        return URIRef(REPORT_PREFIXES[prefix] + local)
-    return None
-
-
-_PREFIX_DECL = re.compile(r"^\s*@?prefix\s+([A-Za-z0-9_.\-]*):\s*<([^>]*)>", re.M | re.I)
-
-
-def _where(node, texts: dict) -> tuple[str, int] | None:
-    """The first line of a file that starts with ``node`` (its subject line)."""
-    iri = str(node)
-    for path, text in texts.items():
-        spellings = [re.escape(f"<{iri}>")]
-        for prefix, namespace in _PREFIX_DECL.findall(text):
-            if iri.startswith(namespace) and len(iri) > len(namespace):
-                spellings.append(re.escape(f"{prefix}:{iri[len(namespace) :]}"))
-        pattern = re.compile(r"^[ \t]*(?:" + "|".join(spellings) + r")(?=[\s;,.])", re.M)
-        match = pattern.search(text)
-        if match:
-            return str(path), text.count("\n", 0, match.start()) + 1
-    return None
+            return
+        base = path.resolve().as_uri()
+        prefixes: dict[str, str] = {}
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line or line[0] == "#":
+                continue
+            declared = _PREFIX_LINE.match(line)
+            if declared:
+                prefixes[declared.group(1) or ""] = urljoin(base, declared.group(2))
+                continue
+            based = _BASE_LINE.match(line)
+            if based:
+                base = urljoin(base, based.group(1))
+                continue
+            match = _SUBJECT.match(line)
+            if not match:
+                continue
+            name = match.group(2)
+            if name.startswith("<"):
+                iri = urljoin(base, name[1:-1])
+            else:
+                prefix, _, local = name.partition(":")
+                if prefix not in prefixes:
+                    continue
+                iri = prefixes[prefix] + re.sub(r"\\(.)", r"\1", local.rstrip("."))
+            target = self._indented if match.group(1) else self._index
+            target.setdefault(iri, (str(path), number))

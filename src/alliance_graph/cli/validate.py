@@ -1,13 +1,15 @@
-"""``alliance-graph validate``: check Turtle data against the ontology and the shapes."""
+"""``alliance-graph validate``: check data against the ontology, the shapes and the checks."""
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
 
 from ..errors import EXIT_VIOLATIONS
+
+ENGINES = ("shacl-rust", "pyshacl-oxigraph", "pyshacl")
+FORMATS = ("text", "json", "junit", "sarif", "github")
 
 
 @click.command()
@@ -16,43 +18,117 @@ from ..errors import EXIT_VIOLATIONS
     "data",
     multiple=True,
     type=click.Path(dir_okay=False),
-    help="Turtle file to validate instead of the shipped data (repeatable).",
+    help="RDF file to validate instead of the shipped data (repeatable; Turtle, N-Triples ...).",
+)
+@click.option(
+    "--shapes",
+    "shapes",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="Extra SHACL shapes file, run with the shipped shapes (repeatable).",
+)
+@click.option(
+    "--no-default-shapes",
+    is_flag=True,
+    help="Leave out the shipped shapes: run only --shapes and the checks.",
+)
+@click.option(
+    "--checks",
+    "checks",
+    multiple=True,
+    type=click.Path(),
+    help="Folder of rule queries (*.rq, every row a problem), run with the shipped ones "
+    "(repeatable; a single .rq file works too).",
+)
+@click.option("--no-default-checks", is_flag=True, help="Leave out the shipped rule queries.")
+@click.option(
+    "--ontology",
+    "ontology",
+    is_flag=True,
+    help="Also check the ontology: terms labelled and defined, declared, used, OWL 2 DL basics.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["violation", "warning", "info"]),
+    default="violation",
+    show_default=True,
+    help="Lowest severity that makes the run fail (exit code 1).",
 )
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(FORMATS),
     default="text",
     show_default=True,
-    help="text for people, json for programs.",
+    help="text for people, json for programs, junit / sarif / github for CI.",
 )
-def validate(data, fmt):
-    """Validate the data against the ontology and the SHACL shapes.
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write the report to this file (atomically) instead of standard output.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default=ENGINES[0],
+    show_default=True,
+    help="SHACL engine; pyshacl is the reference the others are tested against.",
+)
+def validate(
+    data,
+    shapes,
+    no_default_shapes,
+    checks,
+    no_default_checks,
+    ontology,
+    fail_on,
+    fmt,
+    output,
+    engine,
+):
+    """Validate data against the ontology, the SHACL shapes and the rule queries.
 
-    Checks the shipped data, or the Turtle files given with --data (the ontology is
-    always mixed in): every class and property declared, dates typed and in order,
+    Checks the shipped data, or your own RDF files given with --data (the ontology is
+    always mixed in, once): every class and property declared, dates typed and in order,
     percentages from 0 to 100, no overlapping stakes, no company owned more than 100%,
-    one person per role at a time, every fact cited.
+    one person per role at a time, every fact cited; then the rule queries of
+    queries/checks and of --checks folders (SPARQL SELECTs, each row a problem).
 
-    Exit codes: 0 the data conforms; 1 it does not (the report lists each offending
-    node with its label, the rule, the message and the value); 2 it cannot be checked
-    (a missing file, or Turtle that does not parse, named with line and column).
+    Each result is a violation, a warning or an info; --fail-on sets which of them fail
+    the run. Results point at the file and line where the offending node is written.
+
+    Exit codes: 0 nothing at or above --fail-on; 1 something is (the report lists each
+    offending node with its label, the rule, the message and the value); 2 the data
+    cannot be checked (a missing file, Turtle that does not parse, named with line and
+    column, or shapes or checks that cannot run).
 
     \b
     Example:
         alliance-graph validate
         alliance-graph validate --data my-stakes.ttl --format json
+        alliance-graph validate --data my.ttl --checks my-checks/ --fail-on warning \\
+            --format sarif -o validation.sarif
     """
+    from ..reports import render, write_report
     from ..validate import validate as run
 
-    report = run(list(data) or None)
-    if fmt == "json":
-        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
-    elif report.conforms:
-        click.echo(report.summary_line())
+    report = run(
+        list(data) or None,
+        shapes=list(shapes),
+        default_shapes=not no_default_shapes,
+        checks=list(checks),
+        default_checks=not no_default_checks,
+        ontology=ontology,
+        engine=engine,
+    )
+    text = render(report, fmt, fail_on)
+    if output:
+        write_report(output, text)
+        click.echo(report.summary_line(), err=True)
     else:
-        click.echo(report.to_text(), nl=False)
-    if not report.conforms:
+        click.echo(text, nl=False)
+    if report.failed(fail_on):
         # SystemExit rather than click's Exit: `main` runs click with standalone_mode=False,
         # which turns Exit into a return value that it does not pass on.
         sys.exit(EXIT_VIOLATIONS)

@@ -1,0 +1,166 @@
+"""Rule queries in the style of ROBOT's ``verify``: SPARQL SELECTs whose every row is a problem.
+
+A check is a ``.rq`` file with the ``#+`` YAML header of the saved queries
+(:mod:`alliance_graph.queries`): ``summary``, ``severity`` (``violation``, ``warning`` or
+``info``) and optionally ``description``. Its SELECT projects ``?entity`` (the offending
+node) and ``?message``, and may project ``?property`` and ``?value``. ``validate`` runs the
+shipped checks (``queries/checks``) and the folders a user names, on the same data as the
+shapes (ontology, data and derived day bounds, in pyoxigraph), and merges their rows into
+the same report, under the rule ``check:<file name>``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import resources
+from .errors import DataFileError, UsageError
+
+SEVERITIES = {"violation": "Violation", "warning": "Warning", "info": "Info"}
+REQUIRED = ("entity", "message")
+KNOWN = ("entity", "property", "value", "message")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One rule query: its name, documentation, severity and SPARQL text."""
+
+    name: str
+    summary: str
+    description: str
+    severity: str  # Violation, Warning or Info
+    text: str
+    path: Path
+
+    @property
+    def id(self) -> str:
+        return f"check:{self.name}"
+
+    def rule(self):
+        from .validate import Rule
+
+        return Rule(self.id, self.severity, self.summary, self.description or self.summary, "check")
+
+
+def checks_dir() -> Path:
+    return resources.resource_dir("queries") / "checks"
+
+
+def parse_check(path: Path | str) -> Check:
+    """Read one check; a malformed header or query raises :class:`DataFileError`."""
+    import pyoxigraph as ox
+    import yaml
+
+    from .queries import _header, check_no_network, check_read_only, query_form
+
+    path = Path(path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DataFileError(path, f"cannot be read: {exc.strerror}") from None
+    head, body = _header(raw)
+    try:
+        meta = yaml.safe_load(head) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DataFileError(
+            path, f"the #+ header is not valid YAML: {exc}", mark.line + 1 if mark else None
+        ) from None
+    if not isinstance(meta, dict):
+        raise DataFileError(path, "the #+ header must be a YAML mapping")
+    summary = meta.get("summary")
+    if not isinstance(summary, str) or not summary.strip():
+        raise DataFileError(path, "the #+ header needs a 'summary'")
+    severity = str(meta.get("severity", "")).strip().lower()
+    if severity not in SEVERITIES:
+        raise DataFileError(
+            path,
+            f"the #+ header needs 'severity: violation', 'warning' or 'info', not {severity!r}",
+        )
+    try:
+        check_read_only(body)
+        check_no_network(body)
+    except UsageError as exc:
+        raise DataFileError(path, str(exc)) from None
+    if query_form(body) != "SELECT":
+        raise DataFileError(path, "a check is a SELECT query (every row is a problem)")
+    try:
+        answer = ox.Store().query(body)
+    except SyntaxError as exc:
+        raise DataFileError(path, f"not valid SPARQL: {exc}") from None
+    variables = {v.value for v in answer.variables}
+    missing = [v for v in REQUIRED if v not in variables]
+    if missing:
+        raise DataFileError(
+            path,
+            "a check's SELECT projects ?entity and ?message (and may project ?property "
+            f"and ?value); ?{', ?'.join(missing)} missing",
+        )
+    return Check(
+        name=path.stem,
+        summary=" ".join(summary.split()),
+        description=" ".join(str(meta.get("description") or "").split()),
+        severity=SEVERITIES[severity],
+        text=body,
+        path=path,
+    )
+
+
+def load(folders: Iterable[Path | str] = (), *, default: bool = True) -> list[Check]:
+    """The shipped checks (unless ``default`` is false) and those of ``folders`` (folders
+    of ``.rq`` files, or single files). Two checks may not share a name."""
+    paths: list[Path] = sorted(checks_dir().glob("*.rq")) if default else []
+    for item in folders:
+        item = Path(item)
+        if item.is_dir():
+            paths += sorted(item.glob("*.rq"))
+        elif item.is_file():
+            paths.append(item)
+        else:
+            raise DataFileError(item, "no such folder or file of checks")
+    checks = [parse_check(p) for p in paths]
+    seen: dict[str, Path] = {}
+    for check in checks:
+        if check.name in seen:
+            raise UsageError(
+                f"two checks are called {check.name!r}: {seen[check.name]} and {check.path}; "
+                "rename one"
+            )
+        seen[check.name] = check.path
+    return checks
+
+
+def run(checks: list[Check], store) -> list:
+    """Every row of every check, as raw results for :mod:`alliance_graph.validate`."""
+    from .errors import QueryError
+    from .validate import _Raw, _StoreView, to_rdflib_term
+
+    view = _StoreView(store)
+    raws = []
+    for check in checks:
+        try:
+            rows = store.query(check.text)
+        except (SyntaxError, OSError, ValueError) as exc:
+            raise QueryError(f"{check.path}: the check failed: {exc}") from None
+        projected = {v.value for v in rows.variables}
+        for row in rows:
+            entity = row["entity"]
+            if entity is None:
+                continue
+            prop = row["property"] if "property" in projected else None
+            value = row["value"] if "value" in projected else None
+            message = row["message"]
+            raws.append(
+                _Raw(
+                    focus=to_rdflib_term(entity),
+                    severity=check.severity,
+                    message=message.value if message is not None else check.summary,
+                    data=view,
+                    path=prop.value if prop is not None and hasattr(prop, "value") else None,
+                    value=to_rdflib_term(value),
+                    rule=check.id,
+                )
+            )
+    return raws

@@ -1,0 +1,296 @@
+"""A validation report in the formats people and CI systems read.
+
+``text`` (people), ``json`` (programs), ``junit`` (JUnit XML: one test case per rule, one
+failure per offending node), ``sarif`` (SARIF 2.1.0, for code scanning) and ``github``
+(GitHub workflow annotations). Every format carries the summary counts, and every format
+that can point at a place points at the file and line where the offending node is
+written. Results below the ``fail_on`` severity are still reported, but as what they are
+(a warning annotation, a SARIF ``note``) and never as a JUnit failure.
+
+Standard library only: xml.etree for JUnit, json for SARIF.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from .validate import SEVERITIES, Rule, ValidationReport, ValidationResult, severity_rank
+
+FORMATS = ("text", "json", "junit", "sarif", "github")
+TOOL = "alliance-graph validate"
+INFORMATION_URI = "https://w3id.org/alliance-graph"
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_LEVELS = {"Violation": "error", "Warning": "warning", "Info": "note"}
+GITHUB_COMMANDS = {"Violation": "error", "Warning": "warning", "Info": "notice"}
+
+
+def render(report: ValidationReport, fmt: str = "text", fail_on: str = "violation") -> str:
+    """``report`` as text in ``fmt`` (one of :data:`FORMATS`)."""
+    if fmt == "text":
+        return report.to_text() if report.results else report.summary_line() + "\n"
+    if fmt == "json":
+        doc = report.to_dict()
+        doc["fail_on"] = fail_on
+        doc["failed"] = report.failed(fail_on)
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "junit":
+        return to_junit(report, fail_on)
+    if fmt == "sarif":
+        return json.dumps(to_sarif(report), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "github":
+        return to_github(report, fail_on)
+    raise ValueError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def display_path(path: str | None) -> str | None:
+    """A file as CI systems name it: relative to the working folder (the repository's
+    root in a workflow) when it lies inside it, else absolute."""
+    if not path:
+        return None
+    absolute = Path(path).resolve()
+    try:
+        return absolute.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def _node_name(r: ValidationResult) -> str:
+    if r.focus.startswith("_:") and r.focus_label:
+        return r.focus_label
+    return f"{r.focus_label} ({r.focus})" if r.focus_label else r.focus
+
+
+def _one_line(r: ValidationResult) -> str:
+    """The node, the message, and the value where it is not the node itself."""
+    text = f"{_node_name(r)}: {r.message}"
+    if r.value is not None and r.value != r.focus:
+        text += f" [value: {r.value}]"
+    return text
+
+
+def _rules_with_results(report: ValidationReport) -> list[Rule]:
+    """The rules that ran, plus any rule a result names that the catalogue lacks."""
+    rules = {r.id: r for r in report.rules}
+    for result in report.results:
+        if result.rule not in rules:
+            rules[result.rule] = Rule(
+                result.rule, result.severity, result.rule, result.message, "shape"
+            )
+    return sorted(rules.values(), key=lambda r: r.id)
+
+
+def _counts_text(report: ValidationReport) -> dict[str, str]:
+    return {f"{s.lower()}s": str(n) for s, n in report.counts().items()}
+
+
+# --- JUnit XML ------------------------------------------------------------------------
+
+
+def to_junit(report: ValidationReport, fail_on: str = "violation") -> str:
+    """JUnit XML: a test case per rule, a ``<failure>`` per offending node at or above
+    ``fail_on``; results below it are listed in the test case's ``<system-out>``.
+
+    The test suite's ``tests`` and ``failures`` count rules (test cases); its properties
+    count results per severity.
+    """
+    import xml.etree.ElementTree as ET
+
+    level = severity_rank(fail_on)
+    by_rule: dict[str, list[ValidationResult]] = {}
+    for result in report.results:
+        by_rule.setdefault(result.rule, []).append(result)
+    rules = _rules_with_results(report)
+    failing_rules = sum(
+        1
+        for rule in rules
+        if any(severity_rank(r.severity) <= level for r in by_rule.get(rule.id, []))
+    )
+    counts = {
+        "tests": str(len(rules)),
+        "failures": str(failing_rules),
+        "errors": "0",
+        "skipped": "0",
+    }
+    suites = ET.Element("testsuites", {"name": TOOL, **counts})
+    suite = ET.SubElement(suites, "testsuite", {"name": TOOL, **counts})
+    properties = ET.SubElement(suite, "properties")
+    for name, value in {
+        "engine": report.engine,
+        "fail-on": fail_on,
+        "conforms": str(report.conforms).lower(),
+        "triples": str(report.triples),
+        "shapes": str(report.shapes),
+        "checks": str(report.checks),
+        **_counts_text(report),
+        "data": ", ".join(display_path(f) or f for f in report.data_files),
+    }.items():
+        ET.SubElement(properties, "property", {"name": name, "value": value})
+    for rule in rules:
+        classname = {"check": "checks", "ontology": "ontology"}.get(rule.kind, "shapes")
+        case = ET.SubElement(
+            suite, "testcase", {"classname": f"alliance-graph.{classname}", "name": rule.id}
+        )
+        below = []
+        for result in by_rule.get(rule.id, []):
+            where = ""
+            if result.file and result.line:
+                where = f"{display_path(result.file)}:{result.line}: "
+            details = [f"{where}{result.severity}: {_node_name(result)}", f"rule: {result.rule}"]
+            details.append(f"message: {result.message}")
+            if result.path:
+                details.append(f"path: {result.path}")
+            if result.value is not None and result.value != result.focus:
+                details.append(f"value: {result.value}")
+            if severity_rank(result.severity) <= level:
+                failure = ET.SubElement(
+                    case, "failure", {"type": result.severity, "message": _one_line(result)}
+                )
+                failure.text = "\n".join(details)
+            else:
+                below.append("\n".join(details))
+        if below:
+            ET.SubElement(case, "system-out").text = "\n\n".join(below)
+    ET.indent(suites)
+    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+
+# --- SARIF 2.1.0 ----------------------------------------------------------------------
+
+
+def to_sarif(report: ValidationReport) -> dict:
+    """A SARIF 2.1.0 log: one run, the rules with ids and descriptions, one result per
+    problem with its rule, level, message and the file and line of the offending node."""
+    rules = _rules_with_results(report)
+    index = {rule.id: i for i, rule in enumerate(rules)}
+    root = Path.cwd().resolve().as_uri() + "/"
+
+    def location(file: str | None, line: int | None) -> dict:
+        path = display_path(file)
+        if path is None:
+            return {}
+        artifact = (
+            {"uri": path, "uriBaseId": "%SRCROOT%"}
+            if not os.path.isabs(path)
+            else {"uri": Path(path).as_uri()}
+        )
+        physical: dict = {"artifactLocation": artifact}
+        if line:
+            physical["region"] = {"startLine": line}
+        return {"physicalLocation": physical}
+
+    results = []
+    for r in report.results:
+        where = location(r.file, r.line) or location(
+            report.data_files[0] if report.data_files else None, None
+        )
+        logical = {"fullyQualifiedName": r.focus, "kind": "object"}
+        if r.focus_label:
+            logical["name"] = r.focus_label
+        if where:
+            where["logicalLocations"] = [logical]
+        else:
+            where = {"logicalLocations": [logical]}
+        properties = {"focus": r.focus, "severity": r.severity}
+        for key in ("focus_label", "path", "value", "shape", "component"):
+            if getattr(r, key) is not None:
+                properties[key] = getattr(r, key)
+        results.append(
+            {
+                "ruleId": r.rule,
+                "ruleIndex": index[r.rule],
+                "level": SARIF_LEVELS.get(r.severity, "error"),
+                "message": {"text": _one_line(r)},
+                "locations": [where],
+                "properties": properties,
+            }
+        )
+    run = {
+        "tool": {
+            "driver": {
+                "name": TOOL,
+                "version": _version(),
+                "informationUri": INFORMATION_URI,
+                "rules": [
+                    {
+                        "id": rule.id,
+                        "shortDescription": {"text": rule.title},
+                        "fullDescription": {"text": rule.description},
+                        "defaultConfiguration": {"level": SARIF_LEVELS.get(rule.severity, "error")},
+                        "properties": {"kind": rule.kind, "severity": rule.severity},
+                    }
+                    for rule in rules
+                ],
+            }
+        },
+        "originalUriBaseIds": {"%SRCROOT%": {"uri": root}},
+        "results": results,
+        "properties": {
+            "conforms": report.conforms,
+            "engine": report.engine,
+            "triples": report.triples,
+            "shapes": report.shapes,
+            "checks": report.checks,
+            "counts": report.counts(),
+        },
+    }
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("alliance-graph")
+    except PackageNotFoundError:  # pragma: no cover - run from a source tree
+        return "0.0.0"
+
+
+# --- GitHub workflow annotations ------------------------------------------------------
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def to_github(report: ValidationReport, fail_on: str = "violation") -> str:
+    """One workflow command per result (``::error``, ``::warning`` or ``::notice`` by
+    severity) with the file, line and rule, then the summary line as plain text."""
+    lines = []
+    for r in report.results:
+        props = []
+        if r.file:
+            props.append(f"file={_escape_property(display_path(r.file))}")
+            if r.line:
+                props.append(f"line={r.line}")
+        props.append(f"title={_escape_property(f'{r.severity}: {r.rule}')}")
+        command = GITHUB_COMMANDS.get(r.severity, "error")
+        lines.append(f"::{command} {','.join(props)}::{_escape_data(_one_line(r))}")
+    verdict = "fails" if report.failed(fail_on) else "passes"
+    lines.append(f"{report.summary_line()} ({verdict} at --fail-on {fail_on})")
+    return "\n".join(lines) + "\n"
+
+
+def write_report(path: Path | str, text: str) -> None:
+    """Write ``text`` to ``path`` atomically: a temporary file in the same folder, then
+    os.replace, so that a failure leaves the old file (or none) behind."""
+    import tempfile
+
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+__all__ = ["FORMATS", "SEVERITIES", "render", "to_github", "to_junit", "to_sarif"]

@@ -1,0 +1,123 @@
+"""Rule queries (queries/checks/*.rq and --checks folders): each shipped check catches its
+break, a user's folder runs beside them, and malformed checks cannot run."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from alliance_graph import checks
+from alliance_graph.cli import cli
+from alliance_graph.errors import DataFileError, UsageError
+from alliance_graph.validate import validate
+
+# Each shipped check, and a break of the data that it must report (node, severity).
+CASES = {
+    "unused-source": (
+        'src:unused-source a ag:Source ; rdfs:label "Never cited"@en .',
+        "src:unused-source",
+        "Warning",
+    ),
+    "label-whitespace": (
+        'res:Renault skos:altLabel "Renault SA "@en .',
+        "res:Renault",
+        "Warning",
+    ),
+    "duplicate-label": (
+        'res:Renault2 a ag:Company ; rdfs:label "Renault"@en ;\n'
+        '    ag:citation [ a ag:Citation ; ag:source src:article ; ag:locator "x" ] .',
+        "res:Renault2",
+        "Warning",
+    ),
+    "percent-precision": (
+        "res:stake-renault-nissan-1999 ag:votingCap 12.125 .",
+        "res:stake-renault-nissan-1999",
+        "Info",
+    ),
+    "reported-outside-interval": (
+        "res:stake-renault-nissan-1999 ag:citation [ a ag:Citation ; ag:source src:article ;\n"
+        '    ag:locator "x" ; ag:reportedOn "2003-01-01"^^xsd:date ] .',
+        "res:stake-renault-nissan-1999",
+        "Violation",
+    ),
+}
+
+
+def test_shipped_checks_are_documented_and_all_have_a_case():
+    shipped = checks.load()
+    assert {c.name for c in shipped} == set(CASES)
+    for check in shipped:
+        assert (
+            check.summary
+            and check.description
+            and check.severity
+            in {
+                "Violation",
+                "Warning",
+                "Info",
+            }
+        )
+
+
+def test_each_check_catches_its_break_and_shipped_data_passes(data_copy):
+    clean = validate(default_shapes=False)
+    assert clean.results == [] and clean.checks == len(CASES)
+    data_copy.write_text(
+        data_copy.read_text() + "\n" + "\n".join(t for t, _, _ in CASES.values()) + "\n"
+    )
+    report = validate([data_copy], default_shapes=False)
+    for name, (_, focus, severity) in CASES.items():
+        hits = [r for r in report.results if r.rule == f"check:{name}" and r.focus == focus]
+        assert hits, (name, report.to_text())
+        assert all(h.severity == severity and h.message and h.line for h in hits)
+    (dup,) = [r for r in report.results if r.rule == "check:duplicate-label"][:1]
+    assert dup.path == "rdfs:label" and "res:" in dup.message  # names the other node
+
+
+def test_user_checks_run_beside_the_shipped_ones(tmp_path, data_copy):
+    folder = tmp_path / "my-checks"
+    folder.mkdir()
+    (folder / "no-ghosn.rq").write_text(
+        "#+ summary: Nobody called Ghosn\n#+ severity: info\n"
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "SELECT ?entity ?message WHERE { ?entity rdfs:label ?l .\n"
+        '  FILTER(CONTAINS(?l, "Ghosn")) BIND("mentions Ghosn" AS ?message) }\n'
+    )
+    result = CliRunner().invoke(
+        cli,
+        ["validate", "--checks", str(folder), "--no-default-shapes", "--format", "json"],
+    )
+    assert result.exit_code == 0, result.output  # infos do not fail at --fail-on violation
+    assert '"check:no-ghosn"' in result.output and '"res:CarlosGhosn"' in result.output
+    result = CliRunner().invoke(
+        cli, ["validate", "--checks", str(folder), "--no-default-shapes", "--fail-on", "info"]
+    )
+    assert result.exit_code == 1 and "Info: Carlos Ghosn (res:CarlosGhosn)" in result.output
+
+
+@pytest.mark.parametrize(
+    "text, error",
+    [
+        ("#+ summary: x\nSELECT ?entity ?message WHERE {}", "severity"),
+        ("#+ summary: x\n#+ severity: fatal\nSELECT ?entity ?message WHERE {}", "severity"),
+        ("#+ severity: info\nSELECT ?entity ?message WHERE {}", "summary"),
+        ("#+ summary: x\n#+ severity: info\nASK {}", "SELECT"),
+        ("#+ summary: x\n#+ severity: info\nSELECT ?entity WHERE {}", "?message"),
+        ("#+ summary: x\n#+ severity: info\nSELECT ?entity ?message WHERE {", "SPARQL"),
+        ("#+ summary: x\n#+ severity: info\nDELETE WHERE { ?s ?p ?o }", "read-only"),
+    ],
+)
+def test_malformed_checks_name_file_and_fault(tmp_path, text, error):
+    path = tmp_path / "bad.rq"
+    path.write_text(text + "\n")
+    with pytest.raises(DataFileError) as err:
+        checks.parse_check(path)
+    assert err.value.path == str(path) and error in str(err.value)
+
+
+def test_two_checks_of_one_name_are_refused(tmp_path):
+    (tmp_path / "unused-source.rq").write_text(
+        checks.checks_dir().joinpath("unused-source.rq").read_text()
+    )
+    with pytest.raises(UsageError, match="two checks are called 'unused-source'"):
+        checks.load([tmp_path])
