@@ -20,6 +20,7 @@ COMMANDS = {
     "ownership": "ownership:ownership",
     "summary": "summary:summary",
     "validate": "validate:validate",
+    "fmt": "fmt:fmt",
     "queries": "query:queries_cmd",
     "query": "query:query",
     "sparql": "query:sparql_cmd",

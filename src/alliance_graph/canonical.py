@@ -1,0 +1,555 @@
+"""Canonical Turtle: one layout for a graph, so that diffs are small and reviews easy.
+
+A Turtle file here is a sequence of comment blocks (headings of sections) and statements
+(one subject each). Formatting keeps that sequence, the comments and the grouping the
+author chose, and rewrites each statement from the triples rdflib parses out of it:
+
+- the prefixes, sorted by name and aligned, after the file's opening comment;
+- per statement: the subject and its types (``a``) on the first line (a full ``<IRI>``
+  subject stands alone on it), then one predicate per line, indented by four spaces, in
+  the fixed order of :data:`PREDICATE_ORDER` (others after them by IRI, and ``ag:note``,
+  ``ag:description`` and ``ag:citation`` last), objects sorted and joined by `` , ``;
+- blank nodes used once written inline on one line (``[ a ag:Citation ; ag:source ... ]``),
+  several of them one per line under the first; RDF lists as ``( ... )``;
+- literals with their exact text (numbers stay bare when Turtle allows it);
+- one blank line where the source had one or more, none where it had none;
+- a comment inside a statement moves to the line above it.
+
+Before anything is written, the formatted text is parsed again and compared with the
+original with :func:`rdflib.compare.isomorphic`: a file whose graph would change is
+refused, never rewritten. Files are written atomically.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import AllianceGraphError, DataFileError
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+# Relative IRIs are read against this base and written back relative, so that the text
+# does not depend on where the file lies.
+BASE = "http://alliance-graph.invalid/base/"
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCT = "http://purl.org/dc/terms/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+AG = "https://w3id.org/alliance-graph/ontology#"
+
+# Predicates in the order they are written: what a thing is and is called, how the
+# ontology defines it, what a fact links, when it holds, where it comes from; then any
+# other predicate by IRI, then TAIL.
+PREDICATE_ORDER = [
+    RDF + "type",
+    RDFS + "subClassOf",
+    RDFS + "subPropertyOf",
+    OWL + "inverseOf",
+    OWL + "equivalentClass",
+    OWL + "equivalentProperty",
+    OWL + "disjointWith",
+    RDFS + "label",
+    SKOS + "prefLabel",
+    SKOS + "altLabel",
+    DCT + "title",
+    DCT + "description",
+    DCT + "license",
+    OWL + "versionInfo",
+    SKOS + "definition",
+    RDFS + "comment",
+    RDFS + "domain",
+    RDFS + "range",
+    SKOS + "exactMatch",
+    SKOS + "closeMatch",
+    SKOS + "broadMatch",
+    SKOS + "narrowMatch",
+    SKOS + "relatedMatch",
+    RDFS + "seeAlso",
+] + [
+    AG + name
+    for name in (
+        # what a fact links
+        "holder held heldThrough percent votingPercent votingCap interest approximate "
+        "qualitativeAmount member organisation membershipKind person role agreement "
+        "onBehalfOf name committedParty beneficiary commitmentKind company place "
+        "presenceKind party participant subject partOf amount plan announcedBy presentedBy "
+        "metric value minValue maxValue baselineValue unit qualifier moduleOf builtOn "
+        "replaces segment marque developedBy providedBy component vehicle sharedPartsPercent "
+        "country within parentOrganisation servesMember unitCount "
+        # when it holds
+        "date dateEarliest dateLatest start startEarliest startLatest end endStatus "
+        "endEarliest endLatest deadline deadlineEarliest deadlineLatest "
+        # sources, citations and ranks
+        "source locator reportedOn publisher published url rank rankReason competesWith"
+    ).split()
+]
+TAIL = [AG + "note", AG + "description", SKOS + "editorialNote", AG + "citation"]
+_RANK = {p: i for i, p in enumerate(PREDICATE_ORDER)}
+_TAIL_RANK = {p: i for i, p in enumerate(TAIL)}
+
+INDENT = "    "
+
+
+class FormatError(AllianceGraphError):
+    """A file cannot be formatted without changing its graph."""
+
+
+@dataclass
+class _Item:
+    kind: str  # "comment" or "statement"
+    lines: list[str] = field(default_factory=list)  # comment lines, as written
+    text: str = ""  # a statement's Turtle, comments removed
+    gap: bool = False  # a blank line before it in the source
+    line: int = 0
+
+
+@dataclass
+class _Parsed:
+    header: list[str]
+    prefixes: dict[str, str]  # prefix -> namespace, in order of declaration
+    base: str | None
+    items: list[_Item]
+
+
+_DIRECTIVE = re.compile(
+    r"^\s*(?:@prefix\s+(?P<p1>[A-Za-z][\w.-]*)?:\s*<(?P<n1>[^>]*)>\s*\.\s*"
+    r"|PREFIX\s+(?P<p2>[A-Za-z][\w.-]*)?:\s*<(?P<n2>[^>]*)>\s*"
+    r"|@base\s+<(?P<b1>[^>]*)>\s*\.\s*|BASE\s+<(?P<b2>[^>]*)>\s*)(?:#.*)?$",
+    re.I,
+)
+
+
+def _split(text: str, path: Path) -> _Parsed:
+    """The file as its opening comment, its prefixes and a sequence of comment blocks
+    and statements."""
+    items: list[_Item] = []
+    prefixes: dict[str, str] = {}
+    base = None
+    i, n, line = 0, len(text), 1
+    gap = False
+    while i < n:
+        end = text.find("\n", i)
+        end = n if end == -1 else end
+        current = text[i:end]
+        stripped = current.strip()
+        if not stripped:
+            gap = True
+            i, line = end + 1, line + 1
+            continue
+        if stripped.startswith("#"):
+            last = items[-1] if items else None
+            if last is not None and last.kind == "comment" and not gap:
+                last.lines.append(current.rstrip())
+            else:
+                items.append(_Item("comment", [current.rstrip()], gap=gap, line=line))
+            gap = False
+            i, line = end + 1, line + 1
+            continue
+        directive = _DIRECTIVE.match(current)
+        if directive:
+            name = directive.group("p1") or directive.group("p2")
+            namespace = directive.group("n1") if directive.group("n1") is not None else None
+            if namespace is None:
+                namespace = directive.group("n2")
+            if namespace is not None:
+                prefixes[name or ""] = namespace
+            else:
+                base = directive.group("b1") or directive.group("b2")
+            i, line = end + 1, line + 1
+            continue
+        stop, body, comments = _statement(text, i, path, line)
+        for comment in comments:  # a comment inside a statement goes above it
+            items.append(_Item("comment", [comment], gap=gap, line=line))
+            gap = False
+        items.append(_Item("statement", text=body, gap=gap, line=line))
+        gap = False
+        line += text.count("\n", i, stop)
+        i = stop
+        # after the full stop: the end of the line, a comment, or another statement
+        while i < n and text[i] in " \t":
+            i += 1
+        if i < n and text[i] == "#":
+            end = text.find("\n", i)
+            end = n if end == -1 else end
+            statement = items[-1]
+            items.insert(-1, _Item("comment", [text[i:end].rstrip()], gap=statement.gap, line=line))
+            statement.gap = False
+            i = end
+        if i < n and text[i] == "\n":
+            i, line = i + 1, line + 1
+    header: list[str] = []
+    if items and items[0].kind == "comment":
+        header = items.pop(0).lines
+    return _Parsed(header, prefixes, base, items)
+
+
+def _statement(text: str, i: int, path: Path, line: int) -> tuple[int, str, list[str]]:
+    """From ``i``, the end of the statement (after its full stop), its text without
+    comments, and the comments found inside it."""
+    n = len(text)
+    k = i
+    depth = 0
+    out: list[str] = []
+    comments: list[str] = []
+    start = i
+    while k < n:
+        c = text[k]
+        if c in "\"'":
+            quote = c * 3 if text.startswith(c * 3, k) else c
+            k += len(quote)
+            while k < n and not text.startswith(quote, k):
+                if text[k] == "\\":
+                    k += 1
+                elif len(quote) == 1 and text[k] == "\n":
+                    raise DataFileError(path, "a string is not closed on its line", line)
+                k += 1
+            if k >= n:
+                raise DataFileError(path, "a string is not closed", line)
+            k += len(quote)
+            continue
+        if c == "<":
+            close = text.find(">", k)
+            if close == -1:
+                raise DataFileError(path, "an IRI is not closed", line)
+            k = close + 1
+            continue
+        if c == "#":
+            close = text.find("\n", k)
+            close = n if close == -1 else close
+            out.append(text[start:k])
+            comments.append(text[k:close].strip())
+            start = k = close
+            continue
+        if c in "[(":
+            depth += 1
+        elif c in "])":
+            depth -= 1
+        elif c == "." and depth == 0 and (k + 1 >= n or text[k + 1] in " \t\r\n#"):
+            out.append(text[start : k + 1])
+            return k + 1, "".join(out), comments
+        k += 1
+    raise DataFileError(path, "a statement does not end with a full stop", line)
+
+
+# --- writing --------------------------------------------------------------------------
+
+
+class _Writer:
+    def __init__(self, prefixes: dict[str, str]):
+        # Longest namespace first, so that the most specific prefix wins.
+        self.prefixes = sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+
+    def iri(self, iri: str) -> str:
+        for prefix, namespace in self.prefixes:
+            if iri.startswith(namespace) and namespace:
+                local = iri[len(namespace) :]
+                if re.fullmatch(r"(?:[A-Za-z0-9_](?:[\w.-]*[\w-])?)?", local):
+                    return f"{prefix}:{local}"
+        if iri.startswith(BASE):
+            return f"<{iri[len(BASE) :]}>"
+        return f"<{iri}>"
+
+    def literal(self, lit) -> str:
+        text = str(lit)
+        datatype = str(lit.datatype) if lit.datatype is not None else None
+        if datatype == XSD + "integer" and re.fullmatch(r"[+-]?\d+", text):
+            return text
+        if datatype == XSD + "decimal" and re.fullmatch(r"[+-]?\d*\.\d+", text):
+            return text
+        if datatype == XSD + "double" and re.fullmatch(
+            r"[+-]?(\d+\.\d*|\.\d+|\d+)[eE][+-]?\d+", text
+        ):
+            return text
+        if datatype == XSD + "boolean" and text in ("true", "false"):
+            return text
+        quoted = _quote(text)
+        if lit.language:
+            return f"{quoted}@{lit.language}"
+        if datatype and datatype != XSD + "string":
+            return f"{quoted}^^{self.iri(datatype)}"
+        return quoted
+
+
+def _quote(text: str) -> str:
+    if "\n" in text:
+        body = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+        if body.endswith('"'):
+            body = body[:-1] + '\\"'
+        return f'"""{body}"""'
+    body = text.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "\\r").replace("\t", "\\t")
+    return f'"{body}"'
+
+
+def _predicate_key(iri: str) -> tuple:
+    if iri in _TAIL_RANK:
+        return (2, _TAIL_RANK[iri], iri)
+    if iri in _RANK:
+        return (0, _RANK[iri], iri)
+    return (1, 0, iri)
+
+
+class _Statement:
+    """Writes the triples of one statement."""
+
+    def __init__(self, graph: Graph, writer: _Writer):
+        from rdflib import BNode
+
+        self.g = graph
+        self.w = writer
+        used: dict = {}
+        for o in graph.objects():
+            if isinstance(o, BNode):
+                used[o] = used.get(o, 0) + 1
+        self.inline = {b for b, count in used.items() if count == 1}
+
+    def text(self) -> str:
+        from rdflib import BNode
+
+        subjects = {s for s in self.g.subjects() if s not in self.inline}
+        blocks = [
+            self.subject(s)
+            for s in sorted(subjects, key=lambda s: (isinstance(s, BNode), self.term(s)))
+        ]
+        return "\n".join(blocks)
+
+    def term(self, term) -> str:
+        from rdflib import BNode, Literal
+
+        if isinstance(term, Literal):
+            return self.w.literal(term)
+        if isinstance(term, BNode):
+            if term in self.inline:
+                listed = self.collection(term)
+                if listed is not None:
+                    return "( " + " ".join(listed) + " )" if listed else "()"
+                inner = self.pairs(term)
+                return "[ " + " ; ".join(inner) + " ]" if inner else "[]"
+            return f"_:{term}"
+        return self.w.iri(str(term))
+
+    def collection(self, node) -> list[str] | None:
+        """The members of an RDF list starting at ``node``, or None if it is not one."""
+        from rdflib import BNode, URIRef
+
+        first, rest, nil = URIRef(RDF + "first"), URIRef(RDF + "rest"), URIRef(RDF + "nil")
+        members = []
+        seen = set()
+        while node != nil:
+            if not isinstance(node, BNode) or node in seen:
+                return None
+            seen.add(node)
+            props = list(self.g.predicate_objects(node))
+            values = [o for p, o in props if p == first]
+            nexts = [o for p, o in props if p == rest]
+            if len(props) != 2 or len(values) != 1 or len(nexts) != 1:
+                return None
+            if members and node not in self.inline:  # a list node used more than once
+                return None
+            members.append(self.term(values[0]))
+            node = nexts[0]
+        return members
+
+    def grouped(self, subject) -> list[tuple[str, list[str]]]:
+        by_predicate: dict[str, list] = {}
+        for p, o in self.g.predicate_objects(subject):
+            by_predicate.setdefault(str(p), []).append(o)
+        out = []
+        for p in sorted(by_predicate, key=_predicate_key):
+            name = "a" if p == RDF + "type" else self.w.iri(p)
+            out.append((name, sorted(self.term(o) for o in by_predicate[p])))
+        return out
+
+    def pairs(self, subject) -> list[str]:
+        return [f"{p} {' , '.join(objs)}" for p, objs in self.grouped(subject)]
+
+    def subject(self, subject) -> str:
+        from rdflib import BNode
+
+        head = "[]" if isinstance(subject, BNode) else self.term(subject)
+        groups = self.grouped(subject)
+        lines = []
+        first = head
+        if groups and groups[0][0] == "a" and not head.startswith("<"):
+            first = f"{head} a {' , '.join(groups[0][1])}"
+            groups = groups[1:]
+        lines.append(first)
+        for name, objs in groups:
+            lead = f"{INDENT}{name} "
+            if len(objs) > 1 and any(o.startswith(("[", "(")) for o in objs):
+                pad = " " * len(lead)
+                lines.append(lead + (" ,\n" + pad).join(objs))
+            else:
+                lines.append(lead + " , ".join(objs))
+        if len(lines) == 1:
+            return lines[0] + (" ." if first != head or head == "[]" else " a [] .")
+        joint = " ;\n" if first != head else "\n"  # a subject alone on its line has no ';'
+        return lines[0] + joint + " ;\n".join(lines[1:]) + " ."
+
+
+def format_text(text: str, path: Path | str = "<text>") -> str:
+    """``text`` (Turtle) in canonical form; raises :class:`DataFileError` when it does
+    not parse and :class:`FormatError` when the result would not be the same graph.
+
+    Proof of sameness: each statement's triples and the triples of the statement written
+    back are isomorphic (:func:`rdflib.compare.isomorphic`; blank nodes are local to a
+    statement), and the whole file, parsed again, has as many triples and the same
+    triples without blank nodes. A file that shares labelled blank nodes (``_:b``)
+    between statements is compared whole instead.
+    """
+    from rdflib.compare import isomorphic
+
+    path = Path(path)
+    parsed = _split(text, path)
+    decls = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in parsed.prefixes.items())
+    if parsed.base:
+        decls = f"@base <{parsed.base}> .\n" + decls
+    offset = decls.count("\n")
+    writer = _Writer(parsed.prefixes)
+    out: list[str] = []
+    if parsed.header:
+        out.append("\n".join(parsed.header) + "\n\n")
+    if parsed.base:
+        out.append(f"@base <{parsed.base}> .\n")
+    if parsed.prefixes:
+        width = max(len(p) for p in parsed.prefixes) + 2
+        for prefix in sorted(parsed.prefixes):
+            out.append(f"@prefix {(prefix + ':').ljust(width)}<{parsed.prefixes[prefix]}> .\n")
+    if parsed.base or parsed.prefixes:
+        out.append("\n")
+    labelled = False
+    for k, item in enumerate(parsed.items):
+        if k and item.gap:
+            out.append("\n")
+        if item.kind == "comment":
+            out.append("\n".join(item.lines) + "\n")
+            continue
+        labelled = labelled or "_:" in item.text
+        graph = _rdflib_graph(decls + item.text, path, item.line - offset)
+        written = _Statement(graph, writer).text()
+        again = _rdflib_graph(decls + written, path, item.line - offset)
+        if not isomorphic(graph, again):
+            raise FormatError(
+                f"{path}:{item.line}: formatting would change this statement's triples; "
+                "the file is left as it is"
+            )
+        out.append(written + "\n")
+    result = "".join(out)
+    _same_graph(text, result, path, whole=labelled)
+    return result
+
+
+def _triples(text: str, path: Path, line: int = 1) -> list:
+    import pyoxigraph as ox
+
+    try:
+        return list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=BASE))
+    except SyntaxError as exc:
+        where = line + (exc.lineno - 1 if getattr(exc, "lineno", None) else 0)
+        raise DataFileError(path, f"not valid Turtle: {exc.msg}", where, exc.offset) from None
+
+
+def _rdflib_graph(text: str, path: Path, line: int = 1) -> Graph:
+    from rdflib import Graph
+
+    from .validate import to_rdflib_term
+
+    graph = Graph()
+    for t in _triples(text, path, line):
+        graph.add(
+            (to_rdflib_term(t.subject), to_rdflib_term(t.predicate), to_rdflib_term(t.object))
+        )
+    return graph
+
+
+def _same_graph(before: str, after: str, path: Path, whole: bool = False) -> None:
+    import pyoxigraph as ox
+
+    old, new = _triples(before, path), _triples(after, path)
+
+    def ground(triples):
+        return {
+            t
+            for t in triples
+            if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)
+        }
+
+    same = len(set(old)) == len(set(new)) and ground(old) == ground(new)
+    if same and whole:
+        from rdflib.compare import isomorphic
+
+        same = isomorphic(_rdflib_graph(before, path), _rdflib_graph(after, path))
+    if not same:
+        raise FormatError(
+            f"{path}: formatting would change the graph ({len(set(old))} triples before, "
+            f"{len(set(new))} after); the file is left as it is"
+        )
+
+
+@dataclass
+class FileResult:
+    path: Path
+    changed: bool
+    diff: str = ""
+
+
+def format_files(paths, *, check: bool = False, diff_lines: int = 40) -> list[FileResult]:
+    """Format each file; with ``check``, only say which are not canonical (and how)."""
+    results = []
+    for path in paths:
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise DataFileError(path, "no such file") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DataFileError(path, f"cannot be read: {exc}") from None
+        formatted = format_text(text, path)
+        changed = formatted != text
+        diff = ""
+        if changed:
+            lines = list(
+                difflib.unified_diff(
+                    text.splitlines(),
+                    formatted.splitlines(),
+                    f"{path} (as it is)",
+                    f"{path} (canonical)",
+                    n=1,
+                    lineterm="",
+                )
+            )
+            if len(lines) > diff_lines:
+                lines = lines[:diff_lines] + [f"... {len(lines) - diff_lines} more diff lines"]
+            diff = "\n".join(lines)
+            if not check:
+                _write_atomically(path, formatted)
+        results.append(FileResult(path, changed, diff))
+    return results
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        os.chmod(tmp, os.stat(path).st_mode & 0o777)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def default_files() -> list[Path]:
+    """What ``fmt`` formats when given no file: the shipped data and ontology."""
+    from . import resources
+
+    return list(resources.data_files()) + list(resources.ontology_files())
