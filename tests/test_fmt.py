@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from alliance_graph import canonical
-from alliance_graph.canonical import FormatError, format_files, format_text
+from alliance_graph.canonical import FormatError, default_files, format_files, format_text
 from alliance_graph.cli import cli
 from alliance_graph.errors import DataFileError
 
@@ -21,6 +21,12 @@ CANONICAL = (DATA / "fmt-sample.canonical.ttl").read_text(encoding="utf-8")
 def test_a_sample_in_canonical_form():
     assert format_text(SAMPLE, "sample.ttl") == CANONICAL
     assert format_text(CANONICAL, "sample.ttl") == CANONICAL  # idempotent
+
+
+def test_shipped_data_and_ontology_are_canonical():
+    files = default_files()
+    assert {f.parent.name for f in files} == {"data", "ontology"}
+    assert [r.path for r in format_files(files, check=True) if r.changed] == []
 
 
 def test_refuses_to_write_a_different_graph(tmp_path, monkeypatch):

@@ -159,8 +159,8 @@ BREAKS = [
     swap(
         "agsh:ShareholdingShape",
         "res:stake-daimler-renault",
-        "ag:holder res:Daimler ; ag:held res:Renault ;\n    ag:percent 3.1 ;",
-        "ag:holder res:Daimler ; ag:held res:Renault ;",
+        "ag:holder res:Daimler ;\n    ag:held res:Renault ;\n    ag:percent 3.1 ;",
+        "ag:holder res:Daimler ;\n    ag:held res:Renault ;",
     ),
     add(
         "agsh:Shareholding-holder",
@@ -307,20 +307,20 @@ BREAKS = [
     swap(
         "agsh:EventDateShape",
         "res:event-ghosn-off-board-2019",
-        'from the board (2019)"@en ;\n    ag:date "2019-04-08"^^xsd:date ;',
-        'from the board (2019)"@en ;',
+        'res:CarlosGhosn , res:NissanMotor ;\n    ag:date "2019-04-08"^^xsd:date ;',
+        "res:CarlosGhosn , res:NissanMotor ;",
     ),
     swap(
         "agsh:AgreementShape/ag:party",
         "res:agreement-2015-stability",
-        "ag:party res:Renault , res:FrenchState ;",
+        "ag:party res:FrenchState , res:Renault ;",
         "ag:party res:Renault ;",
     ),
     swap(
         "agsh:TransactionShape/ag:party",
         "res:transaction-2021-renault-sells-daimler",
-        "ag:party res:Renault ; ag:subject res:Daimler ;",
-        "ag:subject res:Daimler ;",
+        "    ag:party res:Renault ;\n    ag:subject res:Daimler ;",
+        "    ag:subject res:Daimler ;",
     ),
     add(
         "agsh:TransactionShape/ag:amount",
@@ -331,9 +331,8 @@ BREAKS = [
     swap(
         "agsh:PlanShape/ag:announcedBy",
         "res:plan-nissan-assb",
-        'rdfs:label "Nissan all-solid-state battery programme"@en ;\n'
-        "    ag:announcedBy res:NissanMotor ;",
-        'rdfs:label "Nissan all-solid-state battery programme"@en ;',
+        "ag:subject res:AllSolidStateBattery ;\n    ag:announcedBy res:NissanMotor ;",
+        "ag:subject res:AllSolidStateBattery ;",
     ),
     add(
         "agsh:PlanShape/ag:presentedBy",
@@ -418,8 +417,8 @@ BREAKS = [
     swap(
         "agsh:date-datatype",
         "res:event-ghosn-off-board-2019",
-        'from the board (2019)"@en ;\n    ag:date "2019-04-08"^^xsd:date ;',
-        'from the board (2019)"@en ;\n    ag:date "8 April 2019" ;',
+        'res:CarlosGhosn , res:NissanMotor ;\n    ag:date "2019-04-08"^^xsd:date ;',
+        'res:CarlosGhosn , res:NissanMotor ;\n    ag:date "8 April 2019" ;',
     ),
     swap(
         "agsh:start-datatype",
@@ -501,8 +500,8 @@ BREAKS = [
     swap(
         "agsh:approximate-datatype",
         "res:stake-nissan-mmc-2024-approx",
-        "ag:percent 27.0 ;\n    ag:approximate true ;",
-        'ag:percent 27.0 ;\n    ag:approximate "yes" ;',
+        "ag:VotingInterest ;\n    ag:approximate true ;",
+        'ag:VotingInterest ;\n    ag:approximate "yes" ;',
     ),
     swap(
         "agsh:text-datatype",
