@@ -13,6 +13,7 @@ FORMATS = ("text", "json", "junit", "sarif", "github")
 
 
 @click.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @click.option(
     "--data",
     "data",
@@ -76,6 +77,7 @@ FORMATS = ("text", "json", "junit", "sarif", "github")
     help="SHACL engine; pyshacl is the reference the others are tested against.",
 )
 def validate(
+    files,
     data,
     shapes,
     no_default_shapes,
@@ -89,10 +91,11 @@ def validate(
 ):
     """Validate data against the ontology, the SHACL shapes and the rule queries.
 
-    Checks the shipped data, or your own RDF files given with --data (the ontology is
-    always mixed in, once): every class and property declared, dates typed and in order,
-    percentages from 0 to 100, no overlapping stakes, no company owned more than 100%,
-    one person per role at a time, every fact cited; then the rule queries of
+    Checks the shipped data, or your own RDF files (FILES, or --data; all of them
+    together as one graph, the ontology always mixed in, once): every class and property
+    declared, dates typed and in order, percentages from 0 to 100, no overlapping stakes,
+    no company owned more than 100%, one person per role at a time, every fact cited;
+    then the rule queries of
     queries/checks and of --checks folders (SPARQL SELECTs, each row a problem).
 
     Each result is a violation, a warning or an info; --fail-on sets which of them fail
@@ -114,7 +117,7 @@ def validate(
     from ..validate import validate as run
 
     report = run(
-        list(data) or None,
+        [*data, *files] or None,
         shapes=list(shapes),
         default_shapes=not no_default_shapes,
         checks=list(checks),
