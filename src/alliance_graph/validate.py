@@ -910,12 +910,14 @@ class _Names:
         )
 
     def node(self, term) -> str:
-        from rdflib import BNode
+        from rdflib import BNode, Literal
 
         if term is None:
             return ""
         if isinstance(term, BNode):
             return f"_:{term}"
+        if isinstance(term, Literal):  # a literal focus node (sh:targetObjectsOf, sh:targetNode)
+            return self.term(term)
         return _curie(str(term))
 
     def term(self, term) -> str | None:
