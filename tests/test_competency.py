@@ -1748,7 +1748,9 @@ def test_M4_cmf_cost_reductions(graph):
 
 
 def test_M5_launches_on_shared_platforms_2014_2016(graph):
-    """M5: 80% of model launches of 2014-2016 on shared platforms / CMF."""
+    """M5: 80% of model launches of 2014-2016 on shared platforms / CMF.
+
+    The period takes in all of 2016, so it ends (end day excluded) on 2017-01-01."""
     row = one(
         graph,
         """SELECT ?m WHERE { ?m ag:metric ag:SharedPlatformLaunchShare ;
@@ -1756,7 +1758,8 @@ def test_M5_launches_on_shared_platforms_2014_2016(graph):
     )
     assert dating(graph, row["m"]) == {
         **span(year("2014"), "2014-01-01", "2014-12-31", "start"),
-        **span(year("2016"), "2016-01-01", "2016-12-31", "end"),
+        "endEarliest": day("2017-01-01"),
+        "endLatest": day("2017-01-01"),
     }
     cited(graph, row["m"], "article")
 
