@@ -10,15 +10,10 @@ from rdflib.util import guess_format
 
 from . import resources
 from .errors import DataFileError
+from .namespaces import PROJECT_PREFIXES
 from .temporal import materialise
 
-PREFIXES = {
-    "ag": "https://w3id.org/alliance-graph/ontology#",
-    "res": "https://w3id.org/alliance-graph/resource/",
-    "src": "https://w3id.org/alliance-graph/source/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-}
+PREFIXES = PROJECT_PREFIXES
 
 
 def _bind(graph: Graph) -> Graph:

@@ -45,25 +45,13 @@ from .errors import (
     UsageError,
 )
 
+# PREFIXES: those a parameter value may use (res:Renault, ag:AnnualSynergies).
+from .namespaces import PREFIXES, XSD
+
 if TYPE_CHECKING:
     from rdflib import Graph
 
 DEFAULT_TIMEOUT = 30.0
-XSD = "http://www.w3.org/2001/XMLSchema#"
-
-# Prefixes a parameter value may use (res:Renault, ag:AnnualSynergies). The same as
-# graph.PREFIXES plus the W3C ones; repeated here because graph.py imports rdflib.
-PREFIXES = {
-    "ag": "https://w3id.org/alliance-graph/ontology#",
-    "res": "https://w3id.org/alliance-graph/resource/",
-    "src": "https://w3id.org/alliance-graph/source/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": XSD,
-}
 
 # ---------------------------------------------------------------------------------------
 # Reading SPARQL text: just enough lexing to find keywords outside strings, IRIs and
