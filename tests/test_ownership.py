@@ -83,6 +83,20 @@ def test_rdflib_and_fast_loader_read_the_same_stakes(h):
     assert fast.labels == h.labels and fast.kinds == h.kinds
 
 
+def test_a_graph_loaded_without_derivation_gives_the_same_stakes(h):
+    # no ag:BestRank marks and no derived bounds: the same rules are applied here
+    assert own.holdings(load(derive=False)).stakes == h.stakes
+
+
+def test_fast_loader_names_file_and_line_of_a_syntax_error(tmp_path):
+    from alliance_graph.errors import DataFileError
+
+    path = tmp_path / "broken.ttl"
+    path.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b "open .\n')
+    with pytest.raises(DataFileError, match=r"broken.ttl:3"):
+        own.holdings_from_files([path])
+
+
 def test_fast_loader_matches_rdflib_on_generated_data(tmp_path):
     path = tmp_path / "net.ttl"
     path.write_text(gen.generate(3000, seed=7))
