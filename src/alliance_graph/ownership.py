@@ -618,13 +618,12 @@ def _cached_matrix(g) -> _Matrix:
 def _figures(h: Holdings, holder: str, held: str, span: DateSpan, interest: str, reading: str):
     """(percent or None, certain, sources, via, candidates, statements) for one pair."""
     choices, leftovers = [], []
-    for s_through, stakes in _group_pair(h, holder, held, interest).items():
+    for stakes in _group_pair(h, holder, held, interest).values():
         choice = _choose(stakes, span, interest, reading)
         if choice is not None:
             choices.append(choice)
         else:  # nothing certain under "certain", but maybe something possible
             leftovers += [s for s in stakes if s.interval.possible_during(span)]
-        del s_through
     others = [o for c in choices for o in c.others] + leftovers
     candidates = [
         {
@@ -652,11 +651,15 @@ def _figures(h: Holdings, holder: str, held: str, span: DateSpan, interest: str,
 
 
 def _group_pair(h: Holdings, holder: str, held: str, interest: str) -> dict:
-    groups: dict = {}
-    for s in h.stakes:
-        if s.holder == holder and s.held == held and s.has(interest):
-            groups.setdefault(s.through, []).append(s)
-    return groups
+    """The positions of ``holder`` in ``held`` (intermediary -> stakes), indexed once."""
+    key = ("pairs", interest)
+    by_pair = h._positions.get(key)
+    if by_pair is None:
+        by_pair = {}
+        for (a, b, through), stakes in _positions(h, interest).items():
+            by_pair.setdefault((a, b), {})[through] = stakes
+        h._positions[key] = by_pair
+    return by_pair.get((holder, held), {})
 
 
 def stake(
