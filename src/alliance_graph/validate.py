@@ -423,13 +423,21 @@ class _SparqlConstraints:
         """The shapes without the constraints run here (shacl-rust runs the rest)."""
         if not self.handled:
             return self.shapes
-        from rdflib import Graph
+        from rdflib import RDF, RDFS, Graph
 
-        rest = Graph()
+        sh = self.sh
+        # A handled shape with nothing else to check is left out whole, so that shacl-rust
+        # does not compute its focus nodes again (a whole-graph SPARQL target, say).
+        inert = {RDF.type, RDFS.label, RDFS.comment, sh.severity, sh.message, sh.sparql}
+        inert |= {sh.prefixes, sh.deactivated, sh.name, sh.description, sh.target}
+        inert |= {sh.targetNode, sh.targetClass, sh.targetSubjectsOf, sh.targetObjectsOf}
         handled = set(self.handled)
+        dropped = {s for s in handled if set(self.shapes.predicates(s)) <= inert}
+        rest = Graph()
         for s, p, o in self.shapes:
-            if not (p == self.sh.sparql and s in handled):
-                rest.add((s, p, o))
+            if s in dropped or (p == sh.sparql and s in handled):
+                continue
+            rest.add((s, p, o))
         return rest
 
     def run(self, view) -> list[_Raw]:
