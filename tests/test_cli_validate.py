@@ -93,3 +93,23 @@ def test_help_ends_with_an_example():
     assert result.exit_code == 0
     assert "Example:" in result.output
     assert "alliance-graph validate --data my-stakes.ttl --format json" in result.output
+
+
+def test_extra_shapes_add_to_the_shipped_ones(tmp_path):
+    extra = tmp_path / "mine.ttl"
+    extra.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix ag: <https://w3id.org/alliance-graph/ontology#> .\n"
+        "<urn:my:CountryShape> a sh:NodeShape ; sh:targetClass ag:Company ;\n"
+        "    sh:property [ sh:path ag:country ; sh:minCount 1 ; sh:severity sh:Warning ;\n"
+        '        sh:message "no country" ] .\n'
+    )
+    report = json.loads(run("--shapes", str(extra), "--format", "json").output)
+    assert report["shapes"] == 57  # the shipped 56 and this one
+    assert report["counts"]["Violation"] == 0 and report["counts"]["Warning"] > 0
+    assert {r["rule"] for r in report["results"]} == {"<urn:my:CountryShape>/ag:country"}
+    assert {"res:Google", "res:Daimler"} <= {r["focus"] for r in report["results"]}
+    alone = json.loads(
+        run("--shapes", str(extra), "--no-default-shapes", "--format", "json").output
+    )
+    assert alone["shapes"] == 1 and alone["counts"] == report["counts"]
