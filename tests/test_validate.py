@@ -359,7 +359,11 @@ BREAKS = [
         "res:target-assb-cost",
         "res:target-assb-cost ag:qualifier ag:About .",
     ),
-    add("agsh:Quantity-value", "res:target-assb-cost", "res:target-assb-cost ag:value 70.0 ."),
+    add(
+        "agsh:Quantity-value",
+        "res:target-assb-energy-density",
+        "res:target-assb-energy-density ag:value 3.0 .",
+    ),
     swap(
         "agsh:MeasureShape",
         "res:measure-sales-rank-2017",
@@ -809,23 +813,35 @@ def _comparable(report):
 
 def test_engines_agree_on_shipped_data_and_on_all_breaks(tmp_path):
     # Every engine gives the reference's results: same nodes, rules, severities, paths,
-    # values, messages, shapes, components, files and lines.
+    # values, messages, shapes, components, files and lines. Breaks meet in one copy (a
+    # misspelt class hides the shareholding rules of that node, say), so the breaks whose
+    # rule did not fire there go into a second copy: between them, every rule fires.
     assert DEFAULT_ENGINE in ENGINES and "pyshacl" in ENGINES and len(ENGINES) >= 3
-    broken = tmp_path / "alliance.ttl"
-    broken.write_text(resources.data_files()[0].read_text())
-    applied = break_all(broken)
+    first = tmp_path / "alliance.ttl"
+    first.write_text(resources.data_files()[0].read_text())
+    applied = break_all(first)
     assert len(applied) > 0.9 * len(BREAKS)
-    for data in (None, [broken]):
+
+    def agree(data):
         reference = validate(data, engine="pyshacl", default_checks=False)
         for engine in sorted(set(ENGINES) - {"pyshacl"}):
             other = validate(data, engine=engine, default_checks=False)
             assert reference.conforms == other.conforms, engine
             assert _comparable(reference) == _comparable(other), engine
+        return reference
+
+    assert agree(None).results == []
+    reference = agree([first])
     assert len(reference.results) > len(applied)  # every break, and what follows from it
-    # Breaks meet in one copy (a misspelt class hides the shareholding rules of that
-    # node, say), so most but not all rules fire here; each fires alone above.
-    found = {b.rule for b in applied} & {r.rule for r in reference.results}
-    assert len(found) > 0.8 * len(applied)
+    fired = {r.rule for r in reference.results}
+    second = tmp_path / "second" / "alliance.ttl"
+    second.parent.mkdir()
+    second.write_text(resources.data_files()[0].read_text())
+    for case in BREAKS:
+        if case.rule not in fired and (not case.old or case.old in second.read_text()):
+            case.apply(second)
+    fired |= {r.rule for r in agree([second]).results}
+    assert fired >= {b.rule for b in BREAKS}
     assert {r.severity for r in reference.results} == {"Violation", "Warning"}
 
 
