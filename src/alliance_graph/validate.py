@@ -16,9 +16,9 @@ one function:
 - ``pyshacl``: pySHACL on rdflib's in-memory store, SPARQL by rdflib. The reference.
 - ``pyshacl-oxigraph``: the same pySHACL run, SPARQL-based constraints and targets
   answered by Oxigraph on a copy of the same triples.
-- ``shacl-rust``: the shacl-rust validator (Rust) on the data as pyoxigraph loads it;
-  rdflib never holds the data. Its results are read back into the reference's terms: the
-  SPARQL rule a result comes from, and messages filled as pySHACL fills them.
+- ``shacl-rust`` (the default): SHACL Core by the shacl-rust validator (Rust), SHACL-SPARQL
+  constraints and SHACL-AF SPARQL targets by Oxigraph, on the data as pyoxigraph loads it
+  (rdflib never holds the data). Results are read back into the reference's terms.
 
 pySHACL, shacl-rust, rdflib's SPARQL engine and pyoxigraph are imported inside the
 functions that use them, so importing this module costs nothing.
