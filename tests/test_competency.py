@@ -459,9 +459,9 @@ def test_P1_signatories_of_1999(graph):
 
 
 def test_P2_ghosn_named_1999_arrested_2018(graph):
-    """P2: Carlos Ghosn, named President and CEO of Nissan in June 1999 as the article says
-    (kept, deprecated: see C2); arrested in November 2018 and removed from his posts at
-    Nissan and Mitsubishi Motors."""
+    """P2: Carlos Ghosn, who per the article took Nissan's top posts (president, CEO) in
+    June 1999 (kept, deprecated: see C2); arrested in November 2018 and removed from his
+    posts at Nissan and Mitsubishi Motors."""
     claims = select(
         graph,
         """SELECT ?t ?role ?rank WHERE { ?t a ag:Tenure ; ag:person res:CarlosGhosn ;

@@ -51,25 +51,11 @@ def checks_dir() -> Path:
 def parse_check(path: Path | str) -> Check:
     """Read one check; a malformed header or query raises :class:`DataFileError`."""
     import pyoxigraph as ox
-    import yaml
 
-    from .queries import _header, check_no_network, check_read_only, query_form
+    from .queries import check_no_network, check_read_only, query_form, read_rq
 
     path = Path(path)
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DataFileError(path, f"cannot be read: {exc.strerror}") from None
-    head, body = _header(raw)
-    try:
-        meta = yaml.safe_load(head) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataFileError(
-            path, f"the #+ header is not valid YAML: {exc}", mark.line + 1 if mark else None
-        ) from None
-    if not isinstance(meta, dict):
-        raise DataFileError(path, "the #+ header must be a YAML mapping")
+    meta, body = read_rq(path)
     summary = meta.get("summary")
     if not isinstance(summary, str) or not summary.strip():
         raise DataFileError(path, "the #+ header needs a 'summary'")

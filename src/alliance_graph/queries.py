@@ -404,8 +404,12 @@ def _header(text: str) -> tuple[str, str]:
     return head, body.strip() + "\n"
 
 
-def parse_saved_query(path: Path) -> SavedQuery:
-    """Read one ``.rq`` file; a malformed header raises :class:`DataFileError`."""
+def read_rq(path: Path | str) -> tuple[dict, str]:
+    """The ``#+`` header of an ``.rq`` file as a mapping, and its SPARQL text.
+
+    Shared by saved queries and rule queries; an unreadable file or a header that is not
+    a YAML mapping raises :class:`DataFileError` naming the file (and line).
+    """
     import yaml
 
     path = Path(path)
@@ -423,6 +427,13 @@ def parse_saved_query(path: Path) -> SavedQuery:
         ) from None
     if not isinstance(meta, dict):
         raise DataFileError(path, "the #+ header must be a YAML mapping")
+    return meta, body
+
+
+def parse_saved_query(path: Path) -> SavedQuery:
+    """Read one ``.rq`` file; a malformed header raises :class:`DataFileError`."""
+    path = Path(path)
+    meta, body = read_rq(path)
     for key in ("summary", "description"):
         if not isinstance(meta.get(key), str) or not meta[key].strip():
             raise DataFileError(path, f"the #+ header needs a {key!r}")
