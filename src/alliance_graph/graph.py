@@ -75,9 +75,7 @@ def load(
     ``derive=False`` keeps exactly what the files say (for formatting and diffing).
     """
     graph = _bind(Graph())
-    files = list(resources.ontology_files()) if ontology else []
-    files += [Path(p) for p in data] if data is not None else resources.data_files()
-    for path in files:
+    for path in resources.files_to_load(data, ontology=ontology):
         parse_into(graph, path)
     if derive:
         materialise(graph)

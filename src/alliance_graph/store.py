@@ -91,9 +91,7 @@ def open_store(
     ``derive=True`` adds the day bounds and ``ag:BestRank`` types (see :func:`materialise`).
     """
     store = ox.Store()
-    files = list(resources.ontology_files()) if ontology else []
-    files += [Path(p) for p in data] if data is not None else resources.data_files()
-    for path in files:
+    for path in resources.files_to_load(data, ontology=ontology):
         load_into(store, path)
     if derive:
         materialise(store)
