@@ -22,3 +22,11 @@ PREFIXES = {
     "owl": "http://www.w3.org/2002/07/owl#",
     "xsd": XSD,
 }
+
+RDF = PREFIXES["rdf"]
+RDFS = PREFIXES["rdfs"]
+SKOS = PROJECT_PREFIXES["skos"]
+RDF_TYPE = RDF + "type"
+RDFS_LABEL = RDFS + "label"
+SKOS_ALT_LABEL = SKOS + "altLabel"
+SKOS_DEFINITION = SKOS + "definition"

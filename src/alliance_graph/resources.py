@@ -31,11 +31,3 @@ def data_files() -> list[Path]:
 
 def shapes_files() -> list[Path]:
     return sorted(resource_dir("shapes").glob("*.ttl"))
-
-
-def files_to_load(data=None, *, ontology: bool = True) -> list[Path]:
-    """The files a load reads, in order: the ontology (unless ``ontology=False``), then
-    ``data``, or the shipped data when ``data`` is None."""
-    files = list(ontology_files()) if ontology else []
-    files += [Path(p) for p in data] if data is not None else data_files()
-    return files

@@ -128,56 +128,12 @@ def span_of_literal(lit) -> DateSpan | None:
     return span_of_lexical(str(lit), lit.datatype)
 
 
-def _date_literal(d: dt.date):
-    from rdflib import XSD, Literal
-
-    return Literal(d.isoformat(), datatype=XSD.date)
-
-
 def materialise(graph: Graph) -> Graph:
-    """Add derived day bounds and ``ag:BestRank`` types to ``graph`` in place.
+    """Add derived day bounds and ``ag:BestRank`` types to an rdflib ``graph`` in place:
+    the rules of :mod:`alliance_graph.derive`, the one place they are written."""
+    from .load import materialise_graph
 
-    Bounds written in the data win over derived ones, so that facts bounded by report
-    dates keep them.
-    """
-    for prop, (lo_prop, hi_prop) in _bounded_properties().items():
-        for node, value in list(graph.subject_objects(prop)):
-            span = span_of_literal(value)
-            if span is None:
-                continue
-            if graph.value(node, lo_prop) is None:
-                graph.add((node, lo_prop, _date_literal(span.earliest)))
-            if graph.value(node, hi_prop) is None:
-                graph.add((node, hi_prop, _date_literal(span.latest)))
-    mark_best_rank(graph)
-    return graph
-
-
-def mark_best_rank(graph: Graph) -> None:
-    """Type as ``ag:BestRank`` every claim that answers use (Wikidata's "truthy").
-
-    A claim is best-ranked when it is not deprecated and no claim it competes with has a
-    higher rank. Claims are the nodes with a citation, except sources and citations.
-    """
-    from rdflib import RDF
-
-    AG = _ag()
-    order = {AG[name]: value for name, value in RANK_ORDER.items()}
-    graph.remove((None, RDF.type, AG.BestRank))
-
-    def rank(node) -> int:
-        return order.get(graph.value(node, AG.rank), 1)
-
-    for node in set(graph.subjects(AG.citation, None)):
-        own = rank(node)
-        if own == 0:
-            continue
-        rivals = set(graph.objects(node, AG.competesWith)) | set(
-            graph.subjects(AG.competesWith, node)
-        )
-        if any(rank(r) > own for r in rivals):
-            continue
-        graph.add((node, RDF.type, AG.BestRank))
+    return materialise_graph(graph)
 
 
 @dataclass(frozen=True)

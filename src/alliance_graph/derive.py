@@ -1,0 +1,129 @@
+"""The derived triples: day bounds of dates given at any precision, and best-rank marks.
+
+Written once, for every face: the loader adds these to the store, the rdflib graph and
+the ownership index alike (docs/temporal-model.md says what they mean). The date rules
+themselves live in :mod:`alliance_graph.temporal`; this module only applies them.
+
+A source is anything that answers ``quads(predicate)`` with the pyoxigraph quads of one
+predicate: a store (:func:`store_source`) or a list of parsed quads (:func:`quads_source`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+
+import pyoxigraph as ox
+
+from .namespaces import AG, RDF_TYPE, XSD
+from .temporal import BOUNDED_NAMES, RANK_ORDER, span_of_lexical
+
+Source = Callable[[ox.NamedNode], Iterable[ox.Quad]]
+
+_DEFAULT = ox.DefaultGraph()
+_TYPE = ox.NamedNode(RDF_TYPE)
+_DATE = ox.NamedNode(XSD + "date")
+BEST_RANK = ox.NamedNode(AG + "BestRank")
+
+
+def _ag(name: str) -> ox.NamedNode:
+    return ox.NamedNode(AG + name)
+
+
+def store_source(store: ox.Store) -> Source:
+    """The default graph of ``store`` as a source."""
+
+    def quads(predicate):
+        return store.quads_for_pattern(None, predicate, None, _DEFAULT)
+
+    return quads
+
+
+def quads_source(quads: Iterable[ox.Quad]) -> Source:
+    """Parsed quads as a source (indexed by predicate once)."""
+    by_predicate: dict = {}
+    for q in quads:
+        by_predicate.setdefault(q.predicate, []).append(q)
+
+    def lookup(predicate):
+        return by_predicate.get(predicate, ())
+
+    return lookup
+
+
+@lru_cache(maxsize=65536)
+def _bounds(text: str, datatype: str) -> tuple[ox.Literal, ox.Literal] | None:
+    # Many facts share a date: each one is parsed once.
+    span = span_of_lexical(text, datatype)
+    if span is None:
+        return None
+    return (
+        ox.Literal(span.earliest.isoformat(), datatype=_DATE),
+        ox.Literal(span.latest.isoformat(), datatype=_DATE),
+    )
+
+
+def day_bounds(source: Source) -> list[ox.Quad]:
+    """``ag:startEarliest`` / ``ag:startLatest`` (and the same for end, date, deadline)
+    for every date the data gives, unless the data writes that bound itself (bounds from
+    report dates win over those of the date's precision). The first date of a node wins."""
+    added = []
+    for prop, (lo_name, hi_name) in BOUNDED_NAMES.items():
+        lo_prop, hi_prop = _ag(lo_name), _ag(hi_name)
+        has_lo = {q.subject for q in source(lo_prop)}
+        has_hi = {q.subject for q in source(hi_prop)}
+        for quad in source(_ag(prop)):
+            value = quad.object
+            if not isinstance(value, ox.Literal):
+                continue
+            bounds = _bounds(value.value, value.datatype.value)
+            if bounds is None:
+                continue
+            node = quad.subject
+            if node not in has_lo:
+                added.append(ox.Quad(node, lo_prop, bounds[0]))
+                has_lo.add(node)
+            if node not in has_hi:
+                added.append(ox.Quad(node, hi_prop, bounds[1]))
+                has_hi.add(node)
+    return added
+
+
+def best_rank(source: Source) -> list[ox.Quad]:
+    """``rdf:type ag:BestRank`` for every claim that answers use (Wikidata's "truthy"):
+    a node with a citation that is not deprecated and whose rivals (``ag:competesWith``,
+    either way) rank no higher. No rank reads as normal."""
+    order = {AG + name: value for name, value in RANK_ORDER.items()}
+    ranks: dict = {}
+    for quad in source(_ag("rank")):
+        ranks.setdefault(quad.subject, quad.object)  # the first rank
+    rivals: dict = {}
+    for quad in source(_ag("competesWith")):
+        rivals.setdefault(quad.subject, set()).add(quad.object)
+        rivals.setdefault(quad.object, set()).add(quad.subject)
+
+    def rank(node) -> int:
+        value = ranks.get(node)
+        return order.get(value.value, 1) if isinstance(value, ox.NamedNode) else 1
+
+    claims = dict.fromkeys(q.subject for q in source(_ag("citation")))
+    added = []
+    for node in claims:
+        own = rank(node)
+        if own == 0 or any(rank(r) > own for r in rivals.get(node, ())):
+            continue
+        added.append(ox.Quad(node, _TYPE, BEST_RANK))
+    return added
+
+
+def derived(source: Source) -> list[ox.Quad]:
+    """Every derived quad for ``source`` (in the default graph)."""
+    return day_bounds(source) + best_rank(source)
+
+
+def materialise(store: ox.Store) -> ox.Store:
+    """Add the derived quads to ``store`` in place (marks of an earlier run replaced)."""
+    for quad in list(store.quads_for_pattern(None, _TYPE, BEST_RANK, _DEFAULT)):
+        store.remove(quad)
+    store.extend(derived(store_source(store)))
+    return store

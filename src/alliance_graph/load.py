@@ -1,0 +1,284 @@
+"""The one loader: every face reads RDF through here.
+
+Files are parsed by pyoxigraph (its Rust parsers read every format of
+:mod:`alliance_graph.files`), checked for what must never run (entity declarations in
+RDF/XML; JSON-LD contexts are never fetched), and the derived triples of
+:mod:`alliance_graph.derive` are added. What a face gets is one of:
+
+- :func:`open_store`: a pyoxigraph store (saved queries, the ownership index, exports);
+- :func:`load_graph`: an rdflib graph with the literals exactly as written (pySHACL,
+  formatting, code written against rdflib).
+
+Both come from the same parse and the same derivation, so they hold the same triples
+(the store writes numbers in their canonical form: ``15.0`` as ``15``).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from . import derive
+from . import files as rdf_files
+from .errors import DataFileError
+from .guard import no_network
+from .namespaces import PROJECT_PREFIXES
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+_DEFAULT = ox.DefaultGraph()
+_OX_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "n3": ox.RdfFormat.N3,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+# An XML document type declaration can define entities that expand without limit (the
+# "billion laughs"); RDF/XML never needs one.
+_DOCTYPE = re.compile(rb"<!(DOCTYPE|ENTITY)\b")
+_stdin_cache: dict[str, bytes] = {}
+
+
+def _name(path) -> str:
+    return "<stdin>" if str(path) == rdf_files.STDIN else str(path)
+
+
+def read_bytes(path: Path | str) -> bytes:
+    """The bytes of ``path`` (``-``: standard input, read once per process)."""
+    if str(path) == rdf_files.STDIN:
+        if "data" not in _stdin_cache:
+            _stdin_cache["data"] = sys.stdin.buffer.read()
+        return _stdin_cache["data"]
+    path = Path(path)
+    if not path.exists():
+        raise DataFileError(path, "no such file")
+    if path.is_dir():
+        raise DataFileError(path, "is a folder, not an RDF file")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise DataFileError(path, f"cannot be read: {exc.strerror}") from None
+    except MemoryError:
+        raise DataFileError(path, "too large to read into memory") from None
+
+
+def _check(path, fmt: rdf_files.RdfFormat, data: bytes) -> None:
+    if fmt.name == "rdfxml":
+        m = _DOCTYPE.search(data)
+        if m:
+            line = data.count(b"\n", 0, m.start()) + 1
+            raise DataFileError(
+                _name(path),
+                f"RDF/XML with a <!{m.group(1).decode()}> declaration is refused "
+                "(entity expansion can exhaust memory, external entities read other files); "
+                "remove the declaration and write the values out",
+                line,
+            )
+
+
+def _base(path) -> str | None:
+    if str(path) == rdf_files.STDIN:
+        return None
+    return Path(path).resolve().as_uri()
+
+
+def _syntax_error(path, fmt, exc: SyntaxError) -> DataFileError:
+    reason = str(exc.msg if getattr(exc, "msg", None) else exc)
+    if "LoadDocumentCallback" in reason:
+        reason = (
+            "its @context names another document, which is never fetched or read "
+            "(write the context inline)"
+        )
+    line = exc.lineno if isinstance(exc.lineno, int) and exc.lineno > 0 else None
+    column = exc.offset if isinstance(exc.offset, int) and exc.offset > 0 else None
+    return DataFileError(_name(path), f"not valid {fmt.name}: {reason}", line, column)
+
+
+def _prepare(path, data_format: str | None):
+    fmt = rdf_files.format_of(path, data_format)
+    data = read_bytes(path)
+    _check(path, fmt, data)
+    return fmt, data
+
+
+def parse(path: Path | str, data_format: str | None = None) -> list[ox.Quad]:
+    """The quads of one file as written (named graphs folded into the default graph);
+    every failure is a :class:`DataFileError` naming the file, line and column."""
+    fmt, data = _prepare(path, data_format)
+    try:
+        with no_network(what=f"reading {_name(path)}"):
+            quads = ox.parse(
+                data, format=_OX_FORMATS[fmt.name], base_iri=_base(path), rename_blank_nodes=True
+            )
+            out = [
+                q if isinstance(q.graph_name, ox.DefaultGraph) else ox.Quad(*q.triple)
+                for q in quads
+            ]
+    except SyntaxError as exc:
+        raise _syntax_error(path, fmt, exc) from None
+    except (ValueError, OSError) as exc:
+        raise DataFileError(_name(path), f"not valid {fmt.name}: {exc}") from None
+    except MemoryError:
+        raise DataFileError(_name(path), "too large to parse in memory") from None
+    _refuse_star(path, out)
+    return out
+
+
+def _refuse_star(path, quads: Iterable[ox.Quad]) -> None:
+    for q in quads:
+        if isinstance(q.subject, ox.Triple) or isinstance(q.object, ox.Triple):
+            raise DataFileError(
+                _name(path),
+                "holds an RDF-star quoted triple, which this project does not support "
+                "(write the statement as a node, as the data model does)",
+            )
+
+
+def load_into(store: ox.Store, path: Path | str, data_format: str | None = None) -> None:
+    """Parse one file into the default graph of ``store`` (Rust all the way for the
+    formats without named graphs: the fast path of large loads)."""
+    fmt, data = _prepare(path, data_format)
+    if fmt.datasets:
+        store.extend(parse(path, data_format))
+        return
+    try:
+        with no_network(what=f"reading {_name(path)}"):
+            store.load(
+                data, format=_OX_FORMATS[fmt.name], base_iri=_base(path), to_graph=_DEFAULT
+            )
+    except SyntaxError as exc:
+        raise _syntax_error(path, fmt, exc) from None
+    except (ValueError, OSError) as exc:
+        raise DataFileError(_name(path), f"not valid {fmt.name}: {exc}") from None
+    except MemoryError:
+        raise DataFileError(_name(path), "too large to parse in memory") from None
+
+
+def open_store(
+    data: Iterable[Path | str] | None = None,
+    *,
+    ontology: bool = True,
+    derive: bool = True,
+    data_format: str | None = None,
+) -> ox.Store:
+    """A store with the ontology plus ``data`` (the shipped data when None), with the
+    derived triples unless ``derive=False``. ``data_format`` names the format of the
+    data files (default: by suffix, else Turtle); ``-`` reads standard input."""
+    store = ox.Store()
+    for path in rdf_files.files_to_load(data, ontology=ontology):
+        load_into(store, path, data_format if _is_data(path) else None)
+    if derive:
+        store.extend(_derived_for_store(store))
+    return store
+
+
+def _is_data(path) -> bool:
+    from . import resources
+
+    return Path(str(path)).parent != resources.resource_dir("ontology")
+
+
+def _derived_for_store(store: ox.Store) -> list[ox.Quad]:
+    return derive.derived(derive.store_source(store))
+
+
+def parse_files(
+    data: Iterable[Path | str] | None = None,
+    *,
+    ontology: bool = True,
+    derive: bool = True,
+    data_format: str | None = None,
+) -> list[ox.Quad]:
+    """The quads of the ontology plus ``data`` exactly as written, plus the derived ones."""
+    quads: list[ox.Quad] = []
+    for path in rdf_files.files_to_load(data, ontology=ontology):
+        quads += parse(path, data_format if _is_data(path) else None)
+    if derive:
+        quads += _derived(quads)
+    return quads
+
+
+def _derived(quads: list[ox.Quad]) -> list[ox.Quad]:
+    return derive.derived(derive.quads_source(quads))
+
+
+def load_graph(
+    data: Iterable[Path | str] | None = None,
+    *,
+    ontology: bool = True,
+    derive: bool = True,
+    data_format: str | None = None,
+) -> Graph:
+    """An rdflib graph of the ontology plus ``data`` (see :func:`parse_files`), with the
+    project's prefixes bound. ``derive=False`` keeps exactly what the files say."""
+    return graph_of(parse_files(data, ontology=ontology, derive=derive, data_format=data_format))
+
+
+def parse_into(graph: Graph, path: Path | str, data_format: str | None = None) -> Graph:
+    """Add the triples of one file, as written, to an rdflib ``graph``."""
+    add_quads(graph, parse(path, data_format))
+    return graph
+
+
+def new_graph() -> Graph:
+    """An empty rdflib graph with the project's prefixes bound."""
+    from rdflib import Graph
+
+    graph = Graph()
+    for prefix, iri in PROJECT_PREFIXES.items():
+        graph.bind(prefix, iri, override=True)
+    return graph
+
+
+def add_quads(graph: Graph, quads: Iterable[ox.Quad]) -> Graph:
+    from .terms import to_rdflib
+
+    graph.addN(
+        (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), graph)
+        for q in quads
+    )
+    return graph
+
+
+def graph_of(quads: Iterable[ox.Quad]) -> Graph:
+    """An rdflib graph (project prefixes bound) holding ``quads``."""
+    return add_quads(new_graph(), quads)
+
+
+def to_ntriples(store: ox.Store) -> bytes:
+    """The default graph of ``store`` as N-Triples."""
+    return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=_DEFAULT)
+
+
+def to_rdflib(store: ox.Store) -> Graph:
+    """A copy of the default graph of ``store`` in an rdflib graph."""
+    return graph_of(store.quads_for_pattern(None, None, None, _DEFAULT))
+
+
+def from_rdflib(graph: Graph) -> ox.Store:
+    """A store holding the triples of an rdflib graph as they are (no derivation)."""
+    from .terms import from_rdflib as term
+
+    store = ox.Store()
+    store.extend(ox.Quad(term(s), term(p), term(o)) for s, p, o in graph)
+    return store
+
+
+def materialise_graph(graph: Graph) -> Graph:
+    """Add the derived triples to an rdflib ``graph`` in place (earlier marks replaced)."""
+    from rdflib import RDF, URIRef
+
+    from .terms import from_rdflib as term
+
+    graph.remove((None, RDF.type, URIRef(derive.BEST_RANK.value)))
+    quads = [ox.Quad(term(s), term(p), term(o)) for s, p, o in graph]
+    return add_quads(graph, _derived(quads))

@@ -1,0 +1,298 @@
+"""The one name resolver: what a user types → the IRI it names.
+
+A name is a label, an alternative label, a local name (``NissanMotor``), a prefixed name
+(``res:NissanMotor``) or a full IRI, in any case and spacing ("nissan motor" finds
+``NissanMotor``). The ownership commands, every IRI parameter of a saved query, the web
+pages and the Python API all resolve through :class:`Names`, so a name means one thing
+everywhere. A name that matches nothing or several things is an error listing what the
+user may have meant; it never quietly answers "no results".
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .errors import UnknownEntityError
+from .namespaces import AG, PREFIXES, RDF_TYPE, RDFS, RDFS_LABEL, SKOS_ALT_LABEL
+
+_CURIE = re.compile(r"^([A-Za-z][\w-]*):([^/].*)?$")
+
+
+def key(text: str) -> str:
+    """The form names are compared in: case, spacing and the dots and commas of
+    "Co., Ltd." do not matter."""
+    return " ".join(text.replace(".", " ").replace(",", " ").split()).casefold()
+
+
+def _tight(text: str) -> str:
+    # "Nissan Motor" and "NissanMotor" (a local name) meet here.
+    return key(text).replace(" ", "").replace("-", "").replace("_", "")
+
+
+def local_name(iri: str) -> str:
+    for sep in ("#", "/"):
+        if sep in iri:
+            iri = iri.rsplit(sep, 1)[1] or iri
+    return iri
+
+
+def curie(iri: str) -> str:
+    """``res:Renault`` for a project IRI; other IRIs unchanged."""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and re.match(r"^[\w.-]*$", iri[len(ns) :]):
+            return f"{prefix}:{iri[len(ns) :]}"
+    return iri
+
+
+@dataclass
+class Entry:
+    """One named thing: its IRI, label, other labels and kinds (class local names)."""
+
+    iri: str
+    label: str
+    alt_labels: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return self.kinds[0] if self.kinds else ""
+
+    @property
+    def local_name(self) -> str:
+        return local_name(self.iri)
+
+    def names(self) -> list[str]:
+        out = [self.iri, self.label, *self.alt_labels]
+        for prefix, ns in PREFIXES.items():
+            if self.iri.startswith(ns):
+                out += [f"{prefix}:{self.iri[len(ns) :]}", self.iri[len(ns) :]]
+        return out
+
+    def describe(self) -> str:
+        kind = f", {self.kind}" if self.kind else ""
+        return f"{self.label} ({curie(self.iri)}{kind})"
+
+    def record(self) -> dict:
+        return {
+            "label": self.label,
+            "kind": self.kind,
+            "name": self.local_name,
+            "iri": self.iri,
+            "alt_labels": list(self.alt_labels),
+        }
+
+
+class Names:
+    """The names of one graph's entities, indexed once."""
+
+    def __init__(self, entries: Iterable[Entry], subclasses: dict[str, set[str]] | None = None):
+        self.entries: dict[str, Entry] = {e.iri: e for e in entries}
+        # class local name -> itself and every subclass's local name
+        self._below = subclasses or {}
+        self._exact: dict[str, set[str]] = {}
+        self._tight: dict[str, set[str]] = {}
+        for e in self.entries.values():
+            for n in e.names():
+                self._exact.setdefault(key(n), set()).add(e.iri)
+                self._tight.setdefault(_tight(n), set()).add(e.iri)
+
+    def __contains__(self, iri: str) -> bool:
+        return iri in self.entries
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def label(self, iri: str) -> str:
+        e = self.entries.get(iri)
+        return e.label if e else local_name(iri)
+
+    def is_a(self, iri: str, kind: str) -> bool:
+        e = self.entries.get(iri)
+        if e is None:
+            return False
+        wanted = {k.casefold() for k in self._below.get(kind, {kind})} | {kind.casefold()}
+        return any(k.casefold() in wanted for k in e.kinds)
+
+    def _pool(self, namespace: str | None, kinds: Iterable[str] | None):
+        def ok(iri: str) -> bool:
+            if namespace is not None and not iri.startswith(namespace):
+                return False
+            return kinds is None or any(self.is_a(iri, k) for k in kinds)
+
+        return ok
+
+    def resolve(
+        self,
+        name: str,
+        *,
+        namespace: str | None = None,
+        kinds: Iterable[str] | None = None,
+        what: str = "entity",
+    ) -> str:
+        """The IRI of the one entry ``name`` names (within ``namespace`` and ``kinds``,
+        where given). :class:`UnknownEntityError` lists the candidates when the name is
+        ambiguous, and the closest names when it matches nothing."""
+        if not isinstance(name, str) or not name.strip():
+            raise UnknownEntityError(f"an {what} name must not be empty")
+        kinds = list(kinds) if kinds is not None else None
+        ok = self._pool(namespace, kinds)
+        text = name.strip()
+        if text.startswith("<") and text.endswith(">"):
+            text = text[1:-1]
+        m = _CURIE.match(text)
+        if m and m.group(1) in PREFIXES and not text.startswith(("http:", "https:")):
+            full = PREFIXES[m.group(1)] + (m.group(2) or "")
+            if full in self.entries and ok(full):
+                return full
+        if text in self.entries and ok(text):
+            return text
+        for index, k in ((self._exact, key(text)), (self._tight, _tight(text))):
+            matches = sorted(i for i in index.get(k, ()) if ok(i))
+            if len(matches) == 1:
+                return matches[0]
+            if matches:
+                listed = "; ".join(self.entries[i].describe() for i in matches[:12])
+                raise UnknownEntityError(
+                    f"{name!r} names {len(matches)} {what}s: {listed}. "
+                    "Use a full label, the local name or the IRI."
+                )
+        raise UnknownEntityError(self._unknown(name, ok, what))
+
+    def _unknown(self, name: str, ok, what: str) -> str:
+        wanted = key(name)
+        names = sorted(
+            k for k, iris in self._exact.items()
+            if not k.startswith(("http:", "https:")) and any(ok(i) for i in iris)
+        )
+        close = [k for k in names if wanted and (wanted in k or _tight(name) in k.replace(" ", ""))]
+        close += difflib.get_close_matches(wanted, names, n=5, cutoff=0.6)
+        suggestions: list[str] = []
+        for k in close:
+            for i in sorted(self._exact[k]):
+                if ok(i) and i not in suggestions:
+                    suggestions.append(i)
+        if suggestions:
+            hint = " Did you mean: " + "; ".join(
+                self.entries[i].describe() for i in suggestions[:8]
+            ) + "?"
+        else:
+            hint = f" None of the {sum(1 for i in self.entries if ok(i))} known is close."
+        return (
+            f"no {what} is named {name!r}.{hint} "
+            "(alliance-graph entities TEXT lists names to use)"
+        )
+
+    def search(
+        self,
+        text: str | None = None,
+        *,
+        kind: str | None = None,
+        namespace: str | None = None,
+    ) -> list[Entry]:
+        """Entries whose names contain ``text`` (all when None), of ``kind``, by label."""
+        ok = self._pool(namespace, [kind] if kind else None)
+        wanted, tight = (key(text), _tight(text)) if text else ("", "")
+        out = []
+        for e in self.entries.values():
+            if not ok(e.iri):
+                continue
+            if wanted and not any(
+                wanted in key(n) or tight in _tight(n) for n in e.names()
+            ):
+                continue
+            out.append(e)
+        return sorted(out, key=lambda e: (key(e.label), e.iri))
+
+
+# ---------------------------------------------------------------------------------------
+# Building the index
+# ---------------------------------------------------------------------------------------
+
+NAMES_QUERY = f"""
+SELECT ?s ?p ?o WHERE {{
+  ?s <{RDFS_LABEL}> ?any .
+  VALUES ?p {{ <{RDFS_LABEL}> <{SKOS_ALT_LABEL}> <{RDF_TYPE}> }}
+  ?s ?p ?o .
+  FILTER(isIRI(?s))
+}}
+"""
+SUBCLASS_QUERY = f"SELECT ?s ?o WHERE {{ ?s <{RDFS}subClassOf> ?o . FILTER(isIRI(?o)) }}"
+
+
+def _pick(labels: list[tuple[str, str | None]]) -> str | None:
+    # An English label first, then one without a language, then any, by text.
+    for want in ("en", None):
+        for text, lang in sorted(labels, key=lambda x: x[0]):
+            if (lang or None) == want or (want == "en" and (lang or "").startswith("en")):
+                return text
+    return sorted(labels)[0][0] if labels else None
+
+
+def from_triples(
+    triples: Iterable[tuple[str, str, object]], subclass_pairs: Iterable[tuple[str, str]] = ()
+) -> Names:
+    """Build the index from (subject IRI, predicate IRI, object) triples, the object a
+    pyoxigraph term; ``subclass_pairs`` are (class IRI, superclass IRI)."""
+    labels: dict[str, list] = {}
+    alts: dict[str, list] = {}
+    types: dict[str, list] = {}
+    for s, p, o in triples:
+        if p == RDFS_LABEL:
+            labels.setdefault(s, []).append((o.value, getattr(o, "language", None)))
+        elif p == SKOS_ALT_LABEL:
+            alts.setdefault(s, []).append(o.value)
+        elif p == RDF_TYPE and hasattr(o, "value"):
+            types.setdefault(s, []).append(o.value)
+    below: dict[str, set[str]] = {}
+    parents: dict[str, set[str]] = {}
+    for c, sup in subclass_pairs:
+        parents.setdefault(local_name(c), set()).add(local_name(sup))
+    for c in parents:
+        seen, todo = set(), [c]
+        while todo:
+            x = todo.pop()
+            for sup in parents.get(x, ()):
+                if sup not in seen:
+                    seen.add(sup)
+                    todo.append(sup)
+        for sup in seen:
+            below.setdefault(sup, {sup}).add(c)
+    entries = []
+    for s, ls in labels.items():
+        own = sorted(
+            {local_name(t) for t in types.get(s, ()) if t.startswith(AG) and t != AG + "BestRank"}
+        )
+        # the most specific kind first: one no other kind of this entry is below
+        own.sort(key=lambda k: sum(1 for o in own if o != k and k in below.get(o, ())))
+        label = _pick(ls) or local_name(s)
+        entries.append(
+            Entry(s, label, sorted({a for a in alts.get(s, []) if a != label}), own)
+        )
+    return Names(entries, below)
+
+
+def from_store(store) -> Names:
+    """The names of a pyoxigraph store (the one loader's)."""
+    rows = (
+        (sol["s"].value, sol["p"].value, sol["o"]) for sol in store.query(NAMES_QUERY)
+    )
+    pairs = ((sol["s"].value, sol["o"].value) for sol in store.query(SUBCLASS_QUERY))
+    return from_triples(rows, pairs)
+
+
+_CACHE: dict[int, tuple[object, Names]] = {}
+
+
+def for_store(store) -> Names:
+    """:func:`from_store`, built once per store object (stores are read-only here)."""
+    hit = _CACHE.get(id(store))
+    if hit is not None and hit[0] is store:
+        return hit[1]
+    names = from_store(store)
+    if len(_CACHE) > 8:
+        _CACHE.clear()
+    _CACHE[id(store)] = (store, names)
+    return names
