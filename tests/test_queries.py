@@ -149,7 +149,7 @@ def test_values_become_typed_rdf_terms(ptype, value, expected):
     [
         ("date", "2003-13-01"),
         ("date", "30/06/2003"),
-        ("date", "2003"),
+        ("date", "2003-1"),
         ("date", 20030630),
         ("iri", "Renault Group"),
         ("iri", "http://exa mple.org/"),

@@ -116,7 +116,7 @@ def test_the_bound_text_holds_one_escaped_literal(echo):
 
 def test_an_iri_parameter_cannot_carry_query_text(echo):
     for attack in ("urn:x> } ; DROP ALL ; <urn:y", "res:Renault> . ?s ?p ?o", 'a"b'):
-        with pytest.raises(ParameterError, match="'who' expects iri"):
+        with pytest.raises(ParameterError, match="'who'"):
             queries.run(echo, {"text": "t", "who": attack})
 
 
@@ -220,7 +220,7 @@ def test_rdflib_engine_is_guarded_even_past_the_keyword_check(listener, graph):
     # The audit hook stops rdflib's own HTTP calls, whatever the query text looked like.
     text = f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"
     with pytest.raises(NetworkRefusedError, match="urllib.Request|socket.connect"):
-        queries._run_rdflib(graph, text, "SELECT", None, 10, allow_network=False)
+        queries.run_rdflib(graph, text, timeout=10, check_first=False)
     assert listener.hits == 0
 
 

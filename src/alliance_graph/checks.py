@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import resources
-from .errors import DataFileError, UsageError
+from .errors import AllianceGraphError, DataFileError, UsageError
 
 SEVERITIES = {"violation": "Violation", "warning": "Warning", "info": "Info"}
 REQUIRED = ("entity", "message")
@@ -68,7 +68,7 @@ def parse_check(path: Path | str) -> Check:
     try:
         check_read_only(body)
         check_no_network(body)
-    except UsageError as exc:
+    except AllianceGraphError as exc:
         raise DataFileError(path, str(exc)) from None
     if query_form(body) != "SELECT":
         raise DataFileError(path, "a check is a SELECT query (every row is a problem)")

@@ -87,7 +87,8 @@ def query(
     """
     from SPARQLWrapper import BASIC, GET, JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
 
-    from .queries import Result, _deadline
+    from .deadline import within as _deadline
+    from .queries import Result
 
     _check_url(url)
     client = SPARQLWrapper(url)

@@ -94,8 +94,10 @@ class Names:
         self._below = subclasses or {}
         self._exact: dict[str, set[str]] = {}
         self._tight: dict[str, set[str]] = {}
+        self._by_raw: dict[str, list[Entry]] = {}
         for e in self.entries.values():
             for n in e.names():
+                self._by_raw.setdefault(n, []).append(e)
                 self._exact.setdefault(key(n), set()).add(e.iri)
                 self._tight.setdefault(_tight(n), set()).add(e.iri)
 
@@ -149,6 +151,10 @@ class Names:
                 return full
         if text in self.entries and ok(text):
             return text
+        # Written exactly as a name of one entry (case too): that entry.
+        exact = sorted({e.iri for e in self._by_raw.get(text, ()) if ok(e.iri)})
+        if len(exact) == 1:
+            return exact[0]
         for index, k in ((self._exact, key(text)), (self._tight, _tight(text))):
             matches = sorted(i for i in index.get(k, ()) if ok(i))
             if len(matches) == 1:
@@ -156,7 +162,7 @@ class Names:
             if matches:
                 listed = "; ".join(self.entries[i].describe() for i in matches[:12])
                 raise UnknownEntityError(
-                    f"{name!r} names {len(matches)} {what}s: {listed}. "
+                    f"{name!r} names {len(matches)} of them: {listed}. "
                     "Use a full label, the local name or the IRI."
                 )
         raise UnknownEntityError(self._unknown(name, ok, what))

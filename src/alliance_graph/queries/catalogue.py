@@ -1,0 +1,285 @@
+"""The catalogue of saved queries: documented ``.rq`` files and their ``#+`` headers.
+
+A saved query is a SPARQL file whose ``#+`` header is YAML in the style of grlc's
+decorators (``summary``, ``description``, ``tags``) plus ``params`` and ``example``.
+Parameter variables follow grlc's naming (``?_date_xsd_date``, ``?_holder_iri``,
+``?__plan_iri`` for an optional one), so grlc can serve the folder as a web API too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .. import resources
+from ..errors import DataFileError, ParameterError, UnknownQueryError, UsageError
+from ..namespaces import PREFIXES
+from .params import PARAM_TYPES, Parameter, values_block
+from .text import query_form, tokenize, where_offset
+
+_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
+@dataclass(frozen=True)
+class SavedQuery:
+    """A saved query: its documentation, parameters and SPARQL text."""
+
+    name: str
+    summary: str
+    description: str
+    parameters: tuple[Parameter, ...]
+    tags: tuple[str, ...]
+    example: Mapping[str, Any]
+    text: str  # the SPARQL, without the #+ header
+    path: Path
+    form: str = "SELECT"
+    _where: int = field(default=0, repr=False)
+
+    @property
+    def title(self) -> str:
+        return self.summary
+
+    def parameter(self, name: str) -> Parameter:
+        for p in self.parameters:
+            if p.name == name:
+                return p
+        raise ParameterError(
+            f"query {self.name!r} has no parameter {name!r}; "
+            + (
+                "it takes " + ", ".join(f"{p.name} ({p.type})" for p in self.parameters)
+                if self.parameters
+                else "it takes none"
+            )
+        )
+
+    def bind(self, params: Mapping[str, Any] | None = None, *, names=None) -> str:
+        """The query text with ``params`` (and defaults) bound in a VALUES row; IRI
+        parameters resolve through ``names`` (:class:`alliance_graph.names.Names`) when
+        given, so that any label or local name of the data may be used."""
+        params = dict(params or {})
+        for name in params:
+            self.parameter(name)  # unknown names fail here
+        bindings = {}
+        for p in self.parameters:
+            value = params.get(p.name, p.default)
+            if value is None:
+                if p.required:
+                    raise ParameterError(
+                        f"query {self.name!r} needs parameter {p.name!r}: {p.expects} "
+                        f"(-p {p.name}=...)"
+                    )
+                continue
+            bindings.update(p.bindings(value, names))
+        if not bindings:
+            return self.text
+        block = "\n  " + values_block(bindings) + "\n"
+        return self.text[: self._where] + block + self.text[self._where :]
+
+    def example_command(self) -> str:
+        args = "".join(f" -p {k}={_show(v)}" for k, v in self.example.items())
+        return f"alliance-graph query {self.name}{args}"
+
+
+def _show(value) -> str:
+    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    return f"'{text}'" if re.search(r"[\s'\"]", text) else text
+
+
+def queries_dir() -> Path:
+    return resources.resource_dir("queries")
+
+
+def _header(text: str) -> tuple[str, str]:
+    head = "\n".join(ln[2:] for ln in text.splitlines() if ln.startswith("#+"))
+    body = "\n".join(ln for ln in text.splitlines() if not ln.startswith("#+"))
+    return head, body.strip() + "\n"
+
+
+def read_rq(path: Path | str) -> tuple[dict, str]:
+    """The ``#+`` header of an ``.rq`` file as a mapping, and its SPARQL text.
+
+    Shared by saved queries and rule queries; an unreadable file or a header that is not
+    a YAML mapping raises :class:`DataFileError` naming the file (and line).
+    """
+    import yaml
+
+    path = Path(path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DataFileError(path, f"cannot be read: {exc.strerror}") from None
+    head, body = _header(raw)
+    try:
+        meta = yaml.load(head, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DataFileError(
+            path, f"the #+ header is not valid YAML: {exc}", mark.line + 1 if mark else None
+        ) from None
+    if not isinstance(meta, dict):
+        raise DataFileError(path, "the #+ header must be a YAML mapping")
+    return meta, body
+
+
+def parse_saved_query(path: Path) -> SavedQuery:
+    """Read one ``.rq`` file; a malformed header raises :class:`DataFileError`.
+
+    Parsed once per file state (path, size, modification time): warm runs re-read nothing.
+    """
+    path = Path(path)
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise DataFileError(path, f"cannot be read: {exc.strerror}") from None
+    return _parse(str(path), st.st_size, st.st_mtime_ns)
+
+
+def is_shipped(query: SavedQuery) -> bool:
+    """Whether ``query`` is one of the project's own (checked by its tests, so trusted)."""
+    try:
+        return query.path.resolve().parent == queries_dir().resolve()
+    except OSError:
+        return False
+
+
+@lru_cache(maxsize=256)
+def _parse(name: str, size: int, mtime_ns: int) -> SavedQuery:
+    path = Path(name)
+    meta, body = read_rq(path)
+    for key in ("summary", "description"):
+        if not isinstance(meta.get(key), str) or not meta[key].strip():
+            raise DataFileError(path, f"the #+ header needs a {key!r}")
+    params = []
+    for i, spec in enumerate(meta.get("params") or []):
+        if not isinstance(spec, dict) or "name" not in spec or "type" not in spec:
+            raise DataFileError(path, f"params[{i}] needs a name and a type")
+        if spec["type"] not in PARAM_TYPES:
+            raise DataFileError(
+                path, f"parameter {spec['name']!r}: type must be one of {', '.join(PARAM_TYPES)}"
+            )
+        if not _NAME_RE.match(str(spec["name"])):
+            raise DataFileError(path, f"parameter name {spec['name']!r}: letters and digits only")
+        unknown = set(spec) - {
+            "name",
+            "type",
+            "description",
+            "default",
+            "enum",
+            "optional",
+            "namespace",
+        }
+        if unknown:
+            raise DataFileError(path, f"parameter {spec['name']!r}: unknown keys {sorted(unknown)}")
+        p = Parameter(
+            name=spec["name"],
+            type=spec["type"],
+            description=str(spec.get("description", "")).strip(),
+            default=spec.get("default"),
+            enum=tuple(spec.get("enum") or ()),
+            optional=bool(spec.get("optional", False)),
+            namespace=spec.get("namespace", "res"),
+        )
+        if p.namespace not in PREFIXES:
+            raise DataFileError(path, f"parameter {p.name!r}: unknown namespace {p.namespace!r}")
+        try:
+            for value in ([p.default] if p.default is not None else []) + list(p.enum):
+                Parameter(p.name, p.type, namespace=p.namespace).term(value)
+        except ParameterError as exc:
+            raise DataFileError(path, f"default or enum: {exc}") from None
+        if not re.search(rf"\?{re.escape(p.variable)}\b", body):
+            raise DataFileError(
+                path, f"parameter {p.name!r} is declared but ?{p.variable} is not used in the query"
+            )
+        params.append(p)
+    declared = {p.variable for p in params}
+    for var in set(re.findall(r"\?(__?[A-Za-z0-9]+(?:_[A-Za-z0-9]+)*)", body)) - declared:
+        raise DataFileError(
+            path, f"?{var} looks like a parameter (grlc naming) but no #+ params entry declares it"
+        )
+    _check_grlc_safe(path, body, {p.variable for p in params})
+    form = query_form(body)
+    where = where_offset(body)
+    if params and where is None:
+        raise DataFileError(path, "a query with parameters needs an explicit 'WHERE {'")
+    example = meta.get("example") or {}
+    if not isinstance(example, dict):
+        raise DataFileError(path, "example must map parameter names to values")
+    tags = meta.get("tags") or []
+    if isinstance(tags, str):
+        tags = [tags]
+    query = SavedQuery(
+        name=path.stem,
+        summary=meta["summary"].strip(),
+        description=" ".join(meta["description"].split()),
+        parameters=tuple(params),
+        tags=tuple(str(t) for t in tags),
+        example=example,
+        text=body,
+        path=path,
+        form=form,
+        _where=where or 0,
+    )
+    try:
+        query.bind(example)
+    except UsageError as exc:
+        raise DataFileError(path, f"example: {exc}") from None
+    return query
+
+
+def _check_grlc_safe(path: Path, body: str, variables: set[str]) -> None:
+    """Parameter variables must stay valid when grlc replaces them by their value: never
+    inside BOUND() (use COALESCE(?__x, "any")) and never projected bare by SELECT."""
+    toks = tokenize(body)
+    depth = 0
+    in_select = False
+    for i, tok in enumerate(toks):
+        word = tok.text.upper() if tok.kind == "word" else ""
+        if word == "SELECT":
+            in_select = True
+        elif word == "WHERE" or tok.text == "{":
+            in_select = False
+        if tok.text == "(":
+            depth += 1
+        elif tok.text == ")":
+            depth -= 1
+        if tok.kind != "var" or tok.text[1:] not in variables:
+            continue
+        before = [t.text.upper() for t in toks[max(0, i - 2) : i]]
+        if before == ["BOUND", "("]:
+            raise DataFileError(
+                path,
+                f"{tok.text} inside BOUND(): grlc would put a value "
+                "there; bind COALESCE(" + tok.text + ', "any") instead',
+            )
+        if in_select and depth == 0:
+            raise DataFileError(
+                path,
+                f"{tok.text} is projected by SELECT: grlc would put a "
+                "value there; BIND it to another variable instead",
+            )
+
+
+def catalogue(folder: Path | str | None = None) -> list[SavedQuery]:
+    """Every saved query of ``folder`` (the shipped ``queries/`` by default), by name."""
+    folder = Path(folder) if folder is not None else queries_dir()
+    return [parse_saved_query(p) for p in sorted(folder.glob("*.rq"))]
+
+
+def get(name: str, folder: Path | str | None = None) -> SavedQuery:
+    """The saved query called ``name``; :class:`UnknownQueryError` lists the others."""
+    folder = Path(folder) if folder is not None else queries_dir()
+    path = folder / f"{name}.rq"
+    if re.match(r"^[\w.-]+$", name) and path.is_file():
+        return parse_saved_query(path)
+    names = sorted(p.stem for p in folder.glob("*.rq"))
+    import difflib
+
+    close = difflib.get_close_matches(name, names, n=3)
+    hint = f" Did you mean {', '.join(close)}?" if close else ""
+    raise UnknownQueryError(
+        f"no saved query {name!r}.{hint} Saved queries: {', '.join(names)} "
+        "(alliance-graph queries lists them)"
+    )
