@@ -51,8 +51,8 @@ def test_queries_lists_the_catalogue():
 def test_queries_show_prints_documentation_example_and_sparql():
     out = invoke("queries", "show", "stakes-on-date").output
     assert out.startswith("stakes-on-date: Stakes valid on a date")
-    assert "reading (string, default certain)" in out and "one of: certain, possible" in out
-    assert "alliance-graph query stakes-on-date -p date=2003-06-30 -p reading=certain" in out
+    assert "reading (string, default as-of)" in out and "one of: as-of, certain, possible" in out
+    assert "alliance-graph query stakes-on-date -p date=2003-06-30 -p reading=as-of" in out
     assert "SELECT ?holder" in out and "ag:startLatest" in out
 
 
@@ -62,12 +62,23 @@ def test_unknown_query_is_exit_2(capsys):
 
 
 def test_table_shortens_iris_and_csv_keeps_them():
-    table = invoke("query", "stakes-on-date", "-p", "date=2003-06-30").output
+    table = invoke(
+        "query", "stakes-on-date", "-p", "date=2003-06-30", "-p", "reading=certain"
+    ).output
     assert "res:Renault" in table and "https://" not in table
     rows = list(
         csv.DictReader(
             io.StringIO(
-                invoke("query", "stakes-on-date", "-p", "date=2003-06-30", "--format", "csv").output
+                invoke(
+                    "query",
+                    "stakes-on-date",
+                    "-p",
+                    "date=2003-06-30",
+                    "-p",
+                    "reading=certain",
+                    "--format",
+                    "csv",
+                ).output
             )
         )
     )

@@ -135,7 +135,8 @@ def test_a_nasty_value_is_the_same_value_remotely(pushed, tmp_path):
 def test_cli_runs_a_saved_query_on_the_endpoint_from_the_environment(pushed, capsys, monkeypatch):
     monkeypatch.setenv("ALLIANCE_GRAPH_ENDPOINT", pushed)
     with pytest.raises(SystemExit) as exit_:
-        main(["query", "stakes-on-date", "-p", "date=2003-06-30", "--format", "json"])
+        main(["query", "stakes-on-date", "-p", "date=2003-06-30", "-p", "reading=certain",
+              "--format", "json"])
     assert exit_.value.code == 0
     rows = json.loads(capsys.readouterr().out)
     assert {(r["holderLabel"], r["percent"]) for r in rows} == {
