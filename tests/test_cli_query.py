@@ -240,3 +240,37 @@ def test_the_query_path_imports_neither_rdflib_nor_pyshacl():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_iri_parameters_take_any_name_of_the_data(capsys):
+    # Labels, alternative labels, local names in any case: all resolve, as ownership does.
+    import json
+
+    from alliance_graph.cli import main
+
+    def rows(*argv):
+        with pytest.raises(SystemExit) as exit_:
+            main([*argv, "--format", "json"])
+        assert exit_.value.code == 0
+        return json.loads(capsys.readouterr().out)
+
+    by_label = rows("query", "stake-history", "-p", "holder=Renault", "-p", "held=Nissan")
+    by_local = rows("query", "stake-history", "-p", "holder=renault", "-p", "held=nissanmotor")
+    by_spaced = rows("query", "stake-history", "-p", "holder=Renault", "-p", "held=Nissan Motor")
+    assert by_label and by_label == by_local == by_spaced
+    assert all("Nissan Motor" in r["label"] for r in by_label)
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [("Ghosn", "Did you mean: Carlos Ghosn"), ("Nisan", "Did you mean: Nissan Motor")],
+)
+def test_an_unknown_name_is_exit_2_with_suggestions(value, said, capsys):
+    from alliance_graph.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["query", "roles-on-date", "-p", "date=2010", "-p", f"person={value}"]
+             if value == "Ghosn" else ["query", "entity-card", "-p", f"entity={value}"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert said in err and "alliance-graph entities" in err

@@ -284,3 +284,78 @@ def test_literal_results_keep_their_terms():
     # A bound value comes back as the same RDF term, not a re-parsed string.
     result = queries.sparql('SELECT ?x WHERE { BIND("a\\"b"@en AS ?x) }')
     assert result.solutions[0]["x"] == ox.Literal('a"b', language="en")
+
+
+# --- the network check is decided from the parsed query (issue 10, item 1) -------------
+
+# Lexical traps around the operations that must be refused: an escaped local name, codepoint
+# escapes, comments and strings that a keyword lexer could misread.
+TRAPS = [
+    "FILTER(?o != ex:a\\#)",
+    "FILTER(?o != ex:a\\')",
+    'FILTER(?o != ex:a\\")',
+    "FILTER(?o != ex:a\\.b)",
+    'FILTER(?o != "\\u005C")',
+    'FILTER(?o != "a\\u0022")',
+    'FILTER(?o != """x"y""")',
+    "FILTER(?o != '''x'y''')",
+    "FILTER(?o != <http://ex/a\\u0023b>)",
+    "# a comment \\u000A",
+    'FILTER(?o != "x#y")',
+    "FILTER(?o != ex:\\%41)",
+]
+
+
+@pytest.mark.parametrize("trap", TRAPS)
+def test_service_behind_a_lexical_trap_is_refused(trap, listener):
+    text = (
+        "PREFIX ex: <http://ex/>\n"
+        f"SELECT * WHERE {{ ?s ?p ?o {trap} SERVICE <{listener.url}> {{ ?a ?b ?c }} }}"
+    )
+    with pytest.raises((NetworkRefusedError, QueryError)):
+        queries.sparql(text)
+    assert listener.hits == 0
+
+
+@pytest.mark.parametrize("trap", TRAPS[:4])
+def test_from_and_updates_behind_a_trap_are_refused(trap, listener):
+    from_text = (
+        "PREFIX ex: <http://ex/>\n"
+        f"SELECT * FROM <{listener.url}> WHERE {{ ?s ?p ?o {trap} }}"
+    )
+    with pytest.raises((NetworkRefusedError, QueryError)):
+        queries.sparql(from_text)
+    update = f"PREFIX ex: <http://ex/>\nDELETE WHERE {{ ?s ?p ?o {trap} }}"
+    with pytest.raises((ReadOnlyError, QueryError)):
+        queries.sparql(update)
+    assert listener.hits == 0
+
+
+def test_the_check_fuzzed_with_the_grammar_s_escapes_never_lets_a_service_through(listener):
+    """Seeded: queries built from the grammar's strings, IRIs, escaped local names,
+    codepoint escapes and comments around a SERVICE. Whatever the check lets through is
+    run for real by pyoxigraph; the listener must never be reached."""
+    import random
+
+    rng = random.Random(20261201)
+    pieces = [
+        '"a"', "'b'", '"""c"d"""', "'''e'f'''", '"\\u0022"', '"\\\\u0022"', '"\\u005C"',
+        "<http://ex/x>", "<http://ex/\\u0078>", "ex:a", "ex:a\\#", "ex:a\\'", "ex:a\\.",
+        "ex:\\-b", "ex:a%20", "?v", "1", "# comment\n", "#\\u000A\n", "\\u0023",
+        "\\u0022", "\\u0027", "\\u005C", "\\\\",
+    ]
+    store = open_store([], ontology=False)
+    passed = 0
+    for _ in range(120):
+        before = " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 4)))
+        text = (
+            "PREFIX ex: <http://ex/>\n"
+            f"SELECT * WHERE {{ BIND({before} AS ?z) SERVICE <{listener.url}> {{ ?a ?b ?c }} }}"
+        )
+        try:
+            queries.sparql(text, store=store, timeout=5)
+        except (NetworkRefusedError, QueryError, ReadOnlyError):
+            continue
+        passed += 1
+    assert listener.hits == 0
+    assert passed == 0  # every one of them holds a SERVICE: none may run
