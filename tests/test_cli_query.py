@@ -147,17 +147,19 @@ def test_sparql_inline_file_and_stdin(tmp_path):
     assert json.loads(invoke("sparql", text, "--format", "json").output) == [{"n": 4}]
     path = tmp_path / "q.rq"
     path.write_text(text)
-    assert json.loads(invoke("sparql", "-f", str(path), "--format", "json").output) == [{"n": 4}]
-    piped = invoke("sparql", "-f", "-", "--format", "json", input=text).output
+    assert json.loads(invoke("sparql", "--file", str(path), "--format", "json").output) == [
+        {"n": 4}
+    ]
+    piped = invoke("sparql", "--file", "-", "--format", "json", input=text).output
     assert json.loads(piped) == [{"n": 4}]
 
 
 def test_sparql_needs_exactly_one_query(capsys, tmp_path):
     path = tmp_path / "q.rq"
     path.write_text("ASK {}")
-    for args in (["sparql"], ["sparql", "ASK {}", "-f", str(path)]):
+    for args in (["sparql"], ["sparql", "ASK {}", "--file", str(path)]):
         code, _, err = exit_code(capsys, *args)
-        assert code == 2 and "either inline or with -f FILE" in err
+        assert code == 2 and "either inline or with --file FILE" in err
 
 
 def test_ask_and_describe():
@@ -269,8 +271,31 @@ def test_an_unknown_name_is_exit_2_with_suggestions(value, said, capsys):
     from alliance_graph.cli import main
 
     with pytest.raises(SystemExit) as exit_:
-        main(["query", "roles-on-date", "-p", "date=2010", "-p", f"person={value}"]
-             if value == "Ghosn" else ["query", "entity-card", "-p", f"entity={value}"])
+        main(
+            ["query", "roles-on-date", "-p", "date=2010", "-p", f"person={value}"]
+            if value == "Ghosn"
+            else ["query", "entity-card", "-p", f"entity={value}"]
+        )
     assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert said in err and "alliance-graph entities" in err
+
+
+def test_entities_lists_what_to_type(capsys):
+    import json
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["entities", "nissan", "--format", "json"])
+    assert exit_.value.code == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0]["label"] == "Nissan Motor" and rows[0]["name"] == "NissanMotor"
+    assert rows[0]["kind"] == "Company"
+    with pytest.raises(SystemExit):
+        main(["entities", "--kind", "person", "--format", "csv"])
+    people = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {"Carlos Ghosn", "Louis Schweitzer"} <= {p["label"] for p in people}
+    assert {p["kind"] for p in people} == {"Person"}
+    # Every name it lists resolves back to its entity through a saved query's parameter.
+    for p in people:
+        card = queries.run("entity-card", {"entity": p["name"].lower()}).rows
+        assert card

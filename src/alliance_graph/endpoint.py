@@ -207,6 +207,7 @@ def push(
     data: Iterable[Path | str] | None = None,
     timeout: float | None = 60.0,
     auth: tuple[str, str] | None = None,
+    data_format: str | None = None,
 ) -> dict:
     """Load the ontology and ``data`` (the shipped data when None), with their derived
     bounds and best ranks, into a server through the SPARQL 1.1 Graph Store Protocol.
@@ -230,7 +231,7 @@ def push(
             raise UsageError(f"--graph {graph!r} is not an IRI: {exc}") from None
     query_string = "default" if graph is None else urllib.parse.urlencode({"graph": graph})
     url = f"{target}?{query_string}"
-    store = open_store(data)
+    store = open_store(data, data_format=data_format)
     body = to_ntriples(store)
     method = "PUT" if replace else "POST"
     request = urllib.request.Request(

@@ -170,7 +170,8 @@ class Names:
     def _unknown(self, name: str, ok, what: str) -> str:
         wanted = key(name)
         names = sorted(
-            k for k, iris in self._exact.items()
+            k
+            for k, iris in self._exact.items()
             if not k.startswith(("http:", "https:")) and any(ok(i) for i in iris)
         )
         close = [k for k in names if wanted and (wanted in k or _tight(name) in k.replace(" ", ""))]
@@ -181,14 +182,15 @@ class Names:
                 if ok(i) and i not in suggestions:
                     suggestions.append(i)
         if suggestions:
-            hint = " Did you mean: " + "; ".join(
-                self.entries[i].describe() for i in suggestions[:8]
-            ) + "?"
+            hint = (
+                " Did you mean: "
+                + "; ".join(self.entries[i].describe() for i in suggestions[:8])
+                + "?"
+            )
         else:
             hint = f" None of the {sum(1 for i in self.entries if ok(i))} known is close."
         return (
-            f"no {what} is named {name!r}.{hint} "
-            "(alliance-graph entities TEXT lists names to use)"
+            f"no {what} is named {name!r}.{hint} (alliance-graph entities TEXT lists names to use)"
         )
 
     def search(
@@ -205,12 +207,22 @@ class Names:
         for e in self.entries.values():
             if not ok(e.iri):
                 continue
-            if wanted and not any(
-                wanted in key(n) or tight in _tight(n) for n in e.names()
-            ):
+            if wanted and not any(wanted in key(n) or tight in _tight(n) for n in e.names()):
                 continue
             out.append(e)
-        return sorted(out, key=lambda e: (key(e.label), e.iri))
+
+        def rank(e: Entry):
+            # The best match first: a name equal to the text, then one that starts with it.
+            names = [key(n) for n in e.names()]
+            return (
+                not any(n == wanted for n in names),
+                not any(n.startswith(wanted) for n in names),
+                len(e.label),
+                key(e.label),
+                e.iri,
+            )
+
+        return sorted(out, key=rank if wanted else (lambda e: (key(e.label), e.iri)))
 
 
 # ---------------------------------------------------------------------------------------
@@ -274,17 +286,13 @@ def from_triples(
         # the most specific kind first: one no other kind of this entry is below
         own.sort(key=lambda k: sum(1 for o in own if o != k and k in below.get(o, ())))
         label = _pick(ls) or local_name(s)
-        entries.append(
-            Entry(s, label, sorted({a for a in alts.get(s, []) if a != label}), own)
-        )
+        entries.append(Entry(s, label, sorted({a for a in alts.get(s, []) if a != label}), own))
     return Names(entries, below)
 
 
 def from_store(store) -> Names:
     """The names of a pyoxigraph store (the one loader's)."""
-    rows = (
-        (sol["s"].value, sol["p"].value, sol["o"]) for sol in store.query(NAMES_QUERY)
-    )
+    rows = ((sol["s"].value, sol["p"].value, sol["o"]) for sol in store.query(NAMES_QUERY))
     pairs = ((sol["s"].value, sol["o"].value) for sol in store.query(SUBCLASS_QUERY))
     return from_triples(rows, pairs)
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import textwrap
 from collections.abc import Sequence
+from decimal import Decimal
 
 FORMATS = ("table", "csv", "tsv", "json", "jsonl")
 
@@ -20,10 +22,33 @@ def _cell(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return f"{value:g}"
+        return plain_number(value)
     if isinstance(value, list | tuple):
         return "; ".join(_cell(v) for v in value)
     return str(value)
+
+
+def plain_number(value: float) -> str:
+    """A number without exponent or trailing zeros: 1500000000, 44.3, 15."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return str(value)
+    text = format(Decimal(repr(value)), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+_SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
+
+
+def human_number(value) -> str:
+    """A number as people write it in prose: 1.5 billion, 14 million, 44.3."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return _cell(value)
+    for scale, word in _SCALES:
+        if abs(value) >= scale:
+            return f"{plain_number(round(value / scale, 3))} {word}"
+    return plain_number(float(value)) if isinstance(value, float) else str(value)
 
 
 def render(
@@ -58,16 +83,26 @@ def render(
 
 
 def _table(rows, columns, max_width) -> str:
-    def clip(text: str) -> str:
-        text = text.replace("\n", " ")
-        return text if len(text) <= max_width else text[: max_width - 1] + "…"
+    # Nothing is cut: a long cell wraps onto more lines within its column.
+    def lines_of(value) -> list[str]:
+        text = human_number(value) if isinstance(value, int | float) else _cell(value)
+        out = []
+        for part in text.splitlines() or [""]:
+            out += textwrap.wrap(part, max_width, break_on_hyphens=False) or [""]
+        return out
 
-    cells = [[clip(_cell(r.get(c))) for c in columns] for r in rows]
-    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
-    lines = [
+    cells = [[lines_of(r.get(c)) for c in columns] for r in rows]
+    widths = [
+        max([len(c)] + [len(line) for row in cells for line in row[i]])
+        for i, c in enumerate(columns)
+    ]
+    out = [
         "  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip(),
         "  ".join("-" * w for w in widths),
     ]
     for row in cells:
-        lines.append("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
-    return "\n".join(lines) + "\n"
+        height = max((len(c) for c in row), default=1)
+        for k in range(height):
+            parts = [(c[k] if k < len(c) else "") for c in row]
+            out.append("  ".join(v.ljust(w) for v, w in zip(parts, widths, strict=True)).rstrip())
+    return "\n".join(out) + "\n"

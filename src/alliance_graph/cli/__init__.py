@@ -15,6 +15,7 @@ from ..errors import EXIT_CANNOT_RUN, AllianceGraphError
 
 # command name -> "module:attribute" inside this package
 COMMANDS = {
+    "entities": "entities:entities",
     "export": "export:export",
     "plot": "plot:plot",
     "ownership": "ownership:ownership",

@@ -11,6 +11,7 @@ from .. import queries as catalogue_api
 from ..endpoint import ENV_ENDPOINT
 from ..errors import UsageError
 from ..output import FORMATS, render
+from .options import data_arguments, data_option, format_option
 
 TABLE_LIMIT = 1000
 ROW_FORMATS = (*FORMATS, "sparql-json")
@@ -20,21 +21,13 @@ GRAPH_FORMATS = tuple(catalogue_api.GRAPH_FORMATS)
 def run_options(f):
     """The options shared by ``query`` and ``sparql``: where to run, how to print."""
     options = [
-        click.option(
-            "--format",
-            "fmt",
-            type=click.Choice(ROW_FORMATS + GRAPH_FORMATS),
-            help="Output format. Default: table for SELECT and ASK, turtle for CONSTRUCT "
-            "and DESCRIBE (which also take ntriples, json-ld, or any row format).",
+        format_option(
+            ROW_FORMATS + GRAPH_FORMATS,
+            default=None,
+            help_text="Output format. Default: table for SELECT and ASK, turtle for "
+            "CONSTRUCT and DESCRIBE (which also take ntriples, json-ld, or any row format).",
         ),
-        click.option(
-            "--data",
-            "data",
-            multiple=True,
-            type=click.Path(dir_okay=False),
-            help="Query these RDF files (with the ontology) instead of the shipped data. "
-            "Repeat for several files.",
-        ),
+        data_option,
         click.option(
             "--endpoint",
             envvar=ENV_ENDPOINT,
@@ -89,9 +82,12 @@ def _limit(fmt: str | None, limit: int | None) -> int | None:
     return limit
 
 
-def _options(data, endpoint, default_graph, engine, limit, timeout, allow_network, fmt):
+def _options(
+    data, data_format, endpoint, default_graph, engine, limit, timeout, allow_network, fmt
+):
     return {
-        "data": list(data) or None,
+        "data": data_arguments(data),
+        "data_format": data_format,
         "endpoint": endpoint or None,
         "default_graph": default_graph,
         "engine": engine,
@@ -136,7 +132,7 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 @click.group("queries", invoke_without_command=True)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@format_option(FORMATS)
 @click.option("--tag", help="Only the queries with this tag.")
 @click.pass_context
 def queries_cmd(ctx, fmt, tag):
@@ -210,7 +206,19 @@ def show(name):
     help="A parameter of the query; repeat for several.",
 )
 @run_options
-def query(name, params, fmt, data, endpoint, default_graph, engine, limit, timeout, allow_network):
+def query(
+    name,
+    params,
+    fmt,
+    data,
+    data_format,
+    endpoint,
+    default_graph,
+    engine,
+    limit,
+    timeout,
+    allow_network,
+):
     """Run the saved query NAME (see `alliance-graph queries`).
 
     Parameters are checked against their declared type and bound as RDF terms, never
@@ -228,7 +236,17 @@ def query(name, params, fmt, data, endpoint, default_graph, engine, limit, timeo
     result = catalogue_api.run(
         name,
         _params(params),
-        **_options(data, endpoint, default_graph, engine, limit, timeout, allow_network, fmt),
+        **_options(
+            data,
+            data_format,
+            endpoint,
+            default_graph,
+            engine,
+            limit,
+            timeout,
+            allow_network,
+            fmt,
+        ),
     )
     _emit(result, fmt)
 
@@ -236,7 +254,6 @@ def query(name, params, fmt, data, endpoint, default_graph, engine, limit, timeo
 @click.command("sparql")
 @click.argument("text", required=False, metavar="QUERY")
 @click.option(
-    "-f",
     "--file",
     "path",
     type=click.Path(exists=True, dir_okay=False, allow_dash=True),
@@ -244,9 +261,19 @@ def query(name, params, fmt, data, endpoint, default_graph, engine, limit, timeo
 )
 @run_options
 def sparql_cmd(
-    text, path, fmt, data, endpoint, default_graph, engine, limit, timeout, allow_network
+    text,
+    path,
+    fmt,
+    data,
+    data_format,
+    endpoint,
+    default_graph,
+    engine,
+    limit,
+    timeout,
+    allow_network,
 ):
-    """Run a read-only SPARQL query given inline or with -f FILE.
+    """Run a read-only SPARQL query given inline or with --file FILE.
 
     Updates (INSERT, DELETE, LOAD, CLEAR, DROP...) are refused before anything runs; in
     process, SERVICE and FROM are refused unless --allow-network.
@@ -254,16 +281,26 @@ def sparql_cmd(
     \b
     Example:
         alliance-graph sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
-        alliance-graph sparql -f my-query.rq --format json
+        alliance-graph sparql --file my-query.rq --format json
         alliance-graph sparql 'DESCRIBE <https://w3id.org/alliance-graph/resource/Renault>'
     """
     if (text is None) == (path is None):
-        raise UsageError("give the query either inline or with -f FILE (one of them)")
+        raise UsageError("give the query either inline or with --file FILE (one of them)")
     if path is not None:
         text = click.open_file(path, encoding="utf-8").read()
     result = catalogue_api.sparql(
         text,
-        **_options(data, endpoint, default_graph, engine, limit, timeout, allow_network, fmt),
+        **_options(
+            data,
+            data_format,
+            endpoint,
+            default_graph,
+            engine,
+            limit,
+            timeout,
+            allow_network,
+            fmt,
+        ),
     )
     _emit(result, fmt)
 
@@ -294,12 +331,7 @@ def sparql_cmd(
     help="--replace (HTTP PUT) makes the target graph hold exactly this data; "
     "--add (HTTP POST) adds to what it holds.",
 )
-@click.option(
-    "--data",
-    multiple=True,
-    type=click.Path(dir_okay=False),
-    help="Push these files (with the ontology) instead of the shipped data.",
-)
+@data_option
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
@@ -307,7 +339,7 @@ def sparql_cmd(
     show_default=True,
     help="Give up after this many seconds.",
 )
-def push(endpoint, store_url, graph, replace, data, timeout):
+def push(endpoint, store_url, graph, replace, data, data_format, timeout):
     """Load the ontology and data, with derived day bounds and best ranks, into a SPARQL
     server through the Graph Store Protocol.
 
@@ -329,7 +361,8 @@ def push(endpoint, store_url, graph, replace, data, timeout):
         store_url=store_url,
         graph=graph,
         replace=replace,
-        data=list(data) or None,
+        data=data_arguments(data),
+        data_format=data_format,
         timeout=timeout,
     )
     verb = "replaced" if replace else "added to"

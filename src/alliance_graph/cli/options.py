@@ -1,0 +1,113 @@
+"""The options the commands share, declared once (sqlite-utils' shared output options are
+the model): the same flag means the same thing, with the same help, in every command.
+
+- ``--data FILE`` (repeatable, ``-`` for standard input) and ``--data-format``;
+- ``--at DATE`` and ``--reading``;
+- ``-f/--format`` for what a command prints, ``-o/--output`` for what it writes.
+"""
+
+from __future__ import annotations
+
+import click
+
+from .. import files
+from ..output import FORMATS as ROW_FORMATS
+from ..temporal import READINGS
+
+DATA_HELP = (
+    "Read these RDF files (with the ontology) instead of the shipped data; repeat for "
+    "several. Any RDF syntax by suffix (.ttl .nt .nq .trig .rdf .owl .jsonld); '-' reads "
+    "standard input."
+)
+READING_HELP = (
+    "How to read dates the sources leave open: as-of (the latest figure known on the "
+    "day), certain (only what the dates prove) or possible (what they allow). "
+    "See docs/temporal-model.md."
+)
+
+
+def data_option(f):
+    """``--data FILE`` (repeatable) and ``--data-format NAME``."""
+    f = click.option(
+        "--data-format",
+        "data_format",
+        type=click.Choice(files.NAMES),
+        default=None,
+        help="The RDF syntax of --data files whose suffix does not say (and of '-').",
+    )(f)
+    return click.option(
+        "--data",
+        "data",
+        multiple=True,
+        type=click.Path(dir_okay=False, allow_dash=True),
+        metavar="FILE",
+        help=DATA_HELP,
+    )(f)
+
+
+def at_option(help_default: str = "today"):
+    def decorate(f):
+        return click.option(
+            "--at",
+            "at",
+            metavar="DATE",
+            default=None,
+            help=f"The day, month or year to look at: YYYY, YYYY-MM or YYYY-MM-DD "
+            f"(default: {help_default}).",
+        )(f)
+
+    return decorate
+
+
+def reading_option(default: str | None = "as-of"):
+    def decorate(f):
+        return click.option(
+            "--reading",
+            type=click.Choice(READINGS),
+            default=default,
+            show_default=default is not None,
+            help=READING_HELP,
+        )(f)
+
+    return decorate
+
+
+def format_option(choices=ROW_FORMATS, default: str | None = "table", help_text: str = ""):
+    """``-f/--format``: what a command prints (table for people; csv, tsv, json, jsonl
+    for programs)."""
+
+    def decorate(f):
+        return click.option(
+            "-f",
+            "--format",
+            "fmt",
+            type=click.Choice(choices),
+            default=default,
+            show_default=default is not None,
+            help=help_text or "table for people; csv, tsv, json or jsonl for programs.",
+        )(f)
+
+    return decorate
+
+
+def output_option(default: str | None = "-", help_text: str = ""):
+    """``-o/--output PATH``: where a command writes (atomically; '-' is standard output)."""
+
+    def decorate(f):
+        return click.option(
+            "-o",
+            "--output",
+            "output",
+            default=default,
+            show_default=default is not None,
+            metavar="PATH",
+            help=help_text
+            or "Write here (a temporary file renamed into place); '-' is standard output.",
+        )(f)
+
+    return decorate
+
+
+def data_arguments(data: tuple[str, ...]) -> list[str] | None:
+    """``--data`` values as the library takes them (None: the shipped data)."""
+    return list(data) or None
