@@ -55,3 +55,12 @@ def test_help_ends_with_a_real_example(path):
 @pytest.mark.parametrize("path", [p for p, _ in COMMANDS], ids=" ".join)
 def test_command_appears_in_the_readme(path):
     assert "alliance-graph " + " ".join(path) in README
+
+
+def test_the_cli_reference_is_generated_from_help():
+    from alliance_graph.cli.reference import reference
+
+    docs = Path(__file__).resolve().parents[1] / "docs" / "cli.md"
+    assert docs.read_text() == reference(), (
+        "docs/cli.md is stale: run python -m alliance_graph.cli.reference > docs/cli.md"
+    )

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from rdflib import Graph
-
-from .temporal import AG
+from .queries import cached_store, sparql
 
 _COUNTS = """
 PREFIX ag: <https://w3id.org/alliance-graph/ontology#>
@@ -13,7 +11,7 @@ SELECT ?class ?label (COUNT(DISTINCT ?s) AS ?n) WHERE {
   ?s a ?class .
   ?class rdfs:label ?label .
   FILTER(STRSTARTS(STR(?class), STR(ag:)) && ?class != ag:BestRank
-         && !STRSTARTS(STR(?s), STR(ag:)))
+         && (isBlank(?s) || !STRSTARTS(STR(?s), STR(ag:))))
 } GROUP BY ?class ?label ORDER BY DESC(?n) ?label
 """
 
@@ -37,29 +35,42 @@ SELECT ?holderLabel ?heldLabel ?percent ?via ?voting ?from ?until ?status WHERE 
 """
 
 
-def class_counts(graph: Graph) -> list[dict]:
-    return [{"class": str(r.label), "count": int(r.n)} for r in graph.query(_COUNTS)]
+def _run(text: str, data, data_format, store):
+    if store is None:
+        store = cached_store(data, data_format)
+    return sparql(text, store=store, trusted=True, timeout=None).rows
 
 
-def stakes_over_time(graph: Graph) -> list[dict]:
+def class_counts(data=None, *, data_format=None, store=None) -> list[dict]:
+    """How many things of each class the graph holds (the shipped data when None)."""
+    return [{"class": r["label"], "count": r["n"]} for r in _run(_COUNTS, data, data_format, store)]
+
+
+def stakes_over_time(data=None, *, data_format=None, store=None) -> list[dict]:
     """Best-ranked shareholdings, by held company, with their start and end bounds."""
     rows = []
-    for r in graph.query(_STAKES):
+    for r in _run(_STAKES, data, data_format, store):
         rows.append(
             {
-                "held": str(r.heldLabel),
-                "holder": str(r.holderLabel),
-                "percent": float(r.percent),
-                "votes": bool(r.voting.toPython()) if r.voting is not None else False,
-                "through": str(r.via) if r.via else None,
-                "from": str(r["from"]),
-                "until": str(r.until) if r.until else None,
-                "end": str(r.status) if r.status else None,
+                "held": r["heldLabel"],
+                "holder": r["holderLabel"],
+                "percent": float(r["percent"]),
+                "votes": bool(r["voting"]),
+                "through": r["via"],
+                "from": r["from"],
+                "until": r["until"] or None,
+                "end": r["status"],
             }
         )
-    # Sorted here: rdflib's ORDER BY fails on unbound keys.
     rows.sort(key=lambda r: (r["held"], r["holder"], r["from"].replace("?", "0")))
     return rows
 
 
-__all__ = ["AG", "class_counts", "stakes_over_time"]
+def triple_count(data=None, *, data_format=None, store=None) -> int:
+    """The triples of the graph with the ontology (derived ones included)."""
+    if store is None:
+        store = cached_store(data, data_format)
+    return len(store)
+
+
+__all__ = ["class_counts", "stakes_over_time", "triple_count"]

@@ -7,6 +7,7 @@ import json
 import click
 
 from ..errors import EXIT_VIOLATIONS
+from .options import data_arguments, data_option, format_option
 
 NEXT_STEPS = """\
 Where to go next:
@@ -18,43 +19,30 @@ Where to go next:
 
 
 @click.command()
-@click.option(
-    "--data",
-    "data",
-    multiple=True,
-    type=click.Path(dir_okay=False),
-    help="Turtle file(s) to read instead of the shipped data (repeatable).",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="table for people, json for programs.",
-)
-def summary(data, fmt):
+@data_option
+@format_option()
+def summary(data, data_format, fmt):
     """Validate the graph, then show counts per class and the stakes over time.
 
     The stakes are the best-ranked shareholdings (deprecated claims left out) with
     the day bounds of their start and end: "a .. b" means the change happened on a
-    day between a and b that no source reports.
+    day between a and b that no source reports. json prints one object; jsonl, csv and
+    tsv one record per count and per stake, with a "section" column.
 
     \b
     Example:
         alliance-graph summary
         alliance-graph summary --format json | python -m json.tool
+        alliance-graph summary --format csv > summary.csv
     """
     from .. import output
-    from ..graph import load
-    from ..summary import class_counts, stakes_over_time
+    from ..summary import class_counts, stakes_over_time, triple_count
     from ..validate import validate
 
-    files = list(data) or None
-    report = validate(files)
-    graph = load(files)
-    counts = class_counts(graph)
-    stakes = stakes_over_time(graph)
+    files = data_arguments(data)
+    report = validate(files) if data_format is None else validate(files, data_format=data_format)
+    counts = class_counts(files, data_format=data_format)
+    stakes = stakes_over_time(files, data_format=data_format)
     if fmt == "json":
         click.echo(
             json.dumps(
@@ -65,8 +53,19 @@ def summary(data, fmt):
                     "stakes": stakes,
                 },
                 indent=2,
+                ensure_ascii=False,
             )
         )
+    elif fmt in ("jsonl", "csv", "tsv"):
+        head = {
+            "section": "validation",
+            "conforms": report.conforms,
+            "violations": len(report.results),
+        }
+        records = [head] + [{"section": "counts", **c} for c in counts]
+        records += [{"section": "stakes", **s} for s in stakes]
+        columns = list(dict.fromkeys(k for r in records for k in r))
+        click.echo(output.render(records, fmt, columns), nl=False)
     else:
         status = (
             "conforms to the shapes"
@@ -77,7 +76,8 @@ def summary(data, fmt):
             )
         )
         click.echo(f"Validation: the graph {status}.\n")
-        click.echo(f"What the graph holds ({len(graph)} triples with the ontology):")
+        n = triple_count(files, data_format=data_format)
+        click.echo(f"What the graph holds ({n} triples with the ontology and derived bounds):")
         click.echo(output.render(counts, "table"))
         click.echo("Ownership stakes over time (best-ranked claims):")
         click.echo(output.render(stakes, "table", max_width=34))
