@@ -360,3 +360,40 @@ def test_the_check_fuzzed_with_the_grammar_s_escapes_never_lets_a_service_throug
         passed += 1
     assert listener.hits == 0
     assert passed == 0  # every one of them holds a SERVICE: none may run
+
+
+# --- a runaway query is stopped, not left running (issue 10, item 11) --------------------
+
+CROSS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i"
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_a_timeout_stops_the_work(engine):
+    import multiprocessing
+    import time
+
+    start = time.monotonic()
+    with pytest.raises(QueryTimeoutError, match="it was stopped"):
+        queries.sparql(CROSS, engine=engine, timeout=1.5)
+    assert time.monotonic() - start < 10
+    # The child that ran the query is gone: nothing goes on in the background.
+    assert multiprocessing.active_children() == []
+
+
+def test_a_memory_limit_ends_a_query_with_exit_2(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["sparql", CROSS, "--max-memory", "300M", "--timeout", "120"])
+    assert exit_.value.code == 2
+    assert "needed more than" in capsys.readouterr().err
+
+
+def test_a_catastrophic_regex_on_rdflib_stops_at_the_timeout():
+    import time
+
+    text = (
+        'SELECT * WHERE { BIND("' + "a" * 40 + '!" AS ?x) FILTER(REGEX(?x, "^(a+)+$")) }'
+    )
+    start = time.monotonic()
+    with pytest.raises(QueryTimeoutError):
+        queries.sparql(text, engine="rdflib", timeout=1.5)
+    assert time.monotonic() - start < 10

@@ -64,6 +64,14 @@ def run_options(f):
             help="Give up after this many seconds, in process or remote.",
         ),
         click.option(
+            "--max-memory",
+            "max_memory",
+            metavar="SIZE",
+            default=None,
+            help="In process, stop a query that needs more memory than this (512M, 2G; "
+            "default: half the machine's memory).",
+        ),
+        click.option(
             "--allow-network",
             is_flag=True,
             help="In process, let SERVICE and FROM reach other servers (refused otherwise).",
@@ -83,9 +91,13 @@ def _limit(fmt: str | None, limit: int | None) -> int | None:
 
 
 def _options(
-    data, data_format, endpoint, default_graph, engine, limit, timeout, allow_network, fmt
+    data, data_format, endpoint, default_graph, engine, limit, timeout, allow_network, fmt,
+    max_memory=None,
 ):
+    from ..isolate import parse_size
+
     return {
+        "max_memory": parse_size(max_memory) if max_memory else None,
         "data": data_arguments(data),
         "data_format": data_format,
         "endpoint": endpoint or None,
@@ -217,6 +229,7 @@ def query(
     engine,
     limit,
     timeout,
+    max_memory,
     allow_network,
 ):
     """Run the saved query NAME (see `alliance-graph queries`).
@@ -246,6 +259,7 @@ def query(
             timeout,
             allow_network,
             fmt,
+            max_memory,
         ),
     )
     _emit(result, fmt)
@@ -271,6 +285,7 @@ def sparql_cmd(
     engine,
     limit,
     timeout,
+    max_memory,
     allow_network,
 ):
     """Run a read-only SPARQL query given inline or with --file FILE.
@@ -300,6 +315,7 @@ def sparql_cmd(
             timeout,
             allow_network,
             fmt,
+            max_memory,
         ),
     )
     _emit(result, fmt)

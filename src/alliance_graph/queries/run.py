@@ -22,6 +22,8 @@ from .. import names as names_mod
 from ..deadline import within
 from ..errors import NetworkRefusedError, QueryError, UsageError
 from ..guard import no_network
+from ..isolate import default_max_memory
+from ..isolate import run as isolated
 from ..terms import from_rdflib
 from .catalogue import SavedQuery, get, is_shipped
 from .results import Result
@@ -113,6 +115,8 @@ def sparql(
     default_graph: str | None = None,
     auth: tuple[str, str] | None = None,
     trusted: bool = False,
+    isolate: bool | None = None,
+    max_memory: int | None = None,
 ) -> Result:
     """Run a read-only SPARQL query and return its :class:`Result`.
 
@@ -121,7 +125,15 @@ def sparql(
     ``data`` files (the shipped data when None), loaded into ``engine`` ("oxigraph", the
     default, or "rdflib"). ``limit`` caps the rows (None: no cap); ``timeout`` the seconds.
     ``trusted`` skips the parse check (for the project's own saved queries only).
+
+    In process, an untrusted query runs ``isolate``-d (default: when not ``trusted``): in
+    a forked child killed at ``timeout`` and bounded by ``max_memory`` bytes (default
+    half the machine), so a runaway query stops instead of running on (:mod:`..isolate`).
     """
+    if isolate is None:
+        isolate = not trusted
+    if max_memory is None:
+        max_memory = default_max_memory()
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r}; choose oxigraph or rdflib")
     if limit is not None and limit < 0:
@@ -154,10 +166,10 @@ def sparql(
     if use_rdflib:
         if graph is None:
             graph = cached_graph(data, data_format)
-        return _run_rdflib(graph, text, form, limit, timeout, allow_network)
+        return _run_rdflib(graph, text, form, limit, timeout, allow_network, isolate, max_memory)
     if store is None:
         store = cached_store(data, data_format)
-    return _run_oxigraph(store, text, form, limit, timeout)
+    return _run_oxigraph(store, text, form, limit, timeout, isolate, max_memory)
 
 
 def _data_key(data, data_format) -> tuple:
@@ -230,7 +242,25 @@ def _unique(items: Iterable) -> Iterable:
             yield item
 
 
-def _run_oxigraph(store: ox.Store, text: str, form: str, limit, timeout) -> Result:
+def _bounded(work, timeout, isolate: bool, max_memory):
+    if isolate:
+        return isolated(lambda: work(_NEVER), timeout=timeout, max_memory=max_memory)
+    return within(work, timeout, "the query")
+
+
+class _Never:
+    """A stop signal that is never given (an isolated query is stopped by a kill)."""
+
+    def is_set(self) -> bool:
+        return False
+
+
+_NEVER = _Never()
+
+
+def _run_oxigraph(
+    store: ox.Store, text: str, form: str, limit, timeout, isolate=False, max_memory=None
+) -> Result:
     def work(stop):
         try:
             return evaluate(stop)
@@ -257,7 +287,7 @@ def _run_oxigraph(store: ox.Store, text: str, form: str, limit, timeout) -> Resu
         solutions, cut = _take(answer, limit, stop, solution)
         return Result(form, variables, solutions, truncated=cut, limit=limit)
 
-    return within(work, timeout, "the query")
+    return _bounded(work, timeout, isolate, max_memory)
 
 
 def _rdflib_prepared(text: str):
@@ -270,7 +300,9 @@ def _rdflib_prepared(text: str):
     return translateQuery(Query.parse_string(expanded(text), parse_all=True))
 
 
-def _run_rdflib(graph: Graph, text, form, limit, timeout, allow_network) -> Result:
+def _run_rdflib(
+    graph: Graph, text, form, limit, timeout, allow_network, isolate=False, max_memory=None
+) -> Result:
     import rdflib.plugins.sparql as rdflib_sparql
 
     def work(stop):
@@ -318,7 +350,7 @@ def _run_rdflib(graph: Graph, text, form, limit, timeout, allow_network) -> Resu
         solutions, cut = _take(answer, limit, stop, solution)
         return Result(form, variables, solutions, truncated=cut, limit=limit)
 
-    return within(work, timeout, "the query")
+    return _bounded(work, timeout, isolate, max_memory)
 
 
 def run_rdflib(
@@ -336,4 +368,5 @@ def run_rdflib(
         form = check(text, engine="rdflib", allow_network=allow_network)
     else:
         form = query_form(text)
-    return _run_rdflib(graph, text, form, limit, timeout, allow_network)
+    return _run_rdflib(graph, text, form, limit, timeout, allow_network, isolate=True,
+                       max_memory=default_max_memory())

@@ -1,0 +1,154 @@
+"""Work that can be stopped: run it in a forked child with a memory limit and kill it at
+the time limit.
+
+Neither pyoxigraph nor rdflib can cancel a query once it runs, and a thread cannot be
+killed: a query past its time limit would go on in the background, and one that builds
+a huge intermediate result would take the machine's memory. A forked child shares the
+loaded store (copy on write, so nothing is reloaded), runs under ``RLIMIT_AS`` and is
+killed with SIGKILL when the time is up; its answer comes back pickled over a pipe.
+Where ``fork`` is not available, the work runs in a thread (:mod:`.deadline`) instead.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+import signal
+from collections.abc import Callable
+from typing import Any
+
+from .errors import AllianceGraphError, QueryError, QueryTimeoutError, UsageError
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)i?B?\s*$", re.I)
+_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+
+
+def parse_size(text: str) -> int:
+    """``512M``, ``2G``, ``1.5GiB`` or a number of bytes → bytes."""
+    m = _SIZE.match(str(text))
+    if not m:
+        raise UsageError(f"--max-memory: {text!r} is not a size such as 512M or 2G")
+    return int(float(m.group(1)) * _UNITS[m.group(2).upper()])
+
+
+def default_max_memory() -> int:
+    """Half of the machine's memory: enough for any real query, and the machine never
+    swaps because of one."""
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2
+    except (ValueError, OSError, AttributeError):
+        return 4 << 30
+
+
+def _address_space() -> int:
+    # The child inherits the parent's mappings: the limit is on what it adds to them.
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def available() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def run(
+    work: Callable[[], Any],
+    *,
+    timeout: float | None,
+    max_memory: int | None,
+    what: str = "the query",
+) -> Any:
+    """``work()``'s result, computed in a forked child bounded by ``timeout`` seconds
+    and ``max_memory`` bytes (None: no bound). Raises :class:`QueryTimeoutError` or
+    :class:`QueryError` naming the limit that stopped it; the library's own errors
+    raised by ``work`` come back as they were."""
+    if not available():
+        from .deadline import within
+
+        return within(lambda _stop: work(), timeout, what)
+    ctx = multiprocessing.get_context("fork")
+    reader, writer = ctx.Pipe(duplex=False)
+    base = _address_space()
+
+    def child() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+        # What the child has to say comes over the pipe; an engine's abort message on
+        # running out of memory would only be noise beside the parent's clear error.
+        import faulthandler
+
+        faulthandler.disable()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        if max_memory is not None:
+            import resource
+
+            limit = base + max_memory
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        try:
+            message = ("ok", work())
+        except MemoryError:
+            message = ("memory", None)
+        except AllianceGraphError as exc:
+            message = ("error", (type(exc).__name__, str(exc)))
+        except BaseException as exc:  # reported, never a traceback
+            message = ("error", ("QueryError", f"{what} failed: {exc}"))
+        try:
+            writer.send(message)
+        except MemoryError:
+            writer.send(("memory", None))
+        except Exception as exc:  # an answer that cannot be sent (too large to pickle)
+            writer.send(("error", ("QueryError", f"{what} answered, but not sendably: {exc}")))
+        os._exit(0)
+
+    process = ctx.Process(target=child, daemon=True)
+    process.start()
+    writer.close()
+    try:
+        ready = reader.poll(timeout)
+        if not ready:
+            raise QueryTimeoutError(
+                f"{what} did not finish within {timeout:g} s (--timeout); it was stopped"
+            )
+        try:
+            kind, value = reader.recv()
+        except (EOFError, OSError):
+            process.join(5)
+            raise _died(process.exitcode, what, max_memory) from None
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join(5)
+        reader.close()
+    if kind == "ok":
+        return value
+    if kind == "memory":
+        raise QueryError(_over_memory(what, max_memory))
+    name, text = value
+    raise _error_class(name)(text)
+
+
+def _over_memory(what: str, max_memory: int | None) -> str:
+    limit = f"{max_memory / (1 << 30):.2g} GiB" if max_memory else "the machine's memory"
+    return f"{what} needed more than {limit} (--max-memory) and was stopped"
+
+
+def _died(code, what, max_memory) -> QueryError:
+    if code is not None and code < 0 and -code in (signal.SIGABRT, signal.SIGSEGV):
+        return QueryError(_over_memory(what, max_memory))
+    return QueryError(f"{what} stopped without an answer (exit status {code})")
+
+
+def _error_class(name: str):
+    from . import errors
+
+    cls = getattr(errors, name, None)
+    if isinstance(cls, type) and issubclass(cls, AllianceGraphError):
+        try:
+            cls("probe")
+            return cls
+        except TypeError:
+            pass
+    return QueryError
