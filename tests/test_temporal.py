@@ -5,12 +5,12 @@ import datetime as dt
 import pytest
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 
+from alliance_graph.load import materialise_graph as materialise
 from alliance_graph.temporal import (
     AG,
     DateSpan,
     Interval,
     interval_of,
-    materialise,
     parse_date,
     span_of_literal,
 )

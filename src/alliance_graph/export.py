@@ -36,7 +36,8 @@ from rdflib import OWL, RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, Namespac
 from . import resources
 from .errors import AllianceGraphError, UsageError
 from .graph import PREFIXES, parse_into
-from .temporal import AG, READINGS, DateSpan, interval_of, materialise, parse_date
+from .load import materialise_graph as materialise
+from .temporal import AG, READINGS, DateSpan, interval_of, parse_date
 
 GRAPH_NS = Namespace("https://w3id.org/alliance-graph/graph/")
 #: The named graphs of the N-Quads and TriG exports, in the order they are written.

@@ -1,8 +1,8 @@
 """Dates of mixed precision, their day bounds, and the certain / possible / as-of readings.
 
 See docs/temporal-model.md. The data keeps dates as the sources give them (xsd:date,
-xsd:gYearMonth, xsd:gYear); :func:`materialise` adds ``xsd:date`` day bounds so that
-SPARQL can compare them, and marks the best-ranked claims.
+xsd:gYearMonth, xsd:gYear); the loader (:mod:`alliance_graph.derive`) adds ``xsd:date``
+day bounds so that SPARQL can compare them, and marks the best-ranked claims.
 """
 
 from __future__ import annotations
@@ -126,14 +126,6 @@ def span_of_literal(lit) -> DateSpan | None:
     if not isinstance(lit, Literal):
         return None
     return span_of_lexical(str(lit), lit.datatype)
-
-
-def materialise(graph: Graph) -> Graph:
-    """Add derived day bounds and ``ag:BestRank`` types to an rdflib ``graph`` in place:
-    the rules of :mod:`alliance_graph.derive`, the one place they are written."""
-    from .load import materialise_graph
-
-    return materialise_graph(graph)
 
 
 @dataclass(frozen=True)
