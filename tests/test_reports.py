@@ -16,8 +16,8 @@ from click.testing import CliRunner
 
 from alliance_graph import resources
 from alliance_graph.cli import cli
-from alliance_graph.reports import render, to_github, to_junit, to_sarif
 from alliance_graph.validate import validate
+from alliance_graph.validate.reports import render, to_github, to_junit, to_sarif
 
 SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
 
@@ -147,10 +147,10 @@ def test_github_annotations(report):
 
 
 def test_github_escaping():
-    from alliance_graph.reports import _escape_data, _escape_property
+    from alliance_graph.validate.reports import escape_data, escape_property
 
-    assert _escape_data("50%\r\nnext: a, b") == "50%25%0D%0Anext: a, b"
-    assert _escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
+    assert escape_data("50%\r\nnext: a, b") == "50%25%0D%0Anext: a, b"
+    assert escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
 
 
 def test_every_format_carries_the_counts(report):

@@ -461,7 +461,7 @@ def _triples(text: str, path: Path, line: int = 1) -> list:
 def _rdflib_graph(text: str, path: Path, line: int = 1) -> Graph:
     from rdflib import Graph
 
-    from .validate import to_rdflib_term
+    from .terms import to_rdflib_term
 
     graph = Graph()
     for t in _triples(text, path, line):

@@ -113,8 +113,8 @@ def validate(
         alliance-graph validate --data my.ttl --checks my-checks/ --fail-on warning \\
             --format sarif -o validation.sarif
     """
-    from ..reports import render, write_report
     from ..validate import validate as run
+    from ..validate.reports import render, write_report
 
     report = run(
         [*data, *files] or None,

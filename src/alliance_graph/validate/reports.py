@@ -16,7 +16,7 @@ import json
 import os
 from pathlib import Path
 
-from .validate import SEVERITIES, Rule, ValidationReport, ValidationResult, severity_rank
+from .results import SEVERITIES, Rule, ValidationReport, ValidationResult, severity_rank
 
 FORMATS = ("text", "json", "junit", "sarif", "github")
 TOOL = "alliance-graph validate"
@@ -250,12 +250,12 @@ def _version() -> str:
 # --- GitHub workflow annotations ------------------------------------------------------
 
 
-def _escape_data(text: str) -> str:
+def escape_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def to_github(report: ValidationReport, fail_on: str = "violation") -> str:
@@ -265,12 +265,12 @@ def to_github(report: ValidationReport, fail_on: str = "violation") -> str:
     for r in report.results:
         props = []
         if r.file:
-            props.append(f"file={_escape_property(display_path(r.file))}")
+            props.append(f"file={escape_property(display_path(r.file))}")
             if r.line:
                 props.append(f"line={r.line}")
-        props.append(f"title={_escape_property(f'{r.severity}: {r.rule}')}")
+        props.append(f"title={escape_property(f'{r.severity}: {r.rule}')}")
         command = GITHUB_COMMANDS.get(r.severity, "error")
-        lines.append(f"::{command} {','.join(props)}::{_escape_data(_one_line(r))}")
+        lines.append(f"::{command} {','.join(props)}::{escape_data(_one_line(r))}")
     verdict = "fails" if report.failed(fail_on) else "passes"
     lines.append(f"{report.summary_line()} ({verdict} at --fail-on {fail_on})")
     return "\n".join(lines) + "\n"
