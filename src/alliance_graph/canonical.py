@@ -23,9 +23,7 @@ refused, never rewritten. Files are written atomically.
 from __future__ import annotations
 
 import difflib
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -531,21 +529,11 @@ def format_files(paths, *, check: bool = False, diff_lines: int = 40) -> list[Fi
                 lines = lines[:diff_lines] + [f"... {len(lines) - diff_lines} more diff lines"]
             diff = "\n".join(lines)
             if not check:
-                _write_atomically(path, formatted)
+                from .writing import write_text
+
+                write_text(path, formatted)
         results.append(FileResult(path, changed, diff))
     return results
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.chmod(tmp, os.stat(path).st_mode & 0o777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def default_files() -> list[Path]:

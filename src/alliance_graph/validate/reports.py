@@ -277,20 +277,11 @@ def to_github(report: ValidationReport, fail_on: str = "violation") -> str:
 
 
 def write_report(path: Path | str, text: str) -> None:
-    """Write ``text`` to ``path`` atomically: a temporary file in the same folder, then
-    os.replace, so that a failure leaves the old file (or none) behind."""
-    import tempfile
+    """Write ``text`` to ``path`` by the project's one writer (:mod:`alliance_graph.writing`:
+    whole or not at all, devices and links respected, errors named)."""
+    from ..writing import write_text
 
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text(path, text)
 
 
 __all__ = ["FORMATS", "SEVERITIES", "render", "to_github", "to_junit", "to_sarif"]
