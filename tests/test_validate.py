@@ -896,7 +896,7 @@ def test_the_validation_modules_import_no_private_name_and_form_no_cycle():
         m
         for m in modules
         if m.startswith("alliance_graph.validate")
-        or m in ("alliance_graph.canonical", "alliance_graph.terms")
+        or m in ("alliance_graph.canonical", "alliance_graph.endpoint", "alliance_graph.terms")
         or m in ("alliance_graph.writing",)
     ]
     assert "alliance_graph.validate.engines" in mine

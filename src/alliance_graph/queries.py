@@ -770,7 +770,7 @@ def sparql(
     if endpoint:
         from . import endpoint as remote
 
-        return remote.query(
+        fields = remote.query(  # the fields of a Result: endpoint does not import queries
             endpoint,
             text,
             form=form,
@@ -779,6 +779,7 @@ def sparql(
             default_graph=default_graph,
             auth=auth,
         )
+        return Result(**fields)
     if not allow_network:
         check_no_network(text)
     if engine not in ("oxigraph", "rdflib"):
