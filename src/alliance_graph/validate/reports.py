@@ -56,6 +56,16 @@ def display_path(path: str | None) -> str | None:
         return absolute.as_posix()
 
 
+def source_root(files: list[str]) -> Path:
+    """The %SRCROOT% of a SARIF log: the working folder (the repository's root in a
+    workflow) when every file lies inside it, else the deepest folder holding them all."""
+    cwd = Path.cwd().resolve()
+    folders = [Path(f).resolve().parent for f in files]
+    if all(folder.is_relative_to(cwd) for folder in folders):
+        return cwd
+    return Path(os.path.commonpath([str(f) for f in folders]))
+
+
 def _node_name(r: ValidationResult) -> str:
     if r.focus.startswith("_:") and r.focus_label:
         return r.focus_label
@@ -132,7 +142,7 @@ def to_junit(report: ValidationReport, fail_on: str = "violation") -> str:
         case = ET.SubElement(
             suite, "testcase", {"classname": f"alliance-graph.{classname}", "name": rule.id}
         )
-        below = []
+        failing, below = [], []
         for result in by_rule.get(rule.id, []):
             where = ""
             if result.file and result.line:
@@ -144,12 +154,19 @@ def to_junit(report: ValidationReport, fail_on: str = "violation") -> str:
             if result.value is not None and result.value != result.focus:
                 details.append(f"value: {result.value}")
             if severity_rank(result.severity) <= level:
-                failure = ET.SubElement(
-                    case, "failure", {"type": result.severity, "message": _one_line(result)}
-                )
-                failure.text = "\n".join(details)
+                failing.append((result, "\n".join(details)))
             else:
                 below.append("\n".join(details))
+        if failing:
+            # One <failure> per test case (readers such as junitparser and GitLab keep one):
+            # the first node in its message, every node in its text.
+            first = failing[0][0]
+            worst = min((r.severity for r, _ in failing), key=severity_rank)
+            message = _one_line(first)
+            if len(failing) > 1:
+                message += f" (and {len(failing) - 1} more)"
+            failure = ET.SubElement(case, "failure", {"type": worst, "message": message})
+            failure.text = "\n\n".join(text for _, text in failing)
         if below:
             ET.SubElement(case, "system-out").text = "\n\n".join(below)
     ET.indent(suites)
@@ -162,19 +179,18 @@ def to_junit(report: ValidationReport, fail_on: str = "violation") -> str:
 def to_sarif(report: ValidationReport) -> dict:
     """A SARIF 2.1.0 log: one run, the rules with ids and descriptions, one result per
     problem with its rule, level, message and the file and line of the offending node."""
+    from urllib.parse import quote
+
     rules = _rules_with_results(report)
     index = {rule.id: i for i, rule in enumerate(rules)}
-    root = Path.cwd().resolve().as_uri() + "/"
+    base = source_root([r.file for r in report.results if r.file] + list(report.data_files))
+    root = base.as_uri().rstrip("/") + "/"
 
     def location(file: str | None, line: int | None) -> dict:
-        path = display_path(file)
-        if path is None:
+        if not file:
             return {}
-        artifact = (
-            {"uri": path, "uriBaseId": "%SRCROOT%"}
-            if not os.path.isabs(path)
-            else {"uri": Path(path).as_uri()}
-        )
+        relative = Path(file).resolve().relative_to(base).as_posix()
+        artifact = {"uri": quote(relative), "uriBaseId": "%SRCROOT%"}
         physical: dict = {"artifactLocation": artifact}
         if line:
             physical["region"] = {"startLine": line}
