@@ -461,6 +461,27 @@ BREAKS = [
         'ag:locator "Renault\'s holding in Nissan" ; ag:reportedOn "2010-04-05"^^xsd:date ]',
         'ag:locator "Renault\'s holding in Nissan" ; ag:reportedOn "5 April 2010" ]',
     ),
+    # Dates the engines take as well typed but the loader cannot bound (issue 10 item 14).
+    swap(
+        "agsh:date-lexical-form",
+        "res:claim-article-nissan-mmc-2016",
+        'ag:start "2016"^^xsd:gYear ;\n    ag:endStatus ag:EndUnknown ;\n'
+        '    ag:endEarliest "2017-01-01"^^xsd:date ;',
+        'ag:start "20x9"^^xsd:gYear ;\n    ag:endStatus ag:EndUnknown ;\n'
+        '    ag:endEarliest "2017-01-01"^^xsd:date ;',
+    ),
+    swap(
+        "agsh:date-lexical-form",
+        "res:stake-renault-nissan-1999",
+        'ag:start "1999-05"^^xsd:gYearMonth ;',
+        'ag:start "2019-13"^^xsd:gYearMonth ;',
+    ),
+    swap(
+        "agsh:date-lexical-form",
+        "res:event-ghosn-off-board-2019",
+        'ag:date "2019-04-08"^^xsd:date ;',
+        'ag:date "2005-04-30Z"^^xsd:date ;',
+    ),
     swap(
         "agsh:percent-datatype",
         "res:stake-renault-nissan-2002",
@@ -645,6 +666,32 @@ def test_each_rule_catches_its_break(case, data_copy):
     hit = next(r for r in hits if case.focus in _named(r))
     assert hit.severity == expected and hit.message
     assert hit.file == str(data_copy) and hit.line, "the node's file and line are named"
+
+
+LEXICAL = [b for b in BREAKS if b.rule == "agsh:date-lexical-form"]
+
+
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+def test_every_engine_reports_dates_the_loader_cannot_read(engine, data_copy):
+    """"20x9"^^xsd:gYear, "2019-13"^^xsd:gYearMonth and "2005-04-30Z"^^xsd:date, each
+    named with the text as written (rdflib would drop the Z), by every engine."""
+    for case in LEXICAL:
+        case.apply(data_copy)
+    report = validate([data_copy], engine=engine)
+    found = {(r.focus, r.value) for r in report.results if r.rule == "agsh:date-lexical-form"}
+    assert found == {
+        ("res:claim-article-nissan-mmc-2016", '"20x9"^^xsd:gYear'),
+        ("res:stake-renault-nissan-1999", '"2019-13"^^xsd:gYearMonth'),
+        ("res:event-ghosn-off-board-2019", '"2005-04-30Z"^^xsd:date'),
+    }
+    # The loader cannot bound these three, and bounds the forms they replaced.
+    from alliance_graph.temporal import span_of_lexical
+
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    for text, kind in (("20x9", "gYear"), ("2019-13", "gYearMonth"), ("2005-04-30Z", "date")):
+        assert span_of_lexical(text, xsd + kind) is None
+    for text, kind in (("2016", "gYear"), ("1999-05", "gYearMonth"), ("2019-04-08", "date")):
+        assert span_of_lexical(text, xsd + kind) is not None
 
 
 @pytest.fixture(scope="module")

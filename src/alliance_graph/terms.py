@@ -10,7 +10,8 @@ from contextlib import contextmanager
 
 
 def to_rdflib_term(term):
-    """A pyoxigraph term as an rdflib term (plain strings stay plain)."""
+    """A pyoxigraph term as an rdflib term (plain strings stay plain; a literal keeps its
+    text: rdflib does not rewrite it from its value)."""
     import pyoxigraph as ox
     from rdflib import XSD, BNode, Literal, URIRef
 
@@ -25,7 +26,7 @@ def to_rdflib_term(term):
     if term.datatype is None or term.datatype.value == str(XSD.string):
         return Literal(term.value)
     with quiet_rdflib():
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
+        return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
 
 
 def to_oxigraph_term(term):

@@ -11,6 +11,7 @@ results``, and the inputs they read (the data in rdflib or pyoxigraph, on first 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -50,9 +51,18 @@ class Inputs:
     @property
     def graph(self) -> Graph:
         if self._graph is None:
+            import rdflib
+
             from ..graph import load
 
-            self._graph = load(self.files)
+            # Literals keep the text the file gives them (rdflib would rewrite
+            # "2005-04-30Z"^^xsd:date as "2005-04-30"), so that the shapes read what the
+            # loader reads.
+            normalise, rdflib.NORMALIZE_LITERALS = rdflib.NORMALIZE_LITERALS, False
+            try:
+                self._graph = load(self.files)
+            finally:
+                rdflib.NORMALIZE_LITERALS = normalise
         return self._graph
 
     @property
@@ -60,13 +70,45 @@ class Inputs:
         if self._store is None:
             from ..store import open_store
 
-            self._store = open_store(self.files)
+            store = open_store(self.files)
+            refuse_rdf_star(store, self.files)
+            self._store = store
         return self._store
 
     def triples(self) -> int:
         if self._graph is not None:
             return len(self._graph)
         return len(self.store)
+
+
+_QUOTED = re.compile(rb"<<\s*[<_:A-Za-z(\[]")
+
+
+def refuse_rdf_star(store, files: list[Path]) -> None:
+    """A clear error for RDF-star data (quoted triples), which the SHACL engines cannot
+    check: the file and the line of the first ``<<``. Files without ``<<`` cost one scan."""
+    from ..errors import DataFileError
+
+    candidates = []
+    for path in files:
+        try:
+            data = Path(path).read_bytes()
+        except OSError:
+            continue
+        found = _QUOTED.search(data)
+        if found:
+            candidates.append((Path(path), data.count(b"\n", 0, found.start()) + 1))
+    if not candidates:
+        return
+    if not store.query("ASK { ?s ?p ?o FILTER(isTRIPLE(?s) || isTRIPLE(?o)) }"):
+        return  # "<<" inside a string
+    path, line = candidates[0]
+    raise DataFileError(
+        path,
+        "RDF-star (a quoted triple << ... >>) is not supported by validate: the SHACL "
+        "engines check plain RDF triples",
+        line,
+    )
 
 
 def run_pyshacl(inputs: Inputs, shapes_graph: Graph) -> list[RawResult]:

@@ -115,14 +115,18 @@ def _from_nt(text: str | None):
     """An rdflib term from its N-Triples form (None for None or what does not parse)."""
     if not text:
         return None
+    import rdflib
     from rdflib import XSD, Literal
     from rdflib.util import from_n3
 
+    normalise, rdflib.NORMALIZE_LITERALS = rdflib.NORMALIZE_LITERALS, False  # keep the text
     try:
         with quiet_rdflib():
             term = from_n3(text)
     except Exception:
         return None
+    finally:
+        rdflib.NORMALIZE_LITERALS = normalise
     if isinstance(term, Literal) and term.datatype == XSD.string:
         return Literal(str(term))  # a plain string, as rdflib's parsers give it
     return term
