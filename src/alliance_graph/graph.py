@@ -34,10 +34,18 @@ def parse_into(graph: Graph, path: Path | str) -> None:
         text = path.read_bytes()
     except OSError as exc:
         raise DataFileError(path, f"cannot be read: {exc.strerror}") from None
+    text = text.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte-order mark: a signature, not data
     try:
         graph.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
+    except RecursionError:
+        raise DataFileError(
+            path,
+            f"nested too deeply for rdflib's {fmt} parser (the file may be valid; rdflib reads "
+            "nesting by recursion): use the default engine, shacl-rust, or flatten the nesting",
+        ) from None
     except Exception as exc:  # rdflib's parsers raise many types; all mean bad input
         line, column, reason = _locate(exc, text)
+        reason = reason.replace("\ufeff", "U+FEFF (a byte-order mark)")
         raise DataFileError(path, f"not valid {fmt}: {reason}", line, column) from None
 
 
@@ -50,6 +58,8 @@ def _locate(exc: Exception, text: bytes) -> tuple[int | None, int | None, str]:
         data = getattr(exc, "_str", text)
         if isinstance(data, str):
             data = data.encode()
+        if offset < 0 or offset > len(data):  # rdflib's -1: the error is at the end of the file
+            return data.count(b"\n") + (not data.endswith(b"\n")), None, f"{why} (at the end)"
         before = data[:offset]
         line = before.count(b"\n") + 1
         column = offset - (before.rfind(b"\n") + 1) + 1

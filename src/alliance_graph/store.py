@@ -68,16 +68,20 @@ def load_into(store: ox.Store, path: Path | str) -> None:
         data = path.read_bytes()
     except OSError as exc:
         raise DataFileError(path, f"cannot be read: {exc.strerror}") from None
+    data = data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte-order mark: a signature, not data
     try:
         # The same base IRI as graph.parse_into, so relative IRIs resolve identically.
         store.load(data, format=fmt, base_iri=path.resolve().as_uri(), to_graph=_DEFAULT)
     except SyntaxError as exc:
         reason = str(exc.msg if hasattr(exc, "msg") else exc)
+        reason = reason.replace("\ufeff", "U+FEFF (a byte-order mark)")
         raise DataFileError(
             path, f"not valid {fmt.name}: {reason}", exc.lineno, exc.offset
         ) from None
     except (ValueError, OSError) as exc:
         raise DataFileError(path, f"not valid {fmt.name}: {exc}") from None
+    except MemoryError as exc:  # pyoxigraph's lexer holds a token in at most 16 MiB
+        raise DataFileError(path, f"a token (a string or IRI) is too long to read: {exc}") from None
 
 
 def open_store(

@@ -79,6 +79,7 @@ def validate(
     default_checks: bool = True,
     ontology: bool = False,
     engine: str = DEFAULT_ENGINE,
+    timeout: float | None = None,
 ) -> ValidationReport:
     """Validate ``data`` (RDF files; the shipped data when None).
 
@@ -91,8 +92,28 @@ def validate(
 
     Raises :class:`~alliance_graph.errors.DataFileError` for a missing or malformed file,
     :class:`~alliance_graph.errors.UsageError` for an unknown engine and
-    :class:`ShapesError` when the shapes cannot run.
+    :class:`ShapesError` when the shapes cannot run. With ``timeout`` (seconds), the work
+    runs in a child process that is stopped when the time passes:
+    :class:`~alliance_graph.validate.limits.ValidationTimeoutError`.
     """
+    if timeout is not None:
+        from functools import partial
+
+        from .limits import run_with_timeout
+
+        if timeout <= 0:
+            raise UsageError(f"--timeout must be more than 0 seconds, not {timeout:g}")
+        work = partial(
+            validate,
+            data,
+            shapes=shapes,
+            default_shapes=default_shapes,
+            checks=checks,
+            default_checks=default_checks,
+            ontology=ontology,
+            engine=engine,
+        )
+        return run_with_timeout(work, timeout)
     if engine not in ENGINES:
         raise UsageError(
             f"unknown validation engine {engine!r}; choose one of {', '.join(sorted(ENGINES))}"
