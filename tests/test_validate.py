@@ -673,7 +673,7 @@ LEXICAL = [b for b in BREAKS if b.rule == "agsh:date-lexical-form"]
 
 @pytest.mark.parametrize("engine", sorted(ENGINES))
 def test_every_engine_reports_dates_the_loader_cannot_read(engine, data_copy):
-    """"20x9"^^xsd:gYear, "2019-13"^^xsd:gYearMonth and "2005-04-30Z"^^xsd:date, each
+    """Each of "20x9"^^xsd:gYear, "2019-13"^^xsd:gYearMonth and "2005-04-30Z"^^xsd:date is
     named with the text as written (rdflib would drop the Z), by every engine."""
     for case in LEXICAL:
         case.apply(data_copy)
