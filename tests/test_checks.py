@@ -6,10 +6,9 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from alliance_graph import checks
 from alliance_graph.cli import cli
 from alliance_graph.errors import DataFileError, UsageError
-from alliance_graph.validate import validate
+from alliance_graph.validate import checks, validate
 
 # Each shipped check, and a break of the data that it must report (node, severity).
 CASES = {

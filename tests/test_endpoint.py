@@ -262,3 +262,200 @@ def test_graph_store_url_of_known_servers(endpoint, store):
 def test_unknown_layouts_ask_for_the_store_url():
     with pytest.raises(UsageError, match="--store"):
         graph_store_url("http://localhost/some/deep/path/endpoint")
+
+
+# --- hostile servers (issue 10 items 3-5): loopback only, every wait bounded --------------
+
+
+class Hostile(http.server.BaseHTTPRequestHandler):
+    """Answers as ``Hostile.mode`` says; records what it was sent."""
+
+    mode = "ok"
+    seen: list = []
+    sent = 0
+    redirect_to = ""
+
+    def _answer(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        Hostile.seen.append((self.command, self.path, dict(self.headers), body))
+        mode = Hostile.mode
+        if mode == "silent":
+            time.sleep(3)
+            return
+        if mode == "500":
+            self._send(500, b"internal trouble", "text/plain")
+        elif mode == "redirect" and not self.path.startswith("/moved"):
+            self.send_response(302)
+            self.send_header("Location", Hostile.redirect_to)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif mode == "wrong-json":
+            self._send(200, b'{"head": 5, "results": "no"}')
+        elif mode == "bad-iri":
+            doc = {
+                "head": {"vars": ["x"]},
+                "results": {"bindings": [{"x": {"type": "uri", "value": "not an iri"}}]},
+            }
+            self._send(200, json.dumps(doc).encode())
+        elif mode == "huge":
+            self._huge()
+        else:
+            doc = {
+                "head": {"vars": ["x"]},
+                "results": {"bindings": [{"x": {"type": "literal", "value": "1"}}]},
+            }
+            self._send(200, json.dumps(doc).encode())
+
+    def _send(self, code, data, kind="application/sparql-results+json"):
+        self.send_response(code)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _huge(self, rows=2_000_000):
+        """About 200 MB of SPARQL JSON rows, streamed; counts what got through."""
+        row = b'{"x":{"type":"literal","value":"' + b"v" * 60 + b'"}},'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.end_headers()
+        try:
+            self.wfile.write(b'{"head":{"vars":["x"]},"results":{"bindings":[')
+            block = row * 1000
+            for _ in range(rows // 1000):
+                self.wfile.write(block)
+                Hostile.sent += len(block)
+            self.wfile.write(b'{"x":{"type":"literal","value":"end"}}]}}')
+        except OSError:  # the client stopped reading and closed the connection
+            pass
+
+    do_GET = do_POST = do_PUT = _answer
+
+    def log_message(self, *args):
+        pass
+
+
+def _serve(handler):
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
+    return httpd
+
+
+@pytest.fixture
+def hostile():
+    Hostile.mode, Hostile.seen, Hostile.sent = "ok", [], 0
+    httpd = _serve(Hostile)
+    yield f"http://127.0.0.1:{httpd.server_port}/sparql"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+class Elsewhere(Recorder):
+    """Another origin (another port): must never be reached by a redirect."""
+
+
+@pytest.fixture
+def elsewhere():
+    Recorder.seen, Recorder.delay = [], 0.0
+    httpd = _serve(Elsewhere)
+    yield f"http://127.0.0.1:{httpd.server_port}/steal"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_a_silent_server_is_exit_2_within_the_timeout(hostile, capsys):
+    Hostile.mode = "silent"
+    started = time.monotonic()
+    with pytest.raises(SystemExit) as exit_:
+        main(["sparql", "SELECT ?x WHERE { }", "--endpoint", hostile, "--timeout", "0.5"])
+    assert exit_.value.code == 2
+    assert time.monotonic() - started < 2.5
+    assert f"{hostile}: no answer within 0.5 s" in capsys.readouterr().err
+
+
+def test_a_server_error_is_exit_2_naming_the_endpoint(hostile, capsys):
+    Hostile.mode = "500"
+    with pytest.raises(SystemExit) as exit_:
+        main(["sparql", "SELECT ?x WHERE { }", "--endpoint", hostile])
+    assert exit_.value.code == 2
+    assert f"{hostile}: the server answered HTTP 500" in capsys.readouterr().err
+
+
+def test_a_redirect_to_another_origin_is_refused_and_sends_nothing_there(
+    hostile, elsewhere, monkeypatch
+):
+    Hostile.mode, Hostile.redirect_to = "redirect", elsewhere
+    monkeypatch.setenv("ALLIANCE_GRAPH_USER", "reader")
+    monkeypatch.setenv("ALLIANCE_GRAPH_PASSWORD", "s3cret")
+    with pytest.raises(EndpointError, match="redirected to another origin"):
+        queries.sparql("SELECT ?x WHERE { }", endpoint=hostile)
+    assert Recorder.seen == []  # the other server got no request, so no credentials
+    assert Hostile.seen[0][2]["Authorization"] == "Basic cmVhZGVyOnMzY3JldA=="
+
+
+def test_a_redirect_within_the_origin_is_followed(hostile):
+    Hostile.mode, Hostile.redirect_to = "redirect", "/moved?query=ASK%7B%7D"
+    assert queries.sparql("SELECT ?x WHERE { }", endpoint=hostile).rows == [{"x": "1"}]
+    assert [p.split("?")[0] for _, p, _, _ in Hostile.seen] == ["/sparql", "/moved"]
+
+
+@pytest.mark.parametrize(
+    ("mode", "message"),
+    [
+        ("wrong-json", "the answer is not valid SPARQL results"),
+        ("bad-iri", "the answer is not valid SPARQL results"),
+    ],
+)
+def test_a_malformed_answer_is_exit_2_naming_the_endpoint(hostile, capsys, mode, message):
+    Hostile.mode = mode
+    with pytest.raises(SystemExit) as exit_:
+        main(["sparql", "SELECT ?x WHERE { }", "--endpoint", hostile])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2, err
+    assert f"{hostile}: {message}" in err
+    assert "Traceback" not in err
+
+
+def test_a_huge_answer_stops_at_the_row_limit(hostile):
+    Hostile.mode = "huge"
+    result = queries.sparql("SELECT ?x WHERE { }", endpoint=hostile, limit=2)
+    assert [r["x"] for r in result.rows] == ["v" * 60] * 2
+    assert result.truncated
+    time.sleep(0.5)  # let the server notice the closed connection
+    assert Hostile.sent < 20_000_000  # of about 200 MB: reading stopped early
+
+
+def test_a_huge_answer_without_a_limit_stops_at_the_size_cap(hostile):
+    from alliance_graph import endpoint
+
+    Hostile.mode = "huge"
+    with pytest.raises(EndpointError, match=r"larger than 1 MiB"):
+        endpoint.query(hostile, "SELECT ?x WHERE { }", form="SELECT", max_bytes=1024 * 1024)
+
+
+def test_a_password_in_the_url_is_used_and_never_shown(hostile, capsys):
+    secret = hostile.replace("http://", "http://bob:pa%3Ass@")
+    queries.sparql("SELECT ?x WHERE { }", endpoint=secret)
+    assert Hostile.seen[0][2]["Authorization"] == "Basic Ym9iOnBhOnNz"  # bob:pa:ss
+    down = f"http://bob:hunter2@127.0.0.1:{_free_port()}/query"
+    for argv in (
+        ["sparql", "SELECT ?x WHERE { }", "--endpoint", down],
+        ["push", "--endpoint", down],
+    ):
+        with pytest.raises(SystemExit) as exit_:
+            main(argv)
+        err = capsys.readouterr().err
+        assert exit_.value.code == 2
+        assert "hunter2" not in err and "bob" not in err
+        assert "127.0.0.1" in err
+
+
+def test_a_password_in_the_environment_endpoint_is_never_shown(capsys, monkeypatch):
+    monkeypatch.setenv("ALLIANCE_GRAPH_ENDPOINT", f"http://bob:hunter2@127.0.0.1:{_free_port()}/q")
+    with pytest.raises(SystemExit) as exit_:
+        main(["query", "twins"])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2
+    assert "hunter2" not in err and "cannot connect" in err

@@ -32,9 +32,9 @@ def test_shipped_data_and_ontology_are_canonical():
 def test_refuses_to_write_a_different_graph(tmp_path, monkeypatch):
     path = tmp_path / "x.ttl"
     path.write_text(SAMPLE)
-    real = canonical._Statement.text
+    real = canonical.StatementWriter.text
     monkeypatch.setattr(
-        canonical._Statement, "text", lambda self: real(self).replace("36.80", "36.8")
+        canonical.StatementWriter, "text", lambda self: real(self).replace("36.80", "36.8")
     )
     with pytest.raises(FormatError, match="would change"):
         format_files([path])
@@ -64,3 +64,84 @@ def test_malformed_turtle_cannot_be_formatted(tmp_path):
     with pytest.raises(DataFileError) as err:
         format_files([path])
     assert err.value.path == str(path) and err.value.line == 3
+
+
+# --- bytes kept exactly, valid Turtle accepted, the rest refused clearly (issue 10 items
+# 7, 13, 15) -------------------------------------------------------------------------
+
+EX = "@prefix ex: <http://ex/> .\n"
+
+
+def _fmt(path):
+    return CliRunner().invoke(cli, ["fmt", str(path)])
+
+
+def _objects(path):
+    import pyoxigraph as ox
+
+    return sorted(t.object for t in ox.parse(path.read_bytes(), format=ox.RdfFormat.TURTLE))
+
+
+def test_fmt_keeps_a_carriage_return_inside_a_long_literal(tmp_path):
+    path = tmp_path / "cr.ttl"
+    path.write_bytes((EX + 'ex:a   ex:b """one\r\ntwo""" .\n').encode())
+    before = _objects(path)
+    assert before[0].value == "one\r\ntwo"
+    result = _fmt(path)
+    assert result.exit_code == 0, result.output
+    assert _objects(path) == before  # the CR is still in the literal
+
+
+def test_fmt_keeps_the_case_of_a_language_tag(tmp_path):
+    path = tmp_path / "lang.ttl"
+    path.write_text(EX + 'ex:a   ex:b "colour"@en-GB , "color"@en-US .\n')
+    assert _fmt(path).exit_code == 0
+    text = path.read_text()
+    assert '"colour"@en-GB' in text and '"color"@en-US' in text
+
+
+def test_fmt_formats_an_escaped_character_in_a_local_name(tmp_path):
+    path = tmp_path / "esc.ttl"
+    path.write_text(EX + "ex:a\\#b   ex:p ex:c .\n")
+    before = _objects(path)
+    result = _fmt(path)
+    assert result.exit_code == 0, result.output
+    assert "<http://ex/a#b>" in path.read_text()
+    assert _objects(path) == before
+
+
+def test_fmt_keeps_a_byte_order_mark(tmp_path):
+    path = tmp_path / "bom.ttl"
+    path.write_bytes(b"\xef\xbb\xbf" + (EX + "ex:a   ex:b ex:c .\n").encode())
+    assert _fmt(path).exit_code == 0
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf@prefix ex:") and b"ex:a\n    ex:b ex:c ." in data
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ((EX + "ex:a ex:b ex:c .\n<< ex:a ex:b ex:c >> ex:d ex:e .\n").encode(), ":3: RDF-star"),
+        (
+            (EX + 'ex:a ex:b "' + "x" * (17 * 1024 * 1024) + '" .\n').encode(),
+            ":2: a token (a string or IRI) is too long to read",
+        ),
+        (
+            (EX + "ex:a ex:b " + "[ ex:p " * 2000 + "ex:c" + " ]" * 2000 + " .\n").encode(),
+            ": blank nodes or lists are nested too deeply for fmt",
+        ),
+        ((EX + 'ex:a ex:b "caf\xe9" .\n').encode("latin-1"), ":2:15: not UTF-8: byte 0xe9"),
+    ],
+    ids=["rdf-star", "token-over-16-MiB", "nested-2000-deep", "not-utf-8"],
+)
+def test_fmt_refuses_what_it_cannot_keep_with_exit_2(tmp_path, capsys, content, message):
+    from alliance_graph.cli import main
+
+    path = tmp_path / "x.ttl"
+    path.write_bytes(content)
+    with pytest.raises(SystemExit) as exit_:
+        main(["fmt", str(path)])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2, err[-500:]
+    assert f"{path}{message}" in err, err[-500:]
+    assert path.read_bytes() == content  # left as it was

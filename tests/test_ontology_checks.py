@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from alliance_graph import resources
 from alliance_graph.cli import cli
-from alliance_graph.ontology_checks import RULES, check_ontology
+from alliance_graph.validate.ontology_checks import RULES, check_ontology
 
 ONTOLOGY_BREAKS = """
 ag:Unlabelled a owl:Class ;

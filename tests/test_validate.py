@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from rdflib import BNode, Graph, URIRef
@@ -460,6 +461,27 @@ BREAKS = [
         'ag:locator "Renault\'s holding in Nissan" ; ag:reportedOn "2010-04-05"^^xsd:date ]',
         'ag:locator "Renault\'s holding in Nissan" ; ag:reportedOn "5 April 2010" ]',
     ),
+    # Dates the engines take as well typed but the loader cannot bound (issue 10 item 14).
+    swap(
+        "agsh:date-lexical-form",
+        "res:claim-article-nissan-mmc-2016",
+        'ag:start "2016"^^xsd:gYear ;\n    ag:endStatus ag:EndUnknown ;\n'
+        '    ag:endEarliest "2017-01-01"^^xsd:date ;',
+        'ag:start "20x9"^^xsd:gYear ;\n    ag:endStatus ag:EndUnknown ;\n'
+        '    ag:endEarliest "2017-01-01"^^xsd:date ;',
+    ),
+    swap(
+        "agsh:date-lexical-form",
+        "res:stake-renault-nissan-1999",
+        'ag:start "1999-05"^^xsd:gYearMonth ;',
+        'ag:start "2019-13"^^xsd:gYearMonth ;',
+    ),
+    swap(
+        "agsh:date-lexical-form",
+        "res:event-ghosn-off-board-2019",
+        'ag:date "2019-04-08"^^xsd:date ;',
+        'ag:date "2005-04-30Z"^^xsd:date ;',
+    ),
     swap(
         "agsh:percent-datatype",
         "res:stake-renault-nissan-2002",
@@ -644,6 +666,32 @@ def test_each_rule_catches_its_break(case, data_copy):
     hit = next(r for r in hits if case.focus in _named(r))
     assert hit.severity == expected and hit.message
     assert hit.file == str(data_copy) and hit.line, "the node's file and line are named"
+
+
+LEXICAL = [b for b in BREAKS if b.rule == "agsh:date-lexical-form"]
+
+
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+def test_every_engine_reports_dates_the_loader_cannot_read(engine, data_copy):
+    """Each of "20x9"^^xsd:gYear, "2019-13"^^xsd:gYearMonth and "2005-04-30Z"^^xsd:date is
+    named with the text as written (rdflib would drop the Z), by every engine."""
+    for case in LEXICAL:
+        case.apply(data_copy)
+    report = validate([data_copy], engine=engine)
+    found = {(r.focus, r.value) for r in report.results if r.rule == "agsh:date-lexical-form"}
+    assert found == {
+        ("res:claim-article-nissan-mmc-2016", '"20x9"^^xsd:gYear'),
+        ("res:stake-renault-nissan-1999", '"2019-13"^^xsd:gYearMonth'),
+        ("res:event-ghosn-off-board-2019", '"2005-04-30Z"^^xsd:date'),
+    }
+    # The loader cannot bound these three, and bounds the forms they replaced.
+    from alliance_graph.temporal import span_of_lexical
+
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    for text, kind in (("20x9", "gYear"), ("2019-13", "gYearMonth"), ("2005-04-30Z", "date")):
+        assert span_of_lexical(text, xsd + kind) is None
+    for text, kind in (("2016", "gYear"), ("1999-05", "gYearMonth"), ("2019-04-08", "date")):
+        assert span_of_lexical(text, xsd + kind) is not None
 
 
 @pytest.fixture(scope="module")
@@ -848,11 +896,11 @@ def test_engines_agree_on_shipped_data_and_on_all_breaks(tmp_path):
 def test_validate_leaves_no_trace_on_the_graph_it_reads():
     # The engines read the loaded graph in place; validating must not add triples to it.
     from alliance_graph.graph import load
-    from alliance_graph.validate import _query_graphs
+    from alliance_graph.validate.bridge import query_graphs
 
     graph = load()
     before = len(graph)
-    for cls in _query_graphs():
+    for cls in query_graphs():
         view = cls.over(graph)
         assert len(view) == before
         rows = list(
@@ -860,3 +908,77 @@ def test_validate_leaves_no_trace_on_the_graph_it_reads():
         )
         assert len(rows) == 4
     assert len(graph) == before
+
+
+def _imports_of(path, package):
+    """(module imported, names imported) for every import in a source file, at any depth."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    parts = package.split(".")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = parts[: len(parts) - node.level + 1]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            yield module, [a.name for a in node.names]
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name, []
+
+
+def test_the_validation_modules_import_no_private_name_and_form_no_cycle():
+    """Issue 9: no ``_name`` imported across the project's modules, no import cycle (function
+    level imports count), and ``canonical`` does not depend on ``validate``."""
+    src = Path(__file__).parents[1] / "src"
+    modules = {}
+    for path in sorted((src / "alliance_graph").rglob("*.py")):
+        rel = path.relative_to(src).with_suffix("")
+        name = ".".join(rel.parts[:-1] if rel.name == "__init__" else rel.parts)
+        package = name if rel.name == "__init__" else name.rpartition(".")[0]
+        modules[name] = (path, package)
+    mine = [
+        m
+        for m in modules
+        if m.startswith("alliance_graph.validate")
+        or m in ("alliance_graph.canonical", "alliance_graph.endpoint", "alliance_graph.terms")
+        or m in ("alliance_graph.writing",)
+    ]
+    assert "alliance_graph.validate.engines" in mine
+    edges = {}
+    for name in modules:
+        path, package = modules[name]
+        found = set()
+        for module, names in _imports_of(path, package):
+            targets = [module] + [f"{module}.{n}" for n in names]
+            for target in targets:
+                if target in modules and target != name:
+                    found.add(target)
+            if name in mine and module in modules:
+                private = [n for n in names if n.startswith("_") and not n.startswith("__")]
+                assert not private, f"{name} imports {private} from {module}"
+        edges[name] = found
+    tests = Path(__file__).parent
+    for path in tests.glob("test_*.py"):
+        for module, names in _imports_of(path, "tests"):
+            if module.startswith("alliance_graph.validate") or module in mine:
+                private = [n for n in names if n.startswith("_")]
+                assert not private, f"{path.name} imports {private} from {module}"
+
+    def reaches(start, goal):
+        seen, todo = set(), [start]
+        while todo:
+            here = todo.pop()
+            for nxt in edges.get(here, ()):
+                if nxt == goal:
+                    return True
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return False
+
+    cycles = [m for m in mine if reaches(m, m)]
+    assert cycles == []
+    assert not reaches("alliance_graph.canonical", "alliance_graph.validate")

@@ -23,9 +23,7 @@ refused, never rewritten. Files are written atomically.
 from __future__ import annotations
 
 import difflib
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -217,6 +215,9 @@ def _statement(text: str, i: int, path: Path, line: int) -> tuple[int, str, list
                 raise DataFileError(path, "a string is not closed", line)
             k += len(quote)
             continue
+        if c == "\\":  # an escaped character of a local name (ex:a\#b): not a comment
+            k += 2
+            continue
         if c == "<":
             close = text.find(">", k)
             if close == -1:
@@ -244,7 +245,13 @@ def _statement(text: str, i: int, path: Path, line: int) -> tuple[int, str, list
 # --- writing --------------------------------------------------------------------------
 
 
+# A language tag as written after a string (the parsers give it lower-cased).
+_LANGUAGE_TAG = re.compile(r"[\"']@([A-Za-z]+(?:-[A-Za-z0-9]+)*)")
+
+
 class _Writer:
+    tags: dict[str, str] = {}  # lower-cased tag -> the tag as the statement writes it
+
     def __init__(self, prefixes: dict[str, str]):
         # Longest namespace first, so that the most specific prefix wins.
         self.prefixes = sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
@@ -274,7 +281,7 @@ class _Writer:
             return text
         quoted = _quote(text)
         if lit.language:
-            return f"{quoted}@{lit.language}"
+            return f"{quoted}@{self.tags.get(lit.language.lower(), lit.language)}"
         if datatype and datatype != XSD + "string":
             return f"{quoted}^^{self.iri(datatype)}"
         return quoted
@@ -282,7 +289,7 @@ class _Writer:
 
 def _quote(text: str) -> str:
     if "\n" in text:
-        body = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+        body = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').replace("\r", "\\r")
         if body.endswith('"'):
             body = body[:-1] + '\\"'
         return f'"""{body}"""'
@@ -298,7 +305,7 @@ def _predicate_key(iri: str) -> tuple:
     return (1, 0, iri)
 
 
-class _Statement:
+class StatementWriter:
     """Writes the triples of one statement."""
 
     def __init__(self, graph: Graph, writer: _Writer):
@@ -406,9 +413,20 @@ def format_text(text: str, path: Path | str = "<text>") -> str:
     triples without blank nodes. A file that shares labelled blank nodes (``_:b``)
     between statements is compared whole instead.
     """
+    path = Path(path)
+    bom = "\ufeff" if text.startswith("\ufeff") else ""  # kept as the file had it
+    try:
+        return bom + _format(text[len(bom) :], path)
+    except RecursionError:
+        raise FormatError(
+            f"{path}: blank nodes or lists are nested too deeply for fmt to write them "
+            "back (the Turtle is valid); the file is left as it is"
+        ) from None
+
+
+def _format(text: str, path: Path) -> str:
     from rdflib.compare import isomorphic
 
-    path = Path(path)
     parsed = _split(text, path)
     decls = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in parsed.prefixes.items())
     if parsed.base:
@@ -434,8 +452,9 @@ def format_text(text: str, path: Path | str = "<text>") -> str:
             out.append("\n".join(item.lines) + "\n")
             continue
         labelled = labelled or "_:" in item.text
+        writer.tags = {tag.lower(): tag for tag in _LANGUAGE_TAG.findall(item.text)}
         graph = _rdflib_graph(decls + item.text, path, item.line - offset)
-        written = _Statement(graph, writer).text()
+        written = StatementWriter(graph, writer).text()
         again = _rdflib_graph(decls + written, path, item.line - offset)
         if not isomorphic(graph, again):
             raise FormatError(
@@ -452,16 +471,33 @@ def _triples(text: str, path: Path, line: int = 1) -> list:
     import pyoxigraph as ox
 
     try:
-        return list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=BASE))
+        triples = list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=BASE))
     except SyntaxError as exc:
         where = line + (exc.lineno - 1 if getattr(exc, "lineno", None) else 0)
-        raise DataFileError(path, f"not valid Turtle: {exc.msg}", where, exc.offset) from None
+        column = exc.offset if exc.offset is None or exc.offset > 0 else None
+        raise DataFileError(path, f"not valid Turtle: {exc.msg}", where, column) from None
+    except MemoryError as exc:  # pyoxigraph's lexer holds one token in a 16 MiB buffer
+        lines = text.split("\n")
+        longest = max(range(len(lines)), key=lambda i: len(lines[i]))
+        raise DataFileError(
+            path,
+            f"a token (a string or IRI) is too long to read ({exc}; the line holds "
+            f"{len(lines[longest].encode('utf-8')):,} bytes)",
+            line + longest,
+        ) from None
+    for t in triples:
+        if isinstance(t.subject, ox.Triple) or isinstance(t.object, ox.Triple):
+            where = line + text.count("\n", 0, max(text.find("<<"), 0))
+            raise DataFileError(
+                path, "RDF-star (a quoted triple << ... >>) is not supported by fmt", where
+            )
+    return triples
 
 
 def _rdflib_graph(text: str, path: Path, line: int = 1) -> Graph:
     from rdflib import Graph
 
-    from .validate import to_rdflib_term
+    from .terms import to_rdflib_term
 
     graph = Graph()
     for t in _triples(text, path, line):
@@ -495,6 +531,27 @@ def _same_graph(before: str, after: str, path: Path, whole: bool = False) -> Non
         )
 
 
+def read_exactly(path: Path) -> str:
+    """The file's text as it is on disk: no newline translation (a carriage return inside a
+    long literal stays one), invalid UTF-8 named by line."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise DataFileError(path, "no such file") from None
+    except IsADirectoryError:
+        raise DataFileError(path, "is a folder, not a Turtle file") from None
+    except OSError as exc:
+        raise DataFileError(path, f"cannot be read: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise DataFileError(
+            path, f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be read", line, column
+        ) from None
+
+
 @dataclass
 class FileResult:
     path: Path
@@ -507,12 +564,7 @@ def format_files(paths, *, check: bool = False, diff_lines: int = 40) -> list[Fi
     results = []
     for path in paths:
         path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise DataFileError(path, "no such file") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise DataFileError(path, f"cannot be read: {exc}") from None
+        text = read_exactly(path)
         formatted = format_text(text, path)
         changed = formatted != text
         diff = ""
@@ -531,21 +583,11 @@ def format_files(paths, *, check: bool = False, diff_lines: int = 40) -> list[Fi
                 lines = lines[:diff_lines] + [f"... {len(lines) - diff_lines} more diff lines"]
             diff = "\n".join(lines)
             if not check:
-                _write_atomically(path, formatted)
+                from .writing import write_text
+
+                write_text(path, formatted)
         results.append(FileResult(path, changed, diff))
     return results
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.chmod(tmp, os.stat(path).st_mode & 0o777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def default_files() -> list[Path]:

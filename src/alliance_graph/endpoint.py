@@ -1,24 +1,30 @@
-"""Remote SPARQL 1.1 servers: queries through SPARQLWrapper, pushes through the Graph Store
-Protocol.
+"""Remote SPARQL 1.1 servers: queries by the SPARQL 1.1 Protocol, pushes through the Graph
+Store Protocol (the standard library's urllib for both).
 
 Any SPARQL 1.1 endpoint works (Oxigraph, Fuseki, Virtuoso, GraphDB...); docs/store.md
 lists their query and graph-store URLs. Credentials, when the server wants them, come from
-``auth=(user, password)`` or the environment (ALLIANCE_GRAPH_USER, ALLIANCE_GRAPH_PASSWORD).
-Every failure (server down, too slow, an HTTP error) is an :class:`EndpointError` naming the
-URL and the reason.
+``auth=(user, password)``, a user and password in the URL (``http://user:pw@host/query``),
+or the environment (ALLIANCE_GRAPH_USER, ALLIANCE_GRAPH_PASSWORD); a URL is never shown with
+its password. A redirect to another origin is refused. Answers are read as a stream, up to
+the row limit and :data:`MAX_ANSWER_BYTES`. Every failure (server down, too slow, an HTTP
+error, an answer too large or malformed) is an :class:`EndpointError` naming the URL and the
+reason.
 """
 
 from __future__ import annotations
 
-import json
-import math
+import base64
 import os
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import EndpointError, QueryError, UsageError
+from .errors import EndpointError, UsageError
 
 ENV_ENDPOINT = "ALLIANCE_GRAPH_ENDPOINT"
 ENV_USER = "ALLIANCE_GRAPH_USER"
@@ -26,6 +32,12 @@ ENV_PASSWORD = "ALLIANCE_GRAPH_PASSWORD"
 
 # Longer queries go by POST: many servers and proxies cap URLs at 2-8 kB.
 POST_ABOVE = 1800
+
+
+# An answer larger than this is refused (reading stops there), unless a row limit stops
+# reading earlier: 256 MiB of SPARQL JSON is about a million rows.
+MAX_ANSWER_BYTES = 256 * 1024 * 1024
+CHUNK = 64 * 1024
 
 
 def credentials(auth: tuple[str, str] | None = None) -> tuple[str, str] | None:
@@ -38,19 +50,43 @@ def credentials(auth: tuple[str, str] | None = None) -> tuple[str, str] | None:
     return None
 
 
+def public_url(url: str) -> str:
+    """``url`` without its user and password (``http://bob:pw@host/q`` -> ``http://host/q``):
+    what every message shows."""
+    parts = urllib.parse.urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urllib.parse.urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
+def _split_userinfo(url: str) -> tuple[str, tuple[str, str] | None]:
+    """The URL to send (no userinfo) and the credentials written in it, if any."""
+    parts = urllib.parse.urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, None
+    userinfo = parts.netloc.rpartition("@")[0]
+    user, _, password = userinfo.partition(":")
+    return public_url(url), (urllib.parse.unquote(user), urllib.parse.unquote(password))
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urllib.parse.urlsplit(url)
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    try:
+        port = parts.port or default
+    except ValueError:
+        port = None
+    return parts.scheme, (parts.hostname or "").lower(), port
+
+
 def _reason(exc: BaseException, timeout) -> str:
     """A one-line reason for a failed request."""
     import socket
-    import urllib.error
 
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
-
-    if isinstance(exc, SPARQLWrapperException):
-        detail = " ".join(str(getattr(exc, "msg", "") or exc).split())
-        return f"the server answered with an error: {detail[:300]}"
     if isinstance(exc, urllib.error.HTTPError):
         try:
-            body = exc.read().decode("utf-8", "replace")
+            body = exc.read(2000).decode("utf-8", "replace")
         except Exception:  # the body is only a hint
             body = ""
         detail = " ".join(body.split())[:300]
@@ -69,6 +105,58 @@ def _reason(exc: BaseException, timeout) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+class _SameOrigin(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect within the endpoint's origin (scheme, host, port) and refuses one
+    that leaves it: the query and the credentials would go to a server not named."""
+
+    def __init__(self, shown: str):
+        self.shown = shown
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        target = urllib.parse.urljoin(req.full_url, newurl)
+        if _origin(target) != _origin(req.full_url):
+            raise EndpointError(
+                f"{self.shown}: the server redirected to another origin "
+                f"({public_url(target)}); refused, since the query and credentials would "
+                "follow it: give that URL as the endpoint if it is the one you mean"
+            )
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+class _Capped:
+    """A binary reader over an HTTP answer that stops at ``cap`` bytes and at a deadline."""
+
+    def __init__(self, response, cap: int, deadline: float | None, shown: str):
+        self.response = response
+        self.cap = cap
+        self.deadline = deadline
+        self.shown = shown
+        self.read_bytes = 0
+        self.failure: EndpointError | None = None
+
+    def read(self, size: int = -1) -> bytes:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            self.failure = EndpointError(f"{self.shown}: no complete answer in time (--timeout)")
+            raise OSError("deadline")
+        size = CHUNK if size is None or size < 0 or size > CHUNK else size
+        try:
+            data = self.response.read(size)
+        except OSError as exc:
+            self.failure = EndpointError(f"{self.shown}: the answer broke off: {_reason(exc, 0)}")
+            raise
+        self.read_bytes += len(data)
+        if self.read_bytes > self.cap:
+            self.failure = EndpointError(
+                f"{self.shown}: the answer is larger than {self.cap // (1024 * 1024)} MiB; "
+                "refused (add LIMIT to the query)"
+            )
+            raise OSError("too large")
+        return data
+
+    def readable(self) -> bool:
+        return True
+
+
 def query(
     url: str,
     text: str,
@@ -78,97 +166,123 @@ def query(
     timeout: float | None = 30.0,
     default_graph: str | None = None,
     auth: tuple[str, str] | None = None,
-):
-    """Run a read-only query on ``url`` and return a :class:`alliance_graph.queries.Result`.
+    max_bytes: int | None = None,
+) -> dict:
+    """Run a read-only query on ``url``; the fields of an
+    :class:`alliance_graph.queries.Result` as a dict.
 
-    SELECT and ASK results are read as SPARQL JSON, CONSTRUCT and DESCRIBE as Turtle.
-    ``limit`` keeps the first rows (the server still computes them all: add LIMIT to the
-    query to spare it); ``timeout`` bounds the whole request.
+    SELECT and ASK results are read as SPARQL JSON (or XML, TSV: whatever the server
+    sends), CONSTRUCT and DESCRIBE as Turtle (or N-Triples, RDF/XML), as a stream: reading
+    stops after ``limit`` rows (the server may still compute them all: add LIMIT to the
+    query to spare it), at ``max_bytes`` (:data:`MAX_ANSWER_BYTES`), and when ``timeout``
+    seconds have passed since the request was sent. Credentials: ``auth``, else a user and
+    password written in the URL, else the environment. A redirect to another origin is
+    refused. Every failure is an :class:`EndpointError` naming the URL without its
+    password.
     """
-    from SPARQLWrapper import BASIC, GET, JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
-
-    from .deadline import within as _deadline
-    from .queries import Result
-
-    _check_url(url)
-    client = SPARQLWrapper(url)
-    client.setQuery(text)
-    client.setReturnFormat(TURTLE if form in ("CONSTRUCT", "DESCRIBE") else JSON)
-    client.setMethod(POST if len(text.encode("utf-8")) > POST_ABOVE else GET)
-    client.setRequestMethod(URLENCODED)
-    if timeout is not None:
-        client.setTimeout(max(1, math.ceil(timeout)))
+    sent_url, in_url = _split_userinfo(url)
+    shown = sent_url
+    _check_url(sent_url)
+    deadline = time.monotonic() + timeout if timeout is not None else None
+    graph_form = form in ("CONSTRUCT", "DESCRIBE")
+    fields = {"query": text}
     if default_graph:
-        client.addDefaultGraph(default_graph)
-    creds = credentials(auth)
-    if creds:
-        client.setHTTPAuth(BASIC)
-        client.setCredentials(*creds)
-
-    def fetch(stop):
-        answer = client.query()
-        return answer.response.read(), answer.response.headers.get("Content-Type", "")
-
-    try:
-        body, content_type = _deadline(fetch, timeout, f"{url}")
-    except Exception as exc:
-        from .errors import QueryTimeoutError
-
-        if isinstance(exc, QueryTimeoutError):
-            raise EndpointError(f"{url}: no answer within {timeout:g} s (--timeout)") from None
-        raise EndpointError(f"{url}: {_reason(exc, timeout)}") from None
-
-    if form in ("CONSTRUCT", "DESCRIBE"):
-        fmt = (
-            ox.RdfFormat.from_media_type(content_type.split(";")[0].strip()) or ox.RdfFormat.TURTLE
+        fields["default-graph-uri"] = default_graph
+    encoded = urllib.parse.urlencode(fields)
+    accept = (
+        "text/turtle, application/n-triples;q=0.9, application/rdf+xml;q=0.5"
+        if graph_form
+        else "application/sparql-results+json, application/sparql-results+xml;q=0.8, "
+        "text/tab-separated-values;q=0.5"
+    )
+    headers = {"Accept": accept, "User-Agent": "alliance-graph"}
+    if len(text.encode("utf-8")) > POST_ABOVE:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        request = urllib.request.Request(
+            sent_url, data=encoded.encode("ascii"), method="POST", headers=headers
         )
-        try:
-            triples = [q.triple for q in ox.parse(body, format=fmt)]
-        except (SyntaxError, ValueError) as exc:
-            raise EndpointError(f"{url}: the answer is not valid {fmt.name}: {exc}") from None
-        cut = limit is not None and len(triples) > limit
-        return Result(form, triples=triples[:limit] if cut else triples, truncated=cut, limit=limit)
+    else:
+        joint = "&" if urllib.parse.urlsplit(sent_url).query else "?"
+        request = urllib.request.Request(sent_url + joint + encoded, method="GET", headers=headers)
+    creds = auth if auth is not None else in_url or credentials(None)
+    if creds:
+        token = base64.b64encode(f"{creds[0]}:{creds[1]}".encode()).decode("ascii")
+        request.add_header("Authorization", f"Basic {token}")
+    opener = urllib.request.build_opener(_SameOrigin(shown))
     try:
-        data = json.loads(body)
-    except ValueError:
-        raise EndpointError(
-            f"{url}: the answer is not SPARQL JSON results (Content-Type {content_type!r})"
-        ) from None
+        response = opener.open(request, timeout=timeout)
+    except EndpointError:
+        raise
+    except Exception as exc:
+        raise EndpointError(f"{shown}: {_reason(exc, timeout)}") from None
+    with response:
+        content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        reader = _Capped(response, max_bytes or MAX_ANSWER_BYTES, deadline, shown)
+        try:
+            if graph_form:
+                return _read_graph(reader, content_type, form, limit, shown)
+            return _read_results(reader, content_type, form, limit, shown)
+        except (SyntaxError, ValueError, OSError) as exc:
+            if reader.failure is not None:
+                raise reader.failure from None
+            what = "RDF" if graph_form else "SPARQL results"
+            detail = " ".join(str(exc).split())[:300]
+            raise EndpointError(
+                f"{shown}: the answer is not valid {what} (Content-Type "
+                f"{content_type or 'none'!r}): {detail}"
+            ) from None
+
+
+_RESULT_FORMATS = {
+    "application/sparql-results+json": "JSON",
+    "application/json": "JSON",
+    "application/sparql-results+xml": "XML",
+    "application/xml": "XML",
+    "text/tab-separated-values": "TSV",
+}
+
+
+def _read_results(reader: _Capped, content_type: str, form: str, limit, shown: str) -> dict:
+    fmt = getattr(ox.QueryResultsFormat, _RESULT_FORMATS.get(content_type, "JSON"))
+    answer = ox.parse_query_results(reader, format=fmt)
+    if isinstance(answer, ox.QueryBoolean):
+        if form != "ASK":
+            raise EndpointError(f"{shown}: answered a {form} query with a boolean")
+        return {"form": form, "boolean": bool(answer)}
     if form == "ASK":
-        return Result(form, boolean=bool(data.get("boolean")))
-    variables = list(data.get("head", {}).get("vars", []))
-    bindings = data.get("results", {}).get("bindings", [])
-    cut = limit is not None and len(bindings) > limit
-    if cut:
-        bindings = bindings[:limit]
-    solutions = [{v: _term(b.get(v)) for v in variables} for b in bindings]
-    return Result(form, variables, solutions, truncated=cut, limit=limit)
+        raise EndpointError(f"{shown}: answered an ASK query with rows, not a boolean")
+    variables = [v.value for v in answer.variables]
+    solutions, cut = [], False
+    for row in answer:
+        if limit is not None and len(solutions) >= limit:
+            cut = True
+            break
+        solutions.append({v: row[v] for v in variables})
+    return {
+        "form": form,
+        "variables": variables,
+        "solutions": solutions,
+        "truncated": cut,
+        "limit": limit,
+    }
 
 
-def _term(value: dict | None):
-    """A pyoxigraph term from one SPARQL JSON binding."""
-    if value is None:
-        return None
-    kind = value.get("type")
-    if kind == "uri":
-        return ox.NamedNode(value["value"])
-    if kind == "bnode":
-        return ox.BlankNode(value["value"])
-    if kind in ("literal", "typed-literal"):
-        if "xml:lang" in value:
-            return ox.Literal(value["value"], language=value["xml:lang"])
-        if "datatype" in value:
-            return ox.Literal(value["value"], datatype=ox.NamedNode(value["datatype"]))
-        return ox.Literal(value["value"])
-    raise QueryError(f"unsupported term in the server's answer: {value!r}")
+def _read_graph(reader: _Capped, content_type: str, form: str, limit, shown: str) -> dict:
+    fmt = ox.RdfFormat.from_media_type(content_type) if content_type else None
+    fmt = fmt or ox.RdfFormat.TURTLE
+    triples, cut = [], False
+    for quad in ox.parse(reader, format=fmt):
+        if limit is not None and len(triples) >= limit:
+            cut = True
+            break
+        triples.append(quad.triple)
+    return {"form": form, "triples": triples, "truncated": cut, "limit": limit}
 
 
 def _check_url(url: str) -> None:
-    import urllib.parse
-
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise UsageError(f"endpoint {url!r} is not an http(s) URL")
+        raise UsageError(f"endpoint {public_url(url)!r} is not an http(s) URL")
 
 
 def graph_store_url(endpoint: str) -> str:
@@ -178,9 +292,7 @@ def graph_store_url(endpoint: str) -> str:
     Virtuoso ``/sparql`` -> ``/sparql-graph-crud-auth``; GraphDB ``/repositories/r`` ->
     ``/repositories/r/rdf-graphs/service``. Anything else needs ``store_url``.
     """
-    import urllib.parse
-
-    parts = urllib.parse.urlsplit(endpoint)
+    parts = urllib.parse.urlsplit(public_url(endpoint))
     segments = [s for s in parts.path.split("/") if s]
     if segments == ["query"]:
         path = "/store"
@@ -192,7 +304,7 @@ def graph_store_url(endpoint: str) -> str:
         path = f"/{segments[0]}/data"
     else:
         raise UsageError(
-            f"cannot tell the graph store URL of {endpoint}; give it with --store URL "
+            f"cannot tell the graph store URL of {public_url(endpoint)}; give it with --store URL "
             "(Oxigraph: .../store, Fuseki: .../DATASET/data)"
         )
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
@@ -217,11 +329,12 @@ def push(
     nodes are new each time, so adding twice duplicates the citations). The target is
     ``graph`` (an IRI) or the default graph. Returns what was done.
     """
-    import urllib.parse
-    import urllib.request
-
     from .store import open_store, to_ntriples
 
+    endpoint, in_url = _split_userinfo(endpoint)
+    if store_url:
+        store_url, in_store_url = _split_userinfo(store_url)
+        in_url = in_store_url or in_url
     target = store_url or graph_store_url(endpoint)
     _check_url(target)
     if graph is not None:
@@ -237,8 +350,8 @@ def push(
     request = urllib.request.Request(
         url, data=body, method=method, headers={"Content-Type": "application/n-triples"}
     )
-    handlers = []
-    creds = credentials(auth)
+    handlers: list = [_SameOrigin(target)]
+    creds = auth if auth is not None else in_url or credentials(None)
     if creds:
         passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
         passwords.add_password(None, target, *creds)
@@ -250,6 +363,8 @@ def push(
     try:
         with opener.open(request, timeout=timeout) as response:
             status = response.status
+    except EndpointError:
+        raise
     except Exception as exc:
         raise EndpointError(f"{url}: {_reason(exc, timeout or 0)}") from None
     return {

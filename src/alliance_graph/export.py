@@ -18,7 +18,6 @@ docs/export.md.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
@@ -275,27 +274,12 @@ def write_atomically(path: Path, write: Callable[[io.BufferedIOBase], None]) -> 
     ``write`` returned; on any error or interrupt the temporary file is removed and
     ``path`` keeps its previous content.
     """
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise ExportError(f"{path}: is a folder; give a file name")
-    if not folder.is_dir():
-        raise ExportError(f"{path}: the folder {folder} does not exist")
+    from . import writing  # the project's one writer: devices, links, signals, errors
+
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise ExportError(f"{path}: cannot write in {folder}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            write(stream)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+        writing.write_atomically(path, write)
+    except writing.OutputError as exc:
+        raise ExportError(str(exc)) from None
 
 
 def _write_folder_atomically(target: Path, fmt: Format, write: Callable[[Path], None]) -> None:

@@ -56,7 +56,7 @@ def read_bytes(path: Path | str) -> bytes:
     """The bytes of ``path`` (``-``: standard input, read once per process)."""
     if str(path) == rdf_files.STDIN:
         if "data" not in _stdin_cache:
-            _stdin_cache["data"] = sys.stdin.buffer.read()
+            _stdin_cache["data"] = sys.stdin.buffer.read().removeprefix(b"\xef\xbb\xbf")
         return _stdin_cache["data"]
     path = Path(path)
     if not path.exists():
@@ -64,11 +64,12 @@ def read_bytes(path: Path | str) -> bytes:
     if path.is_dir():
         raise DataFileError(path, "is a folder, not an RDF file")
     try:
-        return path.read_bytes()
+        data = path.read_bytes()
     except OSError as exc:
         raise DataFileError(path, f"cannot be read: {exc.strerror}") from None
     except MemoryError:
         raise DataFileError(path, "too large to read into memory") from None
+    return data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte-order mark: a signature
 
 
 def _check(path, fmt: rdf_files.RdfFormat, data: bytes) -> None:
@@ -93,6 +94,7 @@ def _base(path) -> str | None:
 
 def _syntax_error(path, fmt, exc: SyntaxError) -> DataFileError:
     reason = str(exc.msg if getattr(exc, "msg", None) else exc)
+    reason = reason.replace("\ufeff", "U+FEFF (a byte-order mark)")
     if "LoadDocumentCallback" in reason:
         reason = (
             "its @context names another document, which is never fetched or read "
@@ -127,19 +129,23 @@ def parse(path: Path | str, data_format: str | None = None) -> list[ox.Quad]:
         raise _syntax_error(path, fmt, exc) from None
     except (ValueError, OSError) as exc:
         raise DataFileError(_name(path), f"not valid {fmt.name}: {exc}") from None
-    except MemoryError:
-        raise DataFileError(_name(path), "too large to parse in memory") from None
-    _refuse_star(path, out)
+    except MemoryError:  # pyoxigraph's lexer holds one token in at most 16 MiB
+        raise DataFileError(
+            _name(path), "a token (a string or IRI) is too long to read, or the file too large"
+        ) from None
+    _refuse_star(path, out, data)
     return out
 
 
-def _refuse_star(path, quads: Iterable[ox.Quad]) -> None:
+def _refuse_star(path, quads: Iterable[ox.Quad], data: bytes) -> None:
     for q in quads:
         if isinstance(q.subject, ox.Triple) or isinstance(q.object, ox.Triple):
+            at = data.find(b"<<")
             raise DataFileError(
                 _name(path),
-                "holds an RDF-star quoted triple, which this project does not support "
-                "(write the statement as a node, as the data model does)",
+                "RDF-star (a quoted triple << ... >>) is not supported: write the statement "
+                "as a node, as the data model does",
+                data.count(b"\n", 0, at) + 1 if at >= 0 else None,
             )
 
 
@@ -159,8 +165,10 @@ def load_into(store: ox.Store, path: Path | str, data_format: str | None = None)
         raise _syntax_error(path, fmt, exc) from None
     except (ValueError, OSError) as exc:
         raise DataFileError(_name(path), f"not valid {fmt.name}: {exc}") from None
-    except MemoryError:
-        raise DataFileError(_name(path), "too large to parse in memory") from None
+    except MemoryError:  # pyoxigraph's lexer holds one token in at most 16 MiB
+        raise DataFileError(
+            _name(path), "a token (a string or IRI) is too long to read, or the file too large"
+        ) from None
 
 
 def open_store(

@@ -32,7 +32,7 @@ def fmt(files, check, show_diff):
         alliance-graph fmt my-stakes.ttl
     """
     from ..canonical import default_files, format_files
-    from ..reports import display_path
+    from ..validate.reports import display_path
 
     paths = list(files) or default_files()
     results = format_files(paths, check=check)

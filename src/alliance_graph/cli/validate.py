@@ -76,6 +76,13 @@ FORMATS = ("text", "json", "junit", "sarif", "github")
     show_default=True,
     help="SHACL engine; pyshacl is the reference the others are tested against.",
 )
+@click.option(
+    "--timeout",
+    type=float,
+    default=600.0,
+    show_default=True,
+    help="Stop with exit code 2 after this many seconds (0: no limit).",
+)
 def validate(
     files,
     data,
@@ -88,6 +95,7 @@ def validate(
     fmt,
     output,
     engine,
+    timeout,
 ):
     """Validate data against the ontology, the SHACL shapes and the rule queries.
 
@@ -113,18 +121,23 @@ def validate(
         alliance-graph validate --data my.ttl --checks my-checks/ --fail-on warning \\
             --format sarif -o validation.sarif
     """
-    from ..reports import render, write_report
+    from ..errors import UsageError
     from ..validate import validate as run
+    from ..validate.limits import exit_after
+    from ..validate.reports import render, write_report
 
-    report = run(
-        [*data, *files] or None,
-        shapes=list(shapes),
-        default_shapes=not no_default_shapes,
-        checks=list(checks),
-        default_checks=not no_default_checks,
-        ontology=ontology,
-        engine=engine,
-    )
+    if timeout < 0:
+        raise UsageError(f"--timeout must be 0 (no limit) or more seconds, not {timeout:g}")
+    with exit_after(timeout or None):  # the engines are native code: the limit ends the process
+        report = run(
+            [*data, *files] or None,
+            shapes=list(shapes),
+            default_shapes=not no_default_shapes,
+            checks=list(checks),
+            default_checks=not no_default_checks,
+            ontology=ontology,
+            engine=engine,
+        )
     text = render(report, fmt, fail_on)
     if output:
         write_report(output, text)

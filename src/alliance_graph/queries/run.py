@@ -86,7 +86,7 @@ def names_for(
 def _endpoint_names(endpoint, timeout, default_graph, auth) -> names_mod.Names:
     from .. import endpoint as remote
 
-    labels = remote.query(
+    labels = remote.query(  # the fields of a Result
         endpoint, names_mod.NAMES_QUERY, form="SELECT", limit=None, timeout=timeout,
         default_graph=default_graph, auth=auth,
     )
@@ -95,8 +95,8 @@ def _endpoint_names(endpoint, timeout, default_graph, auth) -> names_mod.Names:
         default_graph=default_graph, auth=auth,
     )
     return names_mod.from_triples(
-        ((r["s"].value, r["p"].value, r["o"]) for r in labels.solutions),
-        ((r["s"].value, r["o"].value) for r in classes.solutions),
+        ((r["s"].value, r["p"].value, r["o"]) for r in labels["solutions"]),
+        ((r["s"].value, r["o"].value) for r in classes["solutions"]),
     )
 
 
@@ -154,7 +154,7 @@ def sparql(
     if endpoint:
         from .. import endpoint as remote
 
-        return remote.query(
+        fields = remote.query(  # the fields of a Result: endpoint does not import queries
             endpoint,
             text,
             form=form,
@@ -163,6 +163,7 @@ def sparql(
             default_graph=default_graph,
             auth=auth,
         )
+        return Result(**fields)
     if use_rdflib:
         if graph is None:
             graph = cached_graph(data, data_format)

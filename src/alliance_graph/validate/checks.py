@@ -15,8 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import resources
-from .errors import AllianceGraphError, DataFileError, UsageError
+from .. import resources
+from ..errors import AllianceGraphError, DataFileError, UsageError
+from .results import RawResult, Rule
 
 SEVERITIES = {"violation": "Violation", "warning": "Warning", "info": "Info"}
 REQUIRED = ("entity", "message")
@@ -38,9 +39,7 @@ class Check:
     def id(self) -> str:
         return f"check:{self.name}"
 
-    def rule(self):
-        from .validate import Rule
-
+    def rule(self) -> Rule:
         return Rule(self.id, self.severity, self.summary, self.description or self.summary, "check")
 
 
@@ -52,7 +51,7 @@ def parse_check(path: Path | str) -> Check:
     """Read one check; a malformed header or query raises :class:`DataFileError`."""
     import pyoxigraph as ox
 
-    from .queries import check_no_network, check_read_only, query_form, read_rq
+    from ..queries import check_no_network, check_read_only, query_form, read_rq
 
     path = Path(path)
     meta, body = read_rq(path)
@@ -120,10 +119,11 @@ def load(folders: Iterable[Path | str] = (), *, default: bool = True) -> list[Ch
 
 def run(checks: list[Check], store) -> list:
     """Every row of every check, as raw results for :mod:`alliance_graph.validate`."""
-    from .errors import QueryError
-    from .validate import _Raw, _StoreView, to_rdflib_term
+    from ..errors import QueryError
+    from ..terms import to_rdflib_term
+    from .views import StoreView
 
-    view = _StoreView(store)
+    view = StoreView(store)
     raws = []
     for check in checks:
         try:
@@ -139,7 +139,7 @@ def run(checks: list[Check], store) -> list:
             value = row["value"] if "value" in projected else None
             message = row["message"]
             raws.append(
-                _Raw(
+                RawResult(
                     focus=to_rdflib_term(entity),
                     severity=check.severity,
                     message=message.value if message is not None else check.summary,

@@ -16,7 +16,7 @@ import json
 import os
 from pathlib import Path
 
-from .validate import SEVERITIES, Rule, ValidationReport, ValidationResult, severity_rank
+from .results import SEVERITIES, Rule, ValidationReport, ValidationResult, severity_rank
 
 FORMATS = ("text", "json", "junit", "sarif", "github")
 TOOL = "alliance-graph validate"
@@ -54,6 +54,16 @@ def display_path(path: str | None) -> str | None:
         return absolute.relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return absolute.as_posix()
+
+
+def source_root(files: list[str]) -> Path:
+    """The %SRCROOT% of a SARIF log: the working folder (the repository's root in a
+    workflow) when every file lies inside it, else the deepest folder holding them all."""
+    cwd = Path.cwd().resolve()
+    folders = [Path(f).resolve().parent for f in files]
+    if all(folder.is_relative_to(cwd) for folder in folders):
+        return cwd
+    return Path(os.path.commonpath([str(f) for f in folders]))
 
 
 def _node_name(r: ValidationResult) -> str:
@@ -132,7 +142,7 @@ def to_junit(report: ValidationReport, fail_on: str = "violation") -> str:
         case = ET.SubElement(
             suite, "testcase", {"classname": f"alliance-graph.{classname}", "name": rule.id}
         )
-        below = []
+        failing, below = [], []
         for result in by_rule.get(rule.id, []):
             where = ""
             if result.file and result.line:
@@ -144,12 +154,19 @@ def to_junit(report: ValidationReport, fail_on: str = "violation") -> str:
             if result.value is not None and result.value != result.focus:
                 details.append(f"value: {result.value}")
             if severity_rank(result.severity) <= level:
-                failure = ET.SubElement(
-                    case, "failure", {"type": result.severity, "message": _one_line(result)}
-                )
-                failure.text = "\n".join(details)
+                failing.append((result, "\n".join(details)))
             else:
                 below.append("\n".join(details))
+        if failing:
+            # One <failure> per test case (readers such as junitparser and GitLab keep one):
+            # the first node in its message, every node in its text.
+            first = failing[0][0]
+            worst = min((r.severity for r, _ in failing), key=severity_rank)
+            message = _one_line(first)
+            if len(failing) > 1:
+                message += f" (and {len(failing) - 1} more)"
+            failure = ET.SubElement(case, "failure", {"type": worst, "message": message})
+            failure.text = "\n\n".join(text for _, text in failing)
         if below:
             ET.SubElement(case, "system-out").text = "\n\n".join(below)
     ET.indent(suites)
@@ -162,19 +179,18 @@ def to_junit(report: ValidationReport, fail_on: str = "violation") -> str:
 def to_sarif(report: ValidationReport) -> dict:
     """A SARIF 2.1.0 log: one run, the rules with ids and descriptions, one result per
     problem with its rule, level, message and the file and line of the offending node."""
+    from urllib.parse import quote
+
     rules = _rules_with_results(report)
     index = {rule.id: i for i, rule in enumerate(rules)}
-    root = Path.cwd().resolve().as_uri() + "/"
+    base = source_root([r.file for r in report.results if r.file] + list(report.data_files))
+    root = base.as_uri().rstrip("/") + "/"
 
     def location(file: str | None, line: int | None) -> dict:
-        path = display_path(file)
-        if path is None:
+        if not file:
             return {}
-        artifact = (
-            {"uri": path, "uriBaseId": "%SRCROOT%"}
-            if not os.path.isabs(path)
-            else {"uri": Path(path).as_uri()}
-        )
+        relative = Path(file).resolve().relative_to(base).as_posix()
+        artifact = {"uri": quote(relative), "uriBaseId": "%SRCROOT%"}
         physical: dict = {"artifactLocation": artifact}
         if line:
             physical["region"] = {"startLine": line}
@@ -250,12 +266,12 @@ def _version() -> str:
 # --- GitHub workflow annotations ------------------------------------------------------
 
 
-def _escape_data(text: str) -> str:
+def escape_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def to_github(report: ValidationReport, fail_on: str = "violation") -> str:
@@ -265,32 +281,23 @@ def to_github(report: ValidationReport, fail_on: str = "violation") -> str:
     for r in report.results:
         props = []
         if r.file:
-            props.append(f"file={_escape_property(display_path(r.file))}")
+            props.append(f"file={escape_property(display_path(r.file))}")
             if r.line:
                 props.append(f"line={r.line}")
-        props.append(f"title={_escape_property(f'{r.severity}: {r.rule}')}")
+        props.append(f"title={escape_property(f'{r.severity}: {r.rule}')}")
         command = GITHUB_COMMANDS.get(r.severity, "error")
-        lines.append(f"::{command} {','.join(props)}::{_escape_data(_one_line(r))}")
+        lines.append(f"::{command} {','.join(props)}::{escape_data(_one_line(r))}")
     verdict = "fails" if report.failed(fail_on) else "passes"
     lines.append(f"{report.summary_line()} ({verdict} at --fail-on {fail_on})")
     return "\n".join(lines) + "\n"
 
 
 def write_report(path: Path | str, text: str) -> None:
-    """Write ``text`` to ``path`` atomically: a temporary file in the same folder, then
-    os.replace, so that a failure leaves the old file (or none) behind."""
-    import tempfile
+    """Write ``text`` to ``path`` by the project's one writer (:mod:`alliance_graph.writing`:
+    whole or not at all, devices and links respected, errors named)."""
+    from ..writing import write_text
 
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text(path, text)
 
 
 __all__ = ["FORMATS", "SEVERITIES", "render", "to_github", "to_junit", "to_sarif"]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import resources
+from .. import resources
 
 AG = "https://w3id.org/alliance-graph/ontology#"
 ONTOLOGY_IRI = "https://w3id.org/alliance-graph/ontology"
@@ -97,9 +97,10 @@ def check_ontology(data_files, shapes_files, ontology_files=None):
     import pyoxigraph as ox
     from rdflib import Graph, URIRef
 
-    from .graph import parse_into
-    from .store import open_store
-    from .validate import Rule, ValidationResult, _curie
+    from ..graph import parse_into
+    from ..store import open_store
+    from .results import Rule, ValidationResult
+    from .vocabulary import curie as _curie
 
     ontology_files = list(ontology_files or resources.ontology_files())
     onto = Graph()

@@ -1,0 +1,162 @@
+"""The SHACL engines (:data:`ENGINES`): each a function ``(inputs, shapes graph) -> raw
+results``, and the inputs they read (the data in rdflib or pyoxigraph, on first use).
+
+- ``pyshacl``: pySHACL on rdflib's in-memory store, SPARQL by rdflib. The reference.
+- ``pyshacl-oxigraph``: the same pySHACL run, SPARQL-based constraints and targets
+  answered by Oxigraph on a copy of the same triples.
+- ``shacl-rust`` (the default): SHACL Core by the shacl-rust validator (Rust), SHACL-SPARQL
+  constraints and SHACL-AF SPARQL targets by Oxigraph, on the data as pyoxigraph loads it
+  (rdflib never holds the data). Results are read back into the reference's terms.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .bridge import pyshacl_report, query_graphs, raws_from_report
+from .results import RawResult, ShapesError
+from .rust_reader import ShaclRustReader
+from .sparql_constraints import SparqlConstraints, resolve_sparql_targets
+from .views import GraphView, StoreView
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+DEFAULT_ENGINE = "shacl-rust"
+
+
+def read_shapes(files: list[Path]) -> Graph:
+    from rdflib import Graph
+
+    from ..graph import parse_into
+
+    graph = Graph()
+    for path in files:
+        parse_into(graph, path)
+    return graph
+
+
+class Inputs:
+    """The data files, read into rdflib or pyoxigraph on first use (each engine needs one;
+    the rule queries always run on pyoxigraph)."""
+
+    def __init__(self, files: list[Path]):
+        self.files = files
+        self._graph = None
+        self._store = None
+
+    @property
+    def graph(self) -> Graph:
+        if self._graph is None:
+            import rdflib
+
+            from ..graph import load
+
+            # Literals keep the text the file gives them (rdflib would rewrite
+            # "2005-04-30Z"^^xsd:date as "2005-04-30"), so that the shapes read what the
+            # loader reads.
+            normalise, rdflib.NORMALIZE_LITERALS = rdflib.NORMALIZE_LITERALS, False
+            try:
+                self._graph = load(self.files)
+            finally:
+                rdflib.NORMALIZE_LITERALS = normalise
+        return self._graph
+
+    @property
+    def store(self):
+        if self._store is None:
+            from ..store import open_store
+
+            store = open_store(self.files)
+            refuse_rdf_star(store, self.files)
+            self._store = store
+        return self._store
+
+    def triples(self) -> int:
+        if self._graph is not None:
+            return len(self._graph)
+        return len(self.store)
+
+
+_QUOTED = re.compile(rb"<<\s*[<_:A-Za-z(\[]")
+
+
+def refuse_rdf_star(store, files: list[Path]) -> None:
+    """A clear error for RDF-star data (quoted triples), which the SHACL engines cannot
+    check: the file and the line of the first ``<<``. Files without ``<<`` cost one scan."""
+    from ..errors import DataFileError
+
+    candidates = []
+    for path in files:
+        try:
+            data = Path(path).read_bytes()
+        except OSError:
+            continue
+        found = _QUOTED.search(data)
+        if found:
+            candidates.append((Path(path), data.count(b"\n", 0, found.start()) + 1))
+    if not candidates:
+        return
+    if not store.query("ASK { ?s ?p ?o FILTER(isTRIPLE(?s) || isTRIPLE(?o)) }"):
+        return  # "<<" inside a string
+    path, line = candidates[0]
+    raise DataFileError(
+        path,
+        "RDF-star (a quoted triple << ... >>) is not supported by validate: the SHACL "
+        "engines check plain RDF triples",
+        line,
+    )
+
+
+def run_pyshacl(inputs: Inputs, shapes_graph: Graph) -> list[RawResult]:
+    """pySHACL over rdflib's memory store: the reference engine."""
+    graph = inputs.graph
+    report = pyshacl_report(query_graphs()[0].over(graph), shapes_graph)
+    return raws_from_report(report, GraphView(graph))
+
+
+def run_pyshacl_oxigraph(inputs: Inputs, shapes_graph: Graph) -> list[RawResult]:
+    """pySHACL, with its SPARQL queries answered by Oxigraph over the same triples."""
+    graph = inputs.graph
+    report = pyshacl_report(query_graphs()[1].over(graph), shapes_graph)
+    return raws_from_report(report, GraphView(graph))
+
+
+def run_shacl_rust(inputs: Inputs, shapes_graph: Graph) -> list[RawResult]:
+    """SHACL Core by shacl-rust, SHACL-SPARQL by Oxigraph, on the pyoxigraph store.
+
+    shacl-rust reads the store's N-Triples and the shapes as N-Triples (so that the blank
+    nodes of its results are those of ``shapes_graph``). The SPARQL constraints of node
+    shapes run in Oxigraph, as in the pyshacl-oxigraph engine (:class:`.SparqlConstraints`):
+    shacl-rust evaluates a constraint with an aggregate over the whole graph for each focus
+    node (half a second each on a million triples). SHACL-AF SPARQL targets are answered
+    by Oxigraph too (:func:`.resolve_sparql_targets`).
+    """
+    import shacl_rust
+
+    from ..store import to_ntriples
+
+    store = inputs.store
+    view = StoreView(store)
+    sparql = SparqlConstraints(shapes_graph, store)
+    raws = sparql.run(view)
+    engine_shapes = resolve_sparql_targets(sparql.without_handled(), store)
+    data = to_ntriples(store).decode("utf-8")
+    shapes_text = engine_shapes.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    try:
+        report = shacl_rust.validate(data, shapes_text, data_format="nt", shapes_format="nt")
+    except Exception as exc:  # shacl-rust raises plain exceptions for unusable shapes
+        raise ShapesError(f"the shapes cannot be used: {exc}") from None
+    reader = ShaclRustReader(shapes_graph)
+    return raws + [reader.raw(r, view) for r in report["results"]]
+
+
+# name -> function(inputs, shapes graph) -> raw results
+ENGINES: dict[str, Callable[[Inputs, Graph], list[RawResult]]] = {
+    "pyshacl": run_pyshacl,
+    "pyshacl-oxigraph": run_pyshacl_oxigraph,
+    "shacl-rust": run_shacl_rust,
+}
