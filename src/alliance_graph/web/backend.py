@@ -1,0 +1,207 @@
+"""What the web face runs on: the embedded store (or a remote endpoint) and the library.
+
+Every answer comes from the library: SPARQL through :mod:`alliance_graph.queries`, the
+ownership analyses through :mod:`alliance_graph.ownership`, names through
+:mod:`alliance_graph.web.names`. Nothing here reads RDF files or evaluates SPARQL itself.
+The store is loaded once, on first use, and only read afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from .. import queries
+from ..errors import QueryTimeoutError
+from ..namespaces import PREFIXES, RES, SRC
+from . import names
+
+ENV_DATA = "ALLIANCE_GRAPH_DATA"  # files separated by os.pathsep
+ENV_ENDPOINT = "ALLIANCE_GRAPH_ENDPOINT"
+ENV_TIMEOUT = "ALLIANCE_GRAPH_TIMEOUT"
+ENV_ROW_CAP = "ALLIANCE_GRAPH_ROW_CAP"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How the server runs. ``timeout`` (seconds) and ``row_cap`` bound every query;
+    ``max_queries`` queries run at once (the others wait up to ``timeout``, then 503);
+    request bodies stop at ``max_body`` bytes, query texts at ``max_query`` characters."""
+
+    data: tuple[str, ...] | None = None
+    endpoint: str | None = None
+    timeout: float = 10.0
+    row_cap: int = 10_000
+    max_queries: int = 8
+    max_body: int = 256 * 1024
+    max_query: int = 64 * 1024
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        data = os.environ.get(ENV_DATA)
+        return cls(
+            data=tuple(p for p in data.split(os.pathsep) if p) if data else None,
+            endpoint=os.environ.get(ENV_ENDPOINT) or None,
+            timeout=float(os.environ.get(ENV_TIMEOUT, cls.timeout)),
+            row_cap=int(os.environ.get(ENV_ROW_CAP, cls.row_cap)),
+        )
+
+
+_LABELS = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdf:  <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+SELECT ?s ?label ?alt ?type WHERE {
+  ?s rdfs:label ?label .
+  FILTER(STRSTARTS(STR(?s), "%s") || STRSTARTS(STR(?s), "%s"))
+  OPTIONAL { ?s skos:altLabel ?alt }
+  OPTIONAL { ?s rdf:type ?type FILTER(STRSTARTS(STR(?type), STR(<%s>))
+                                      && ?type != <%sBestRank>) }
+}
+""" % (RES, SRC, PREFIXES["ag"], PREFIXES["ag"])
+
+_ALL = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+
+
+@dataclass
+class Backend:
+    settings: Settings
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @cached_property
+    def _slots(self) -> threading.BoundedSemaphore:
+        return threading.BoundedSemaphore(self.settings.max_queries)
+
+    @cached_property
+    def store(self):
+        """The embedded pyoxigraph store (None when serving a remote endpoint)."""
+        if self.settings.endpoint:
+            return None
+        from ..store import open_store
+
+        with self._lock:
+            return open_store(list(self.settings.data) if self.settings.data else None)
+
+    def _where(self) -> dict:
+        if self.settings.endpoint:
+            return {"endpoint": self.settings.endpoint}
+        return {"store": self.store}
+
+    def _bounded(self, work):
+        # A query waits for a free slot at most as long as it may run.
+        if not self._slots.acquire(timeout=self.settings.timeout):
+            raise QueryTimeoutError(
+                f"the server is busy: no query slot freed within {self.settings.timeout:g} s"
+            )
+        try:
+            return work()
+        finally:
+            self._slots.release()
+
+    def sparql(self, text: str, *, limit: int | None = None) -> queries.Result:
+        """Run ad-hoc read-only SPARQL: SERVICE and FROM refused, time and rows bounded."""
+        queries.check_read_only(text)
+        queries.check_no_network(text)  # also when a remote endpoint answers
+        cap = self.settings.row_cap if limit is None else min(limit, self.settings.row_cap)
+        return self._bounded(
+            lambda: queries.sparql(text, limit=cap, timeout=self.settings.timeout, **self._where())
+        )
+
+    def run(self, name: str, params: dict) -> queries.Result:
+        """Run a saved query with ``params`` bound exactly as ``alliance-graph query`` binds
+        them."""
+        saved = queries.get(name)
+        return self._bounded(
+            lambda: queries.run(
+                saved,
+                params,
+                limit=self.settings.row_cap,
+                timeout=self.settings.timeout,
+                **self._where(),
+            )
+        )
+
+    def catalogue(self) -> list[queries.SavedQuery]:
+        return queries.catalogue()
+
+    @cached_property
+    def holdings(self):
+        """The ownership module's reading of the graph, built once."""
+        from .. import ownership
+
+        if self.settings.endpoint:
+            from rdflib import Graph
+
+            graph = Graph()
+            graph.parse(data=self.sparql_unbounded(_ALL).serialize("ntriples"), format="nt")
+            return ownership.holdings(graph)
+        from .. import resources
+
+        files = list(self.settings.data) if self.settings.data else resources.data_files()
+        return ownership.holdings_from_files(files)
+
+    def sparql_unbounded(self, text: str) -> queries.Result:
+        # For the server's own reads (the whole graph, once): no row cap.
+        return queries.sparql(text, limit=None, timeout=max(60.0, self.settings.timeout),
+                              **self._where())  # fmt: skip
+
+    @cached_property
+    def directory(self):
+        """Every labelled resource (res: and src:) with its labels and kind."""
+        labels: dict[str, str] = {}
+        alts: dict[str, list[str]] = {}
+        kinds: dict[str, str] = {}
+        for row in self.sparql_unbounded(_LABELS).rows:
+            s = row["s"]
+            labels.setdefault(s, row["label"])
+            if row.get("alt") and row["alt"] not in alts.setdefault(s, []):
+                alts[s].append(row["alt"])
+            alts.setdefault(s, [])
+            if row.get("type"):
+                kinds.setdefault(s, row["type"].rsplit("#", 1)[-1])
+        return names.directory(labels, alts, kinds)
+
+    def resolve(self, name: str) -> str:
+        return names.resolve(self.directory, name)
+
+    def suggest(self, text: str, n: int = 10) -> list[dict]:
+        """Resources whose label, alternative label or local name contains ``text``."""
+        wanted = " ".join(text.split()).casefold()
+        if not wanted:
+            return []
+        d = self.directory
+        found = []
+        for iri in sorted(d.entities, key=lambda i: d.label(i).casefold()):
+            local = iri.rsplit("/", 1)[-1]
+            words = [d.label(iri), local, *d.alt_labels.get(iri, [])]
+            if any(wanted in w.casefold() for w in words):
+                starts = any(w.casefold().startswith(wanted) for w in words)
+                found.append((not starts, d.label(iri).casefold(), iri))
+        found.sort()
+        return [
+            {"iri": iri, "label": d.label(iri), "kind": d.kinds.get(iri, ""), "path": local_path(iri)}
+            for *_, iri in found[:n]
+        ]
+
+
+def local_path(iri: str) -> str | None:
+    """The path at which this server dereferences ``iri`` (None for other IRIs)."""
+    base = "https://w3id.org/alliance-graph/"
+    if not iri.startswith(base):
+        return None
+    rest = iri[len(base) :]
+    if rest.startswith("ontology#"):
+        return "/ontology#" + rest[len("ontology#") :]
+    return "/" + rest
+
+
+def iri_of_path(path: str) -> str:
+    """The graph IRI a local path stands for (inverse of :func:`local_path`)."""
+    return "https://w3id.org/alliance-graph/" + path.lstrip("/")
+
+
+def data_files(settings: Settings) -> list[Path] | None:
+    return [Path(p) for p in settings.data] if settings.data else None
