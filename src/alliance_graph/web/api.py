@@ -140,8 +140,10 @@ def routes(backend):
             args = {k: v for k, v in request.query_params.items() if v.strip()}
             reading = args.get("reading", "as-of")
             if reading not in READINGS:
-                raise HTTPProblem(400, f"parameter 'reading' expects one of {', '.join(READINGS)} "
-                                  f"(got {reading!r})")  # fmt: skip
+                raise HTTPProblem(
+                    400,
+                    f"parameter 'reading' expects one of {', '.join(READINGS)} (got {reading!r})",
+                )
             record = await run_in_threadpool(call, backend.holdings, args)
             return JSONResponse(record)
 
@@ -150,15 +152,17 @@ def routes(backend):
     def need(args, *names):
         missing = [n for n in names if n not in args]
         if missing:
-            raise HTTPProblem(400, f"parameter {missing[0]!r} is required (a name, alternative "
-                              "label or IRI)")  # fmt: skip
+            raise HTTPProblem(
+                400, f"parameter {missing[0]!r} is required (a name, alternative label or IRI)"
+            )
         return [args[n] for n in names]
 
     def allowed(args, name, choices, default):
         value = args.get(name, default)
         if value not in choices:
-            raise HTTPProblem(400, f"parameter {name!r} expects one of {', '.join(choices)} "
-                              f"(got {value!r})")  # fmt: skip
+            raise HTTPProblem(
+                400, f"parameter {name!r} expects one of {', '.join(choices)} (got {value!r})"
+            )
         return value
 
     def stake(h, a):
@@ -172,31 +176,38 @@ def routes(backend):
 
         (holder,) = need(a, "holder")
         return ownership.integrated(
-            h, holder, a.get("held"), a.get("at"),
+            h,
+            holder,
+            a.get("held"),
+            a.get("at"),
             definition=allowed(a, "definition", ownership.DEFINITIONS, "corrected"),
             interest=allowed(a, "interest", ownership.INTERESTS, "economic"),
             reading=a.get("reading", "as-of"),
-        )  # fmt: skip
+        )
 
     def control(h, a):
         from .. import ownership
 
         (held,) = need(a, "held")
         return ownership.control(
-            h, held, a.get("at"),
+            h,
+            held,
+            a.get("at"),
             threshold=allowed(a, "threshold", ownership.THRESHOLDS, "above-50"),
             reading=a.get("reading", "as-of"),
-        )  # fmt: skip
+        )
 
     def timeline(h, a):
         from .. import ownership
 
         holder, held = need(a, "holder", "held")
         return ownership.timeline(
-            h, holder, held,
+            h,
+            holder,
+            held,
             definition=allowed(a, "definition", ownership.DEFINITIONS, "corrected"),
             reading=a.get("reading", "as-of"),
-        )  # fmt: skip
+        )
 
     def paths(h, a):
         from .. import ownership
@@ -206,25 +217,32 @@ def routes(backend):
         if not limit.isdigit():
             raise HTTPProblem(400, f"parameter 'limit' expects a whole number (got {limit!r})")
         return ownership.paths(
-            h, holder, held, a.get("at"), limit=min(int(limit) or 1000, 1000),
+            h,
+            holder,
+            held,
+            a.get("at"),
+            limit=min(int(limit) or 1000, 1000),
             interest=allowed(a, "interest", ownership.INTERESTS, "economic"),
             reading=a.get("reading", "as-of"),
-        )  # fmt: skip
+        )
 
     def network(h, a):
         from .. import ownership
 
         g = ownership.snapshot(
-            h, a.get("at"),
+            h,
+            a.get("at"),
             interest=allowed(a, "interest", ownership.INTERESTS, "economic"),
             reading=a.get("reading", "as-of"),
-        )  # fmt: skip
+        )
         return {
             "at": g.graph["at"],
             "reading": g.graph["reading"],
             "interest": g.graph["interest"],
             "nodes": [dict(attrs) for _, attrs in sorted(g.nodes(data=True))],
-            "edges": [{"holder": u, "held": v, **attrs} for u, v, attrs in sorted(g.edges(data=True))],
+            "edges": [
+                {"holder": u, "held": v, **attrs} for u, v, attrs in sorted(g.edges(data=True))
+            ],
         }
 
     async def suggest(request):

@@ -50,23 +50,23 @@ class Settings:
         )
 
 
-_LABELS = """
+_LABELS = f"""
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdf:  <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-SELECT ?s ?label ?alt ?type WHERE {
+SELECT ?s ?label ?alt ?type WHERE {{
   ?s rdfs:label ?label .
-  FILTER(STRSTARTS(STR(?s), "%s") || STRSTARTS(STR(?s), "%s"))
-  OPTIONAL { ?s skos:altLabel ?alt }
-  OPTIONAL { ?s rdf:type ?type FILTER(STRSTARTS(STR(?type), STR(<%s>))
-                                      && ?type != <%sBestRank>) }
-}
-""" % (RES, SRC, PREFIXES["ag"], PREFIXES["ag"])
+  FILTER(STRSTARTS(STR(?s), "{RES}") || STRSTARTS(STR(?s), "{SRC}"))
+  OPTIONAL {{ ?s skos:altLabel ?alt }}
+  OPTIONAL {{ ?s rdf:type ?type FILTER(STRSTARTS(STR(?type), "{PREFIXES["ag"]}")
+                                      && ?type != <{PREFIXES["ag"]}BestRank>) }}
+}}
+"""
 
 _ALL = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
 
-@dataclass
+@dataclass(eq=False)  # hashable by identity: pages cache pictures per backend
 class Backend:
     settings: Settings
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -84,6 +84,11 @@ class Backend:
 
         with self._lock:
             return open_store(list(self.settings.data) if self.settings.data else None)
+
+    def warm(self) -> None:
+        """Load now what is otherwise loaded on first use: a bad data file or an
+        unreachable endpoint then fails at start, naming the file or the URL."""
+        _ = self.directory
 
     def _where(self) -> dict:
         if self.settings.endpoint:
@@ -128,16 +133,30 @@ class Backend:
         return queries.catalogue()
 
     @cached_property
+    def rdflib_graph(self):
+        """The same graph as an rdflib Graph, for the library functions that read one
+        (the timeline picture); copied from the store or fetched from the endpoint once."""
+        if self.settings.endpoint:
+            from rdflib import Graph
+
+            from ..namespaces import PREFIXES as prefixes
+
+            graph = Graph()
+            for prefix, ns in prefixes.items():
+                graph.bind(prefix, ns, override=True)
+            graph.parse(data=self.sparql_unbounded(_ALL).serialize("ntriples"), format="nt")
+            return graph
+        from ..store import to_rdflib
+
+        return to_rdflib(self.store)
+
+    @cached_property
     def holdings(self):
         """The ownership module's reading of the graph, built once."""
         from .. import ownership
 
         if self.settings.endpoint:
-            from rdflib import Graph
-
-            graph = Graph()
-            graph.parse(data=self.sparql_unbounded(_ALL).serialize("ntriples"), format="nt")
-            return ownership.holdings(graph)
+            return ownership.holdings(self.rdflib_graph)
         from .. import resources
 
         files = list(self.settings.data) if self.settings.data else resources.data_files()
@@ -145,8 +164,9 @@ class Backend:
 
     def sparql_unbounded(self, text: str) -> queries.Result:
         # For the server's own reads (the whole graph, once): no row cap.
-        return queries.sparql(text, limit=None, timeout=max(60.0, self.settings.timeout),
-                              **self._where())  # fmt: skip
+        return queries.sparql(
+            text, limit=None, timeout=max(60.0, self.settings.timeout), **self._where()
+        )
 
     @cached_property
     def directory(self):
@@ -167,6 +187,15 @@ class Backend:
     def resolve(self, name: str) -> str:
         return names.resolve(self.directory, name)
 
+    def suggest_all(self) -> list[dict]:
+        """Every named resource of res: (for the entity inputs of the query forms)."""
+        d = self.directory
+        return [
+            {"iri": iri, "local": iri[len(RES) :], "label": d.label(iri)}
+            for iri in sorted(d.entities, key=lambda i: d.label(i).casefold())
+            if iri.startswith(RES)
+        ]
+
     def suggest(self, text: str, n: int = 10) -> list[dict]:
         """Resources whose label, alternative label or local name contains ``text``."""
         wanted = " ".join(text.split()).casefold()
@@ -182,7 +211,12 @@ class Backend:
                 found.append((not starts, d.label(iri).casefold(), iri))
         found.sort()
         return [
-            {"iri": iri, "label": d.label(iri), "kind": d.kinds.get(iri, ""), "path": local_path(iri)}
+            {
+                "iri": iri,
+                "label": d.label(iri),
+                "kind": d.kinds.get(iri, ""),
+                "path": local_path(iri),
+            }
             for *_, iri in found[:n]
         ]
 

@@ -47,9 +47,17 @@ def status_of(exc: Exception) -> int:
     return 500
 
 
-TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed",
-          406: "Not acceptable", 413: "Too large", 415: "Unsupported media type",
-          500: "Server error", 502: "Bad gateway", 503: "Unavailable"}  # fmt: skip
+TITLES = {
+    400: "Bad request",
+    404: "Not found",
+    405: "Method not allowed",
+    406: "Not acceptable",
+    413: "Too large",
+    415: "Unsupported media type",
+    500: "Server error",
+    502: "Bad gateway",
+    503: "Unavailable",
+}
 
 
 def make_handler(render_page):
@@ -73,7 +81,10 @@ def make_handler(render_page):
         wants = negotiation.choose(accept, ["application/json", "text/html"])
         if wants == "text/html" and "text/html" in accept:
             return render_page(request, status, title, reason, headers)
-        return JSONResponse({"status": status, "error": title, "reason": reason},
-                            status_code=status, headers=headers)  # fmt: skip
+        return JSONResponse(
+            {"status": status, "error": title, "reason": reason},
+            status_code=status,
+            headers=headers,
+        )
 
     return handle

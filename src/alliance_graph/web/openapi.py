@@ -64,8 +64,13 @@ def _simple(name, description, required=False, enum=None):
     schema = {"type": "string"}
     if enum:
         schema["enum"] = list(enum)
-    return {"name": name, "in": "query", "required": required, "description": description,
-            "schema": schema}  # fmt: skip
+    return {
+        "name": name,
+        "in": "query",
+        "required": required,
+        "description": description,
+        "schema": schema,
+    }
 
 
 def _ownership_paths() -> dict:
@@ -77,25 +82,45 @@ def _ownership_paths() -> dict:
     holder = _simple("holder", "the holder: label, alternative label or IRI", True)
     held = _simple("held", "the held company: label, alternative label or IRI", True)
     specs = {
-        "stake": ("The direct stake of a holder in a company, with sources",
-                  [holder, held, at, reading]),
-        "integrated": ("Integrated ownership through all chains and cycles",
-                       [holder, {**held, "required": False}, at, reading,
-                        _simple("interest", "capital or votes", enum=INTERESTS),
-                        _simple("definition", "corrected or plain", enum=DEFINITIONS)]),
-        "control": ("Who controls a company by voting rights",
-                    [held, at, reading, _simple("threshold", "control threshold",
-                                                enum=THRESHOLDS)]),
-        "timeline": ("The days on which a holder's figures in a company change",
-                     [holder, held, reading,
-                      _simple("definition", "corrected or plain", enum=DEFINITIONS)]),
-        "paths": ("Every chain of stakes from a holder to a company",
-                  [holder, held, at, reading,
-                   _simple("interest", "capital or votes", enum=INTERESTS),
-                   _simple("limit", "at most this many paths (1000 at most)")]),
-        "network": ("Every stake on a day, as nodes and edges",
-                    [at, reading, _simple("interest", "capital or votes", enum=INTERESTS)]),
-    }  # fmt: skip
+        "stake": (
+            "The direct stake of a holder in a company, with sources",
+            [holder, held, at, reading],
+        ),
+        "integrated": (
+            "Integrated ownership through all chains and cycles",
+            [
+                holder,
+                {**held, "required": False},
+                at,
+                reading,
+                _simple("interest", "capital or votes", enum=INTERESTS),
+                _simple("definition", "corrected or plain", enum=DEFINITIONS),
+            ],
+        ),
+        "control": (
+            "Who controls a company by voting rights",
+            [held, at, reading, _simple("threshold", "control threshold", enum=THRESHOLDS)],
+        ),
+        "timeline": (
+            "The days on which a holder's figures in a company change",
+            [holder, held, reading, _simple("definition", "corrected or plain", enum=DEFINITIONS)],
+        ),
+        "paths": (
+            "Every chain of stakes from a holder to a company",
+            [
+                holder,
+                held,
+                at,
+                reading,
+                _simple("interest", "capital or votes", enum=INTERESTS),
+                _simple("limit", "at most this many paths (1000 at most)"),
+            ],
+        ),
+        "network": (
+            "Every stake on a day, as nodes and edges",
+            [at, reading, _simple("interest", "capital or votes", enum=INTERESTS)],
+        ),
+    }
     out = {}
     for name, (summary, params) in specs.items():
         out[f"/api/ownership/{name}"] = {
@@ -107,13 +132,15 @@ def _ownership_paths() -> dict:
                 "tags": ["ownership"],
                 "parameters": params,
                 "responses": {
-                    "200": {"description": "the record",
-                            "content": {"application/json": {"schema": {}}}},
+                    "200": {
+                        "description": "the record",
+                        "content": {"application/json": {"schema": {}}},
+                    },
                     "400": PROBLEM,
                     "404": PROBLEM,
                 },
             }
-        }  # fmt: skip
+        }
     return out
 
 
@@ -128,9 +155,16 @@ def document(catalogue) -> dict:
                 "operationId": "list_queries",
                 "summary": "The saved queries with their documentation and parameters",
                 "tags": ["queries"],
-                "responses": {"200": {"description": "one entry per saved query",
-                                      "content": {"application/json": {"schema": {
-                                          "type": "array", "items": {"type": "object"}}}}}},
+                "responses": {
+                    "200": {
+                        "description": "one entry per saved query",
+                        "content": {
+                            "application/json": {
+                                "schema": {"type": "array", "items": {"type": "object"}}
+                            }
+                        },
+                    }
+                },
             }
         },
         "/sparql": {
@@ -139,21 +173,34 @@ def document(catalogue) -> dict:
                 "summary": "SPARQL 1.1 Protocol endpoint (read-only)",
                 "description": "Without a query: the SPARQL 1.1 service description.",
                 "tags": ["sparql"],
-                "parameters": [_simple("query", "a SPARQL 1.1 query"),
-                               _simple("format", "json, xml, csv, tsv, turtle, ntriples, "
-                                       "json-ld or rdf-xml (else by Accept)")],
-                "responses": {"200": {"description": "results", "content": {**ROWS, **GRAPH}},
-                              "400": PROBLEM, "503": PROBLEM},
+                "parameters": [
+                    _simple("query", "a SPARQL 1.1 query"),
+                    _simple(
+                        "format",
+                        "json, xml, csv, tsv, turtle, ntriples, "
+                        "json-ld or rdf-xml (else by Accept)",
+                    ),
+                ],
+                "responses": {
+                    "200": {"description": "results", "content": {**ROWS, **GRAPH}},
+                    "400": PROBLEM,
+                    "503": PROBLEM,
+                },
             }
         },
-    }  # fmt: skip
+    }
     for q in catalogue:
         graph = q.form in ("CONSTRUCT", "DESCRIBE")
         content = {**GRAPH, "application/json": ROWS["application/json"]} if graph else ROWS
         params = [_parameter(q, p) for p in q.parameters]
-        params.append(_simple("format", "json, csv, tsv, sparql-json"
-                              + (", turtle, ntriples, json-ld, rdf-xml" if graph else "")
-                              + " (else by Accept)"))  # fmt: skip
+        params.append(
+            _simple(
+                "format",
+                "json, csv, tsv, sparql-json"
+                + (", turtle, ntriples, json-ld, rdf-xml" if graph else "")
+                + " (else by Accept)",
+            )
+        )
         paths[f"/api/queries/{q.name}"] = {
             "get": {
                 "operationId": "query_" + q.name.replace("-", "_"),
@@ -162,13 +209,16 @@ def document(catalogue) -> dict:
                 "tags": list(q.tags) or ["queries"],
                 "parameters": params,
                 "responses": {
-                    "200": {"description": "the results, as `alliance-graph query "
-                            f"{q.name}` prints them", "content": content},
+                    "200": {
+                        "description": "the results, as `alliance-graph query "
+                        f"{q.name}` prints them",
+                        "content": content,
+                    },
                     "400": PROBLEM,
                     "503": PROBLEM,
                 },
             }
-        }  # fmt: skip
+        }
     paths.update(_ownership_paths())
     return {
         "openapi": "3.1.0",
@@ -183,10 +233,13 @@ def document(catalogue) -> dict:
             "schemas": {
                 "Problem": {
                     "type": "object",
-                    "properties": {"status": {"type": "integer"}, "error": {"type": "string"},
-                                   "reason": {"type": "string"}},
+                    "properties": {
+                        "status": {"type": "integer"},
+                        "error": {"type": "string"},
+                        "reason": {"type": "string"},
+                    },
                     "required": ["status", "reason"],
                 }
             }
         },
-    }  # fmt: skip
+    }

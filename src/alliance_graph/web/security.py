@@ -6,9 +6,11 @@ import json
 
 # Only our own scripts, styles and images; inline style attributes are allowed for the SVG
 # that matplotlib writes (its drawing is in style attributes), inline scripts never.
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; "
-       "style-src-attr 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
-       "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")  # fmt: skip
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; "
+    "style-src-attr 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
 HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
@@ -46,12 +48,23 @@ class BodyLimit:
         self.limit = limit
 
     async def _refuse(self, send):
-        body = json.dumps({"status": 413, "error": "Too large",
-                           "reason": f"the request body is over {self.limit} bytes, the limit "
-                           "of this server"}).encode()  # fmt: skip
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", str(len(body)).encode())]})  # fmt: skip
+        body = json.dumps(
+            {
+                "status": 413,
+                "error": "Too large",
+                "reason": f"the request body is over {self.limit} bytes, the limit of this server",
+            }
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
     async def __call__(self, scope, receive, send):

@@ -67,8 +67,10 @@ def _media_for(request: Request, form: str) -> str:
         return media
     media = negotiation.choose(request.headers.get("accept"), list(table))
     if media is None:
-        raise HTTPProblem(406, "none of the Accept header's types can carry this result; "
-                          f"offered: {', '.join(table)}")  # fmt: skip
+        raise HTTPProblem(
+            406,
+            f"none of the Accept header's types can carry this result; offered: {', '.join(table)}",
+        )
     return media
 
 
@@ -99,22 +101,35 @@ async def _query_text(request: Request) -> str | None:
         elif ctype == "application/sparql-query":
             text = body
         elif ctype == "application/sparql-update":
-            raise HTTPProblem(400, "refused: this endpoint is read-only; SPARQL Update "
-                              "(application/sparql-update) is not accepted")  # fmt: skip
+            raise HTTPProblem(
+                400,
+                "refused: this endpoint is read-only; SPARQL Update "
+                "(application/sparql-update) is not accepted",
+            )
         else:
-            raise HTTPProblem(415, "POST a query as application/x-www-form-urlencoded "
-                              f"(query=...) or application/sparql-query, not {ctype or 'nothing'}")  # fmt: skip
+            raise HTTPProblem(
+                415,
+                "POST a query as application/x-www-form-urlencoded "
+                f"(query=...) or application/sparql-query, not {ctype or 'nothing'}",
+            )
     if "update" in form or "update" in params:
-        raise HTTPProblem(400, "refused: this endpoint is read-only; the update parameter "
-                          "(SPARQL Update) is not accepted")  # fmt: skip
+        raise HTTPProblem(
+            400,
+            "refused: this endpoint is read-only; the update parameter "
+            "(SPARQL Update) is not accepted",
+        )
     for key in ("using-graph-uri", "using-named-graph-uri"):
         if key in form or key in params:
-            raise HTTPProblem(400, f"refused: {key} belongs to SPARQL Update; this endpoint is "
-                              "read-only")  # fmt: skip
+            raise HTTPProblem(
+                400, f"refused: {key} belongs to SPARQL Update; this endpoint is read-only"
+            )
     for key in ("default-graph-uri", "named-graph-uri"):
         if form.get(key) or params.get(key):
-            raise HTTPProblem(400, f"{key} is not supported: the endpoint answers from its one "
-                              "default graph (FROM and FROM NAMED are refused too)")  # fmt: skip
+            raise HTTPProblem(
+                400,
+                f"{key} is not supported: the endpoint answers from its one "
+                "default graph (FROM and FROM NAMED are refused too)",
+            )
     if text is None:
         values = form.get("query") or params.getlist("query")
         if len(values) > 1:
@@ -136,8 +151,11 @@ def make_endpoint(backend, pages):
                 return await pages.editor(request)
             return service_description(request)
         if len(text) > backend.settings.max_query:
-            raise HTTPProblem(413, f"the query is longer than {backend.settings.max_query} "
-                              "characters, the limit of this server")  # fmt: skip
+            raise HTTPProblem(
+                413,
+                f"the query is longer than {backend.settings.max_query} "
+                "characters, the limit of this server",
+            )
         if not text.strip():
             raise HTTPProblem(400, "the query parameter is empty")
         from ..queries import query_form
@@ -173,8 +191,16 @@ def service_description(request: Request) -> Response:
         ox.Triple(node, sd("endpoint"), endpoint),
         ox.Triple(node, sd("supportedLanguage"), sd("SPARQL11Query")),
     ]
-    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
-                 "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):  # fmt: skip
+    for name in (
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_XML",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_TSV",
+        "Turtle",
+        "N-Triples",
+        "JSON-LD",
+        "RDF_XML",
+    ):
         triples.append(ox.Triple(node, sd("resultFormat"), ox.NamedNode(FORMATS_NS + name)))
     dataset, graph = ox.BlankNode("dataset"), ox.BlankNode("graph")
     triples += [
