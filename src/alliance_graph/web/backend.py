@@ -202,13 +202,23 @@ class Backend:
         if not wanted:
             return []
         d = self.directory
+        agents = self.holdings.entities
         found = []
-        for iri in sorted(d.entities, key=lambda i: d.label(i).casefold()):
+        for iri in d.entities:
             local = iri.rsplit("/", 1)[-1]
-            words = [d.label(iri), local, *d.alt_labels.get(iri, [])]
-            if any(wanted in w.casefold() for w in words):
-                starts = any(w.casefold().startswith(wanted) for w in words)
-                found.append((not starts, d.label(iri).casefold(), iri))
+            words = [w.casefold() for w in (d.label(iri), local, *d.alt_labels.get(iri, []))]
+            if not any(wanted in w for w in words):
+                continue
+            # exact names first, then names that start so; companies and people before
+            # facts, sources last
+            if wanted in words:
+                closeness = 0
+            elif any(w.startswith(wanted) for w in words):
+                closeness = 1
+            else:
+                closeness = 2
+            kind = 0 if iri in agents else 2 if iri.startswith(SRC) else 1
+            found.append((closeness, kind, d.label(iri).casefold(), iri))
         found.sort()
         return [
             {

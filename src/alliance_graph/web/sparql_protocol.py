@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..errors import UsageError
+from ..errors import AllianceGraphError
 from . import negotiation
 from .errors import HTTPProblem
 
@@ -158,13 +158,12 @@ def make_endpoint(backend, pages):
             )
         if not text.strip():
             raise HTTPProblem(400, "the query parameter is empty")
-        from ..queries import query_form
+        from ..queries import check_read_only, query_form
 
         try:
+            check_read_only(text)  # an update is refused as such, before anything else
             form = query_form(text)
-        except UsageError as exc:
-            raise HTTPProblem(400, str(exc)) from None
-        except Exception as exc:  # QueryError: not a query at all
+        except AllianceGraphError as exc:
             raise HTTPProblem(400, str(exc)) from None
         media = _media_for(request, form)
         result = await run_in_threadpool(backend.sparql, text)
