@@ -34,8 +34,9 @@ class LiveServer:
         config = uvicorn.Config(app, log_level="warning", limit_concurrency=1024)
         self.server = uvicorn.Server(config)
         self.server.install_signal_handlers = lambda: None
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]},
-                                       daemon=True)  # fmt: skip
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True
+        )
 
     def __enter__(self):
         self.thread.start()
@@ -142,11 +143,13 @@ def test_the_api_over_http_matches_the_query_command(server):
 def test_pages_over_a_remote_endpoint(server):
     # The same app, serving over the first server's /sparql instead of its own store.
     with live(Settings(endpoint=server.url + "/sparql")) as remote:
-        with urllib.request.urlopen(remote.url + "/api/ownership/stake?holder=Renault"
-                                    "&held=Nissan&at=2015-06-30", timeout=60) as answer:  # fmt: skip
+        with urllib.request.urlopen(
+            remote.url + "/api/ownership/stake?holder=Renault&held=Nissan&at=2015-06-30", timeout=60
+        ) as answer:
             assert json.load(answer)["percent"] == 43.4
-        request = urllib.request.Request(remote.url + "/resource/MitsubishiMotors?at=2019-07-01",
-                                         headers={"Accept": "text/html"})  # fmt: skip
+        request = urllib.request.Request(
+            remote.url + "/resource/MitsubishiMotors?at=2019-07-01", headers={"Accept": "text/html"}
+        )
         with urllib.request.urlopen(request, timeout=60) as answer:
             page = answer.read().decode()
         assert "Nissan in Mitsubishi Motors, 34%" in page
@@ -154,8 +157,9 @@ def test_pages_over_a_remote_endpoint(server):
         url = remote.url + "/api/queries/stakes-on-date?date=2019-07-01"
         with urllib.request.urlopen(url, timeout=60) as answer:
             over_remote = json.load(answer)
-        with urllib.request.urlopen(server.url + "/api/queries/stakes-on-date?date=2019-07-01",
-                                    timeout=60) as answer:  # fmt: skip
+        with urllib.request.urlopen(
+            server.url + "/api/queries/stakes-on-date?date=2019-07-01", timeout=60
+        ) as answer:
             assert json.load(answer) == over_remote
 
 
@@ -176,8 +180,9 @@ def test_serve_binds_loopback_and_says_so():
         deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D",
-                                            timeout=5) as answer:  # fmt: skip
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D", timeout=5
+                ) as answer:
                     assert json.load(answer)["boolean"] is True
                     break
             except OSError:
@@ -194,8 +199,10 @@ def test_serve_names_a_bad_data_file(tmp_path):
     bad.write_text("this is not turtle .\n")
     proc = subprocess.run(
         [sys.executable, "-m", "alliance_graph", "serve", "--data", str(bad), "--port", "0"],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 2
     assert "bad.ttl" in proc.stderr
     assert "Traceback" not in proc.stderr
