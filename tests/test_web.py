@@ -490,6 +490,7 @@ def test_query_form_has_typed_labelled_inputs(client):
     assert '<select id="p-reading" name="reading"' in page
     assert '<option value="possible">' in page
     assert 'list="entities"' in page
+    assert "SavedQuery(" not in page  # the search box keeps its own value
     run = client.get(
         "/queries/stakes-on-date",
         params={"date": "2019-07-01", "reading": "certain", "run": "1"},

@@ -141,7 +141,7 @@ class Pages:
                 "kind": "",
             }
         return self.render(
-            request, "search.html", q=q, found=found, exact=exact_hit, problem=problem
+            request, "search.html", q=q, search_q=q, found=found, exact=exact_hit, problem=problem
         )
 
     # -- entities ----------------------------------------------------------------------
@@ -336,6 +336,9 @@ def _quote(value: str) -> str:
 
 
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*>\s*(<!DOCTYPE[^>]*>\s*)?", re.S)
+# matplotlib's one <style> element (stroke joins and caps): site.css has the same rule,
+# and the Content-Security-Policy admits no inline style element.
+_STYLE = re.compile(r"<style[^>]*>.*?</style>", re.S)
 
 
 @lru_cache(maxsize=128)
@@ -351,7 +354,7 @@ def _network_svg_cached(backend, day: dt.date, reading: str) -> str:
     }
     fig = plot.network(h, day, reading=reading, links=links)
     svg = plot.to_bytes(fig, "svg").decode("utf-8")
-    return _DECLARATION.sub("", svg)
+    return _STYLE.sub("", _DECLARATION.sub("", svg))
 
 
 def _network_svg(backend, day, reading):
