@@ -89,6 +89,7 @@ class Backend:
         """Load now what is otherwise loaded on first use: a bad data file or an
         unreachable endpoint then fails at start, naming the file or the URL."""
         _ = self.directory
+        _ = self.holdings
 
     def _where(self) -> dict:
         if self.settings.endpoint:

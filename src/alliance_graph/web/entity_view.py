@@ -25,15 +25,16 @@ OWN = (
 FACTS = (
     PREFIX
     + """SELECT ?fact ?link ?p ?o ?oLabel WHERE {
-  ?fact ?link %(e)s ; ag:citation ?any . FILTER(?link != ag:competesWith)
+  ?fact ?link %(e)s . FILTER(?link != ag:competesWith)
+  FILTER EXISTS { ?fact ag:citation ?any }
   ?fact ?p ?o . FILTER(?p != ag:citation)
   OPTIONAL { ?o rdfs:label ?oLabel } }"""
 )
 CITES = (
     PREFIX
     + """SELECT DISTINCT ?node ?c ?source ?sourceLabel ?locator ?reportedOn ?url WHERE {
-  { BIND(%(e)s AS ?node) } UNION { ?node ?link %(e)s ; ag:citation ?x .
-                                   FILTER(?link != ag:competesWith) }
+  { BIND(%(e)s AS ?node) } UNION { ?node ?link %(e)s . FILTER(?link != ag:competesWith)
+                                   FILTER EXISTS { ?node ag:citation ?x } }
   ?node ag:citation ?c . ?c ag:source ?source .
   OPTIONAL { ?c ag:locator ?locator } OPTIONAL { ?c ag:reportedOn ?reportedOn }
   OPTIONAL { ?source rdfs:label ?sourceLabel } OPTIONAL { ?source ag:url ?url } }
