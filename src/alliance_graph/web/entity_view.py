@@ -25,8 +25,8 @@ OWN = (
 FACTS = (
     PREFIX
     + """SELECT ?fact ?link ?p ?o ?oLabel WHERE {
-  ?fact ?link %(e)s . FILTER(?link != ag:competesWith)
-  FILTER EXISTS { ?fact ag:citation ?any }
+  { SELECT DISTINCT ?fact ?link WHERE { ?fact ?link %(e)s . FILTER(?link != ag:competesWith)
+      ?fact ag:citation ?any } }
   ?fact ?p ?o . FILTER(?p != ag:citation)
   OPTIONAL { ?o rdfs:label ?oLabel } }"""
 )
