@@ -596,3 +596,39 @@ def test_the_module_level_app_is_importable():
     from alliance_graph.web import app
 
     assert callable(app)
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json", "tsv", "csv"])
+def test_rdflib_reads_every_result_format_back(client, fmt):
+    # rdflib's own result parsers, independent of our serialisers: typed, tagged and plain
+    # literals, IRIs and unbound values come back as they went in.
+    from rdflib.query import Result
+
+    text = (
+        "PREFIX ag: <https://w3id.org/alliance-graph/ontology#> "
+        "SELECT ?s ?percent ?label ?through WHERE { ?s ag:percent ?percent ; "
+        "<http://www.w3.org/2000/01/rdf-schema#label> ?label "
+        "OPTIONAL { ?s ag:heldThrough ?through } } ORDER BY ?s"
+    )
+    answer = client.get("/sparql", params={"query": text, "format": fmt})
+    parsed = Result.parse(io.BytesIO(answer.content), format=fmt)
+    expected = queries.sparql(text, limit=None)
+    got = [tuple(row) for row in parsed]
+    assert len(got) == len(expected) > 20
+    for row, solution in zip(got, expected.solutions, strict=True):
+        for value, var in zip(row, ["s", "percent", "label", "through"], strict=True):
+            term = solution[var]
+            if term is None:
+                assert value is None or str(value) == ""
+            elif fmt == "csv":  # CSV carries values only
+                assert str(value) == term.value
+            else:
+                assert str(value) == term.value
+                if hasattr(term, "language") and term.language:
+                    assert value.language == term.language
+                if (
+                    hasattr(term, "datatype")
+                    and not getattr(term, "language", None)
+                    and (term.datatype.value != "http://www.w3.org/2001/XMLSchema#string")
+                ):
+                    assert str(value.datatype) == term.datatype.value
