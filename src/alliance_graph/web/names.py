@@ -1,12 +1,14 @@
 """The one place the web face names entities: an adapter over the project's resolver.
 
-Every page, form and API call that turns a name into an IRI comes through :func:`resolve`,
-so that moving to another resolver (``alliance_graph.names``) changes this module only.
+Every name the web face resolves itself (the search box, the explorer's company) comes
+through :func:`resolve`, so that moving to another resolver (``alliance_graph.names``)
+changes one line here. The ownership analyses and the saved queries' parameters resolve
+names inside the library, as they do for the CLI.
 """
 
 from __future__ import annotations
 
-from ..entities import resolve as _project_resolve
+from .. import entities as resolver  # the one line to change for alliance_graph.names
 from ..ownership import Holdings
 
 
@@ -18,4 +20,4 @@ def directory(labels: dict[str, str], alt_labels: dict[str, list[str]], kinds: d
 def resolve(names, name: str) -> str:
     """The IRI ``name`` names (label, alternative label, prefixed or local name, IRI);
     :class:`alliance_graph.errors.UnknownEntityError` lists candidates otherwise."""
-    return _project_resolve(names, name)
+    return resolver.resolve(names, name)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from .. import __name__ as package_name
-
 SCHEMAS = {
     "date": {"type": "string", "format": "date"},
     "iri": {"type": "string"},
@@ -224,7 +222,7 @@ def document(catalogue) -> dict:
         "openapi": "3.1.0",
         "info": {
             "title": "alliance-graph",
-            "version": version(package_name.split(".")[0].replace("_", "-")),
+            "version": version("alliance-graph"),
             "description": "The saved queries, ownership analyses and SPARQL endpoint of "
             "the Renault-Nissan-Mitsubishi Alliance knowledge graph.",
         },
