@@ -11,6 +11,8 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -206,3 +208,35 @@ def test_serve_names_a_bad_data_file(tmp_path):
     assert proc.returncode == 2
     assert "bad.ttl" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_slow_queries_cannot_take_the_server_down():
+    # One query slot and a 1 s limit: three slow queries at once are all answered 503
+    # within the limit (one timed out, two waiting for the slot), and the next quick query
+    # is answered at once.
+    slow = urllib.parse.quote("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+    with live(Settings(max_queries=1, timeout=1.0, row_cap=10**9)) as s:
+        urllib.request.urlopen(s.url + "/sparql?query=ASK%7B%7D", timeout=30).read()
+        answers: list = []
+
+        def ask():
+            start = time.monotonic()
+            try:
+                urllib.request.urlopen(f"{s.url}/sparql?query={slow}", timeout=30).read()
+                answers.append((200, time.monotonic() - start))
+            except urllib.error.HTTPError as exc:
+                answers.append((exc.code, time.monotonic() - start, json.loads(exc.read())))
+
+        threads = [threading.Thread(target=ask) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        assert [a[0] for a in answers] == [503, 503, 503]
+        assert all(a[1] < 2.5 for a in answers), answers
+        reasons = " ".join(a[2]["reason"] for a in answers)
+        assert "time limit of 1 s" in reasons
+        start = time.monotonic()
+        with urllib.request.urlopen(s.url + "/sparql?query=ASK%7B%7D", timeout=30) as quick:
+            assert json.load(quick)["boolean"] is True
+        assert time.monotonic() - start < 2.0

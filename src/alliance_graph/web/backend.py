@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -97,13 +98,22 @@ class Backend:
         return {"store": self.store}
 
     def _bounded(self, work):
-        # A query waits for a free slot at most as long as it may run.
-        if not self._slots.acquire(timeout=self.settings.timeout):
-            raise QueryTimeoutError(
-                f"the server is busy: no query slot freed within {self.settings.timeout:g} s"
-            )
+        """``work(seconds)`` in a query slot; the wait for the slot and the query share
+        one time limit, so that a client has its answer (or its 503) within it."""
+        start = time.monotonic()
+        limit = self.settings.timeout
+        if not self._slots.acquire(timeout=limit):
+            raise QueryTimeoutError(f"the server is busy: no query slot freed within {limit:g} s")
         try:
-            return work()
+            left = limit - (time.monotonic() - start)
+            if left <= 0.01:
+                raise QueryTimeoutError(f"the query did not start within {limit:g} s")
+            try:
+                return work(left)
+            except QueryTimeoutError:
+                raise QueryTimeoutError(
+                    f"the query did not finish within the server's time limit of {limit:g} s"
+                ) from None
         finally:
             self._slots.release()
 
@@ -113,7 +123,7 @@ class Backend:
         queries.check_no_network(text)  # also when a remote endpoint answers
         cap = self.settings.row_cap if limit is None else min(limit, self.settings.row_cap)
         return self._bounded(
-            lambda: queries.sparql(text, limit=cap, timeout=self.settings.timeout, **self._where())
+            lambda left: queries.sparql(text, limit=cap, timeout=left, **self._where())
         )
 
     def run(self, name: str, params: dict) -> queries.Result:
@@ -121,12 +131,8 @@ class Backend:
         them."""
         saved = queries.get(name)
         return self._bounded(
-            lambda: queries.run(
-                saved,
-                params,
-                limit=self.settings.row_cap,
-                timeout=self.settings.timeout,
-                **self._where(),
+            lambda left: queries.run(
+                saved, params, limit=self.settings.row_cap, timeout=left, **self._where()
             )
         )
 
