@@ -207,6 +207,9 @@ def test_row_cap_and_request_size_are_bounded():
         long = small.get("/sparql", params={"query": "ASK {}" + " " * 1200})
         assert long.status_code == 413
         assert "1000" in long.json()["reason"]
+        huge = small.get("/api/queries/twins", params={"x": "y" * 5000})
+        assert huge.status_code == 414
+        assert "query string" in huge.json()["reason"]
 
 
 def test_a_slow_query_is_answered_503_within_the_limit():

@@ -55,7 +55,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=routes,
         middleware=[
             Middleware(SecurityHeaders),
-            Middleware(BodyLimit, limit=settings.max_body),
+            Middleware(
+                BodyLimit,
+                limit=settings.max_body,
+                # a query of max_query characters percent-encoded (3 bytes each) fits
+                query_limit=3 * settings.max_query + 1024,
+            ),
             # Read-only and without credentials: any origin may query (SPARQL clients
             # such as YASGUI run in the browser of another site).
             Middleware(

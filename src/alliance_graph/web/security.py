@@ -40,25 +40,28 @@ class SecurityHeaders:
 
 
 class BodyLimit:
-    """Answers 413 to a request whose body is larger than ``limit`` bytes, by its
-    Content-Length or by counting what arrives."""
+    """Answers 413 to a request whose body is larger than ``limit`` bytes (by its
+    Content-Length or by counting what arrives), 414 to a query string longer than
+    ``query_limit`` bytes."""
 
-    def __init__(self, app, limit: int):
+    def __init__(self, app, limit: int, query_limit: int):
         self.app = app
         self.limit = limit
+        self.query_limit = query_limit
 
-    async def _refuse(self, send):
+    async def _refuse(self, send, status=413, what="the request body", limit=None):
+        limit = self.limit if limit is None else limit
         body = json.dumps(
             {
-                "status": 413,
+                "status": status,
                 "error": "Too large",
-                "reason": f"the request body is over {self.limit} bytes, the limit of this server",
+                "reason": f"{what} is over {limit} bytes, the limit of this server",
             }
         ).encode()
         await send(
             {
                 "type": "http.response.start",
-                "status": 413,
+                "status": status,
                 "headers": [
                     (b"content-type", b"application/json"),
                     (b"content-length", str(len(body)).encode()),
@@ -70,6 +73,8 @@ class BodyLimit:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        if len(scope.get("query_string", b"")) > self.query_limit:
+            return await self._refuse(send, 414, "the query string", self.query_limit)
         for k, v in scope.get("headers", []):
             if k == b"content-length":
                 try:
