@@ -13,7 +13,7 @@ from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from ..errors import UnknownEntityError, UsageError
-from ..namespaces import AG, RES
+from ..namespaces import AG
 from ..queries import compact
 from ..temporal import READINGS, parse_date
 from . import entity_view
@@ -361,4 +361,4 @@ def _network_svg(backend, day, reading):
     return _network_svg_cached(backend, day, reading)
 
 
-__all__ = ["Pages", "RES"]
+__all__ = ["Pages"]
