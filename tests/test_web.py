@@ -528,6 +528,14 @@ def test_explorer_shows_the_network_of_the_day(client):
     assert "Stakes it holds" in panel
     assert "34.07" in panel
     assert "Integrated ownership" in panel
+    # Nissan holds 51% of the Chennai joint venture (data/alliance.ttl): it controls it,
+    # and the step of control names its source.
+    jv = client.get(
+        "/explorer/view", params={"at": "2019-07-01", "company": "RNAIPL"}, headers=HTML
+    )
+    control = jv.text[jv.text.index("Control (votes") :]
+    assert "Nissan Motor holds 51.0% of the votes in Renault Nissan Automotive India" in control
+    assert 'href="/source/' in control
 
 
 def test_security_headers(client):

@@ -274,6 +274,12 @@ class Pages:
             ]
             integrated = ownership.integrated(h, iri, None, day, reading=reading) if held else []
             control = ownership.control(h, iri, day, reading=reading)
+            # the sources of each step of control: those of the stake with votes it reads
+            votes = ownership.snapshot(h, day, interest="voting", reading=reading)
+            by_pair = {(h.label(u), h.label(v)): a["sources"] for u, v, a in votes.edges(data=True)}
+            for c in control["controllers"]:
+                for step in c["chain"]:
+                    step["sources"] = by_pair.get((step["holder"], step["held"]), [])
             panel = {
                 "iri": iri,
                 "label": h.label(iri),
