@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
+
+from markupsafe import Markup
 
 from ..namespaces import AG
 from ..temporal import Interval
@@ -96,6 +99,15 @@ class Value:
     path: str | None = None
     datatype: str | None = None
 
+    @property
+    def html(self) -> Markup:
+        """The value as HTML: a link where it is an IRI; the text escaped."""
+        if self.path:
+            return Markup('<a href="{}">{}</a>').format(self.path, self.text)
+        if self.iri:
+            return Markup('<a href="{}" rel="external">{}</a>').format(self.iri, self.text)
+        return Markup("{}").format(self.text)
+
 
 @dataclass
 class Fact:
@@ -116,7 +128,7 @@ class Fact:
         values = self.props.get(AG + name)
         return values[0].text if values else None
 
-    @property
+    @cached_property
     def dates(self) -> list[tuple[str, str]]:
         """The dates as the source gives them (derived bounds only where none is given)."""
         out = [(n, self.first(n)) for n in GIVEN_DATES if self.first(n)]
@@ -127,7 +139,7 @@ class Fact:
                 out.append((n, self.first(n)))
         return out
 
-    @property
+    @cached_property
     def details(self) -> list[tuple[str, list[Value]]]:
         skip = HIDDEN | {AG + n for n in GIVEN_DATES + BOUNDS}
         return [(short(p), vs) for p, vs in sorted(self.props.items()) if p not in skip]
@@ -258,6 +270,6 @@ def load(backend, iri: str, day: dt.date) -> dict:
         "citations": own_cites,
         "groups": ordered,
         "inbound": [
-            {"property": short(r["p"]), **_value(r, "s", "sLabel").__dict__} for r in inbound
+            {"property": short(r["p"]), "value": _value(r, "s", "sLabel")} for r in inbound
         ],
     }
