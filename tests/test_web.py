@@ -528,6 +528,17 @@ def test_explorer_shows_the_network_of_the_day(client):
     assert "Stakes it holds" in panel
     assert "34.07" in panel
     assert "Integrated ownership" in panel
+    # its holders over time: the records of `ownership timeline`, the day's one marked
+    from alliance_graph import ownership
+
+    records = ownership.timeline(
+        ownership.holdings_from_files([ROOT / "data" / "alliance.ttl"]), "Renault", "Nissan"
+    )
+    for r in records:
+        assert f"at={r['from']}&amp;reading=as-of&amp;company=" in panel
+    (today,) = [r for r in records if r["from"] <= "2019-07-01" < (r["until"] or "9999")]
+    assert f'aria-current="true"><td><a href="/explorer?at={today["from"]}&amp;' in panel
+    assert panel.count('aria-current="true"') == 2  # Renault's record, the trust's record
     # Nissan holds 51% of the Chennai joint venture (data/alliance.ttl): it controls it,
     # and the step of control names its source.
     jv = client.get(

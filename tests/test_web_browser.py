@@ -106,6 +106,12 @@ def test_search_open_entity_and_explore(page, site):
     expect(page.locator("#panel-title")).to_contain_text("Mitsubishi Motors")
     expect(page.locator(".panel")).to_contain_text("Nissan Motor")
     page.screenshot(path=SHOTS / "web-explorer.png", full_page=True)
+    # the holder's timeline is clickable: a day of it moves the explorer there
+    table = page.locator("table.timeline").filter(has_text="Nissan Motor in Mitsubishi Motors")
+    table.get_by_role("link", name="2016-10-20").click()
+    expect(page.locator("#net-title")).to_contain_text("2016-10-20")
+    expect(page.get_by_label("Year")).to_have_value("2016")
+    expect(page.locator("#panel-title")).to_contain_text("Mitsubishi Motors")
 
 
 def test_saved_query_form_and_csv_download(page, site, tmp_path):

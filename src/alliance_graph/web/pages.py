@@ -288,6 +288,10 @@ class Pages:
                 "holders": holders,
                 "integrated": integrated,
                 "control": control,
+                "timelines": [
+                    {"holder": s["label"], "records": self._timeline(s["holder"], iri, reading)}
+                    for s in holders
+                ],
             }
         nodes = [
             {"iri": n, "label": a.get("label") or n, "path": local_path(n)}
@@ -300,6 +304,15 @@ class Pages:
             "day": day.isoformat(),
             "reading": reading,
         }
+
+    def _timeline(self, holder: str, held: str, reading: str) -> list[dict]:
+        """``ownership.timeline`` of one pair, computed once per pair and reading."""
+        from .. import ownership
+
+        key = ("timeline", holder, held, reading)
+        return self._cached(
+            key, lambda: ownership.timeline(self.backend.holdings, holder, held, reading=reading)
+        )()
 
     def _svg(self, day: dt.date, reading: str) -> str:
         return _network_svg(self.backend, day, reading)

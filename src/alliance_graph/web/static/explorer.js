@@ -58,10 +58,14 @@
     if (!link) { return; }
     var href = link.getAttribute("href") || link.getAttribute("xlink:href") || "";
     if (href.indexOf("/explorer?") !== 0) { return; }
-    var chosen = new URLSearchParams(href.slice("/explorer?".length)).get("company");
-    if (!chosen) { return; }
+    var target = new URLSearchParams(href.slice("/explorer?".length));
     event.preventDefault();
-    company.value = chosen;
+    if (target.get("company")) { company.value = target.get("company"); }
+    if (target.get("at")) {
+      day.value = target.get("at");
+      slider.value = day.value.slice(0, 4);
+      out.value = slider.value;
+    }
     refresh();
   });
 })();
