@@ -170,6 +170,8 @@ def test_service_and_from_are_refused(client, word):
     answer = client.get("/sparql", params={"query": text})
     assert answer.status_code == 400
     assert word in answer.json()["reason"]
+    assert "own graph only" in answer.json()["reason"]
+    assert "--allow-network" not in answer.json()["reason"]
 
 
 def test_syntax_errors_are_400_with_the_reason(client):

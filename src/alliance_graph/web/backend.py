@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .. import queries
-from ..errors import QueryTimeoutError
+from ..errors import NetworkRefusedError, QueryTimeoutError
 from ..namespaces import PREFIXES, RES, SRC
 from . import names
 
@@ -120,7 +120,13 @@ class Backend:
     def sparql(self, text: str, *, limit: int | None = None) -> queries.Result:
         """Run ad-hoc read-only SPARQL: SERVICE and FROM refused, time and rows bounded."""
         queries.check_read_only(text)
-        queries.check_no_network(text)  # also when a remote endpoint answers
+        try:
+            queries.check_no_network(text)  # also when a remote endpoint answers
+        except NetworkRefusedError as exc:
+            what = str(exc).split(";")[0]  # the CLI's advice does not apply here
+            raise NetworkRefusedError(
+                f"{what}; this server answers from its own graph only"
+            ) from None
         cap = self.settings.row_cap if limit is None else min(limit, self.settings.row_cap)
         return self._bounded(
             lambda left: queries.sparql(text, limit=cap, timeout=left, **self._where())
