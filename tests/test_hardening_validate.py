@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from alliance_graph.cli import main
-from alliance_graph.errors import DataFileError
 from alliance_graph.validate import validate
 from alliance_graph.validate.limits import ValidationTimeoutError
 

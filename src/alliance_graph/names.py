@@ -144,12 +144,15 @@ class Names:
         text = name.strip()
         if text.startswith("<") and text.endswith(">"):
             text = text[1:-1]
+        # A full IRI or a prefixed name says where it points: the namespace (which only
+        # narrows what a bare name may mean) does not apply.
+        any_ns = self._pool(None, kinds)
         m = _CURIE.match(text)
         if m and m.group(1) in PREFIXES and not text.startswith(("http:", "https:")):
             full = PREFIXES[m.group(1)] + (m.group(2) or "")
-            if full in self.entries and ok(full):
+            if full in self.entries and any_ns(full):
                 return full
-        if text in self.entries and ok(text):
+        if text in self.entries and any_ns(text):
             return text
         # Written exactly as a name of one entry (case too): that entry.
         exact = sorted({e.iri for e in self._by_raw.get(text, ()) if ok(e.iri)})

@@ -82,18 +82,25 @@ def save(fig, path: str | Path) -> Path:
         raise UsageError(f"{path}: the picture's name must end in .png or .svg")
 
     def write(stream):
-        import matplotlib
-
-        buffer = io.BytesIO()  # matplotlib writes in pieces; the file gets it whole
-        # SVG keeps its text as text (smaller, searchable); no dates, so that the same
-        # figure always gives the same bytes.
-        metadata = {"Software": None} if fmt == "png" else {"Date": None}
-        with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "alliance-graph"}):
-            fig.savefig(buffer, format=fmt, dpi=150 if fmt == "png" else None, metadata=metadata)
-        stream.write(buffer.getvalue())
+        stream.write(to_bytes(fig, fmt))
 
     write_atomically(path, write)
     return path
+
+
+def to_bytes(fig, fmt: str = "svg") -> bytes:
+    """``fig`` as PNG or SVG bytes, as :func:`save` writes them."""
+    import matplotlib
+
+    if fmt not in FORMATS:
+        raise UsageError(f"picture format {fmt!r}: choose png or svg")
+    buffer = io.BytesIO()  # matplotlib writes in pieces; the file gets it whole
+    # SVG keeps its text as text (smaller, searchable); no dates, so that the same
+    # figure always gives the same bytes.
+    metadata = {"Software": None} if fmt == "png" else {"Date": None}
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "alliance-graph"}):
+        fig.savefig(buffer, format=fmt, dpi=150 if fmt == "png" else None, metadata=metadata)
+    return buffer.getvalue()
 
 
 # ---------------------------------------------------------------------------------------
@@ -158,13 +165,14 @@ def _layout(net) -> dict:
     return pos
 
 
-def network(graph, at=None, *, reading: str | None = None):
+def network(graph, at=None, *, reading: str | None = None, links=None):
     """Draw the ownership network on ``at`` (a date or YYYY[-MM[-DD]]; today when None).
 
     Companies are boxes coloured by kind; each stake is an arrow from holder to held,
     labelled with its percent of capital (and the intermediary it is held through).
     Shares without votes are dashed; a figure the reading cannot confirm for that date
-    ends in '?'. Returns the Figure.
+    ends in '?'. ``links`` maps node IRIs to URLs: in SVG their boxes and names become
+    links. Returns the Figure.
     """
     from matplotlib.lines import Line2D
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
@@ -214,6 +222,9 @@ def network(graph, at=None, *, reading: str | None = None):
         )  # fmt: skip
         ax.add_patch(box)
         boxes[node] = box
+        if links and node in links:
+            box.set_url(links[node])
+            texts[node].set_url(links[node])
 
     arrows = ownership_arrows(net)
     per_pair: dict = {}

@@ -26,6 +26,7 @@ COMMANDS = {
     "query": "query:query",
     "sparql": "query:sparql_cmd",
     "push": "query:push",
+    "serve": "serve:serve",
 }
 
 

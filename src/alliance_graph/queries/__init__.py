@@ -23,7 +23,7 @@ from .catalogue import (
     read_rq,
 )
 from .params import PARAM_TYPES, Parameter, sparql_term, values_block
-from .results import GRAPH_FORMATS, Result, compact, json_term, to_python
+from .results import GRAPH_FORMATS, RESULT_FORMATS, Result, compact, json_term, to_python
 from .run import DEFAULT_TIMEOUT, ENGINES, cached_store, names_for, run, run_rdflib, sparql
 from .safety import check, check_no_network, check_read_only
 from .text import query_form, tokenize, where_offset
@@ -34,6 +34,7 @@ __all__ = [
     "GRAPH_FORMATS",
     "PARAM_TYPES",
     "PREFIXES",
+    "RESULT_FORMATS",
     "Parameter",
     "Result",
     "SavedQuery",

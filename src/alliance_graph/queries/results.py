@@ -80,7 +80,12 @@ GRAPH_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
     "ntriples": ox.RdfFormat.N_TRIPLES,
     "json-ld": ox.RdfFormat.JSON_LD,
+    "rdf-xml": ox.RdfFormat.RDF_XML,
 }
+
+# The W3C result formats of SELECT and ASK (sparql-json is :meth:`Result.to_sparql_json`).
+RESULT_FORMATS = ("sparql-json", "sparql-xml", "sparql-csv", "sparql-tsv")
+_SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
 
 
 @dataclass
@@ -148,8 +153,82 @@ class Result:
         ]
         return {"head": {"vars": list(self.variables)}, "results": {"bindings": bindings}}
 
+    def _rows_only(self, fmt: str) -> None:
+        if self.is_graph:
+            raise UsageError(
+                f"{fmt} holds SELECT and ASK results; use turtle, ntriples, json-ld or "
+                "rdf-xml for a graph"
+            )
+
+    def to_sparql_xml(self) -> str:
+        """The W3C SPARQL Query Results XML form (SELECT and ASK)."""
+        from xml.sax.saxutils import escape, quoteattr
+
+        self._rows_only("sparql-xml")
+        out = ['<?xml version="1.0"?>', f'<sparql xmlns="{_SPARQL_RESULTS_NS}">', "<head>"]
+        if self.form == "ASK":
+            out += ["</head>", f"<boolean>{'true' if self.boolean else 'false'}</boolean>"]
+            return "\n".join(out + ["</sparql>"]) + "\n"
+        out += [f"<variable name={quoteattr(v)}/>" for v in self.variables]
+        out += ["</head>", "<results>"]
+        for s in self.solutions:
+            out.append("<result>")
+            for v, t in s.items():
+                if t is None:
+                    continue
+                if isinstance(t, ox.NamedNode):
+                    value = f"<uri>{escape(t.value)}</uri>"
+                elif isinstance(t, ox.BlankNode):
+                    value = f"<bnode>{escape(t.value)}</bnode>"
+                elif t.language:
+                    value = f"<literal xml:lang={quoteattr(t.language)}>{escape(t.value)}</literal>"
+                elif t.datatype.value != XSD + "string":
+                    value = (
+                        f"<literal datatype={quoteattr(t.datatype.value)}>"
+                        f"{escape(t.value)}</literal>"
+                    )
+                else:
+                    value = f"<literal>{escape(t.value)}</literal>"
+                out.append(f"<binding name={quoteattr(v)}>{value}</binding>")
+            out.append("</result>")
+        return "\n".join(out + ["</results>", "</sparql>"]) + "\n"
+
+    def to_sparql_csv(self) -> str:
+        """The W3C SPARQL 1.1 Query Results CSV form: values as plain strings."""
+        import csv
+        import io
+
+        self._rows_only("sparql-csv")
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\r\n")
+        if self.form == "ASK":
+            writer.writerow(["_askResult"])
+            writer.writerow(["true" if self.boolean else "false"])
+            return buf.getvalue()
+        writer.writerow(self.variables)
+        for s in self.solutions:
+            row = []
+            for v in self.variables:
+                t = s.get(v)
+                row.append("" if t is None else ("_:" + t.value if isinstance(t, ox.BlankNode)
+                                                  else t.value))  # fmt: skip
+            writer.writerow(row)
+        return buf.getvalue()
+
+    def to_sparql_tsv(self) -> str:
+        """The W3C SPARQL 1.1 Query Results TSV form: values as RDF terms."""
+        self._rows_only("sparql-tsv")
+        if self.form == "ASK":
+            return "?_askResult\n" + ("true" if self.boolean else "false") + "\n"
+        lines = ["\t".join(f"?{v}" for v in self.variables)]
+        for s in self.solutions:
+            lines.append(
+                "\t".join("" if s.get(v) is None else str(s[v]) for v in self.variables)
+            )
+        return "\n".join(lines) + "\n"
+
     def serialize(self, fmt: str = "turtle") -> str:
-        """A CONSTRUCT or DESCRIBE result as Turtle, N-Triples or JSON-LD."""
+        """A CONSTRUCT or DESCRIBE result as Turtle, N-Triples, JSON-LD or RDF/XML."""
         if not self.is_graph:
             raise UsageError(
                 f"{fmt} output needs a CONSTRUCT or DESCRIBE query; this is a {self.form}"

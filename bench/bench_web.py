@@ -1,0 +1,256 @@
+"""Load test of ``alliance-graph serve``, loopback only and bounded, beside Oxigraph's
+own server (``oxigraph serve``) answering the same SPARQL.
+
+Both servers run as their own processes on 127.0.0.1; Oxigraph holds the same graph
+(pushed through the Graph Store Protocol with its derived bounds). Workloads:
+
+- sparql: every saved query, bound with its documented example, sent as SPARQL 1.1
+  Protocol GETs (SPARQL JSON; Turtle for CONSTRUCT) to ours at /sparql and to
+  Oxigraph at /query, in the same order;
+- api: every saved query through /api/queries/NAME?example (JSON) - ours only;
+- pages: entity pages (/resource/NAME, HTML) for the companies and people - ours only.
+
+Each workload runs at each concurrency level: that many client threads, each on its own
+keep-alive connection, share ``--requests`` requests. Latencies are per request (p50,
+p99), throughput is requests per second of wall time; any status other than 200 or a
+failed connection counts as an error. The memory of our server (VmRSS) is read before
+and after. Reproduce with:
+
+    python bench/bench_web.py --levels 1,16,200 --requests 1200 --rounds 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from alliance_graph import queries
+from alliance_graph.endpoint import push
+
+BIN = Path(sys.executable).parent
+ENTITIES = [
+    "Renault",
+    "NissanMotor",
+    "MitsubishiMotors",
+    "CarlosGhosn",
+    "Daimler",
+    "FrenchState",
+    "NissanDiesel",
+    "Alliance",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, proc, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited: {proc.args}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise SystemExit(f"no answer from {url} within {seconds} s")
+        time.sleep(0.1)
+
+
+def rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def requests_for(workload: str, prefix: str) -> list[tuple[str, str]]:
+    """(path, Accept) pairs of one workload; ``prefix`` is the SPARQL path."""
+    out = []
+    if workload in ("sparql", "oxigraph"):
+        for q in queries.catalogue():
+            text = q.bind(q.example)
+            accept = (
+                "text/turtle"
+                if q.form in ("CONSTRUCT", "DESCRIBE")
+                else ("application/sparql-results+json")
+            )
+            out.append((prefix + "?" + urllib.parse.urlencode({"query": text}), accept))
+    elif workload == "api":
+        for q in queries.catalogue():
+            params = urllib.parse.urlencode({k: str(v) for k, v in q.example.items()})
+            out.append((f"/api/queries/{q.name}?{params}", "application/json"))
+    else:
+        out = [(f"/resource/{name}", "text/html") for name in ENTITIES]
+    return out
+
+
+def load(port: int, paths: list[tuple[str, str]], clients: int, total: int) -> dict:
+    """``clients`` threads on keep-alive connections share ``total`` requests; returns
+    the latencies (seconds), the errors and the wall time."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    counter = iter(range(total))
+
+    def client():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        mine = []
+        while True:
+            with lock:
+                i = next(counter, None)
+            if i is None:
+                break
+            path, accept = paths[i % len(paths)]
+            start = time.perf_counter()
+            try:
+                conn.request("GET", path, headers={"Accept": accept})
+                answer = conn.getresponse()
+                answer.read()
+                ok = answer.status == 200
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            mine.append(time.perf_counter() - start)
+            if not ok:
+                with lock:
+                    errors[0] += 1
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return {"latencies": latencies, "errors": errors[0], "wall": time.perf_counter() - start}
+
+
+def summary(runs: list[dict]) -> dict:
+    """p50 and p99 over the latencies of every round pooled; requests per second."""
+    latencies = sorted(x for r in runs for x in r["latencies"])
+
+    def pct(p):
+        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
+
+    return {
+        "requests": len(latencies),
+        "errors": sum(r["errors"] for r in runs),
+        "p50_ms": round(statistics.median(latencies) * 1000, 2),
+        "p99_ms": round(pct(0.99), 2),
+        "rps": round(len(latencies) / sum(r["wall"] for r in runs), 1),
+    }
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--levels", default="1,16,200", help="concurrent clients, comma-separated")
+    parser.add_argument(
+        "--requests", type=int, default=1000, help="requests per workload and level"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds, the workloads interleaved in each"
+    )
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args(argv)
+    levels = [int(x) for x in args.levels.split(",")]
+
+    ours_port, ox_port = free_port(), free_port()
+    ours = subprocess.Popen(
+        [
+            str(BIN / "alliance-graph"),
+            "serve",
+            "--port",
+            str(ours_port),
+            "--max-connections",
+            "1024",
+        ],
+        stderr=subprocess.DEVNULL,
+    )
+    oxigraph = shutil.which("oxigraph", path=str(BIN)) or shutil.which("oxigraph")
+    location = tempfile.mkdtemp(prefix="bench-web-oxigraph-")
+    oxi = subprocess.Popen(
+        [oxigraph, "serve", "--location", location, "--bind", f"127.0.0.1:{ox_port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    rows = []
+    try:
+        wait_for(f"http://127.0.0.1:{ours_port}/sparql?query=ASK%7B%7D", ours)
+        wait_for(f"http://127.0.0.1:{ox_port}/query?query=ASK%7B%7D", oxi)
+        push(f"http://127.0.0.1:{ox_port}/query")
+        plans = {
+            "sparql": (ours_port, requests_for("sparql", "/sparql")),
+            "oxigraph": (ox_port, requests_for("oxigraph", "/query")),
+            "api": (ours_port, requests_for("api", "")),
+            "pages": (ours_port, requests_for("pages", "")),
+        }
+        for port, paths in plans.values():  # warm: every request twice
+            load(port, paths, 1, 2 * len(paths))
+        memory_before = rss_kb(ours.pid)
+        for level in levels:
+            runs: dict[str, list] = {name: [] for name in plans}
+            per_round = max(args.requests // args.rounds, level)
+            for _ in range(args.rounds):  # interleaved: machine noise hits all alike
+                for name, (port, paths) in plans.items():
+                    runs[name].append(load(port, paths, level, per_round))
+            for name in plans:
+                figures = summary(runs[name])
+                figures.update(workload=name, clients=level)
+                rows.append(figures)
+                print(json.dumps(figures), flush=True)
+        memory_after = rss_kb(ours.pid)
+    finally:
+        for proc in (ours, oxi):
+            proc.terminate()
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        shutil.rmtree(location, ignore_errors=True)
+
+    print()
+    print("| clients | workload | requests | errors | p50 ms | p99 ms | req/s | p50 vs Oxigraph |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        ox_row = next(
+            x for x in rows if x["workload"] == "oxigraph" and x["clients"] == r["clients"]
+        )
+        ratio = f"{r['p50_ms'] / ox_row['p50_ms']:.2f}x" if r["workload"] == "sparql" else ""
+        print(
+            f"| {r['clients']} | {r['workload']} | {r['requests']} | {r['errors']} | "
+            f"{r['p50_ms']} | {r['p99_ms']} | {r['rps']} | {ratio} |"
+        )
+    print(
+        f"\nour server's memory (VmRSS): {memory_before / 1024:.0f} MB after warm-up, "
+        f"{memory_after / 1024:.0f} MB after the load"
+    )
+    if args.json:
+        args.json.write_text(
+            json.dumps({"rows": rows, "rss_kb": [memory_before, memory_after]}, indent=2)
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""``alliance-graph serve``: the graph on the web (a SPARQL endpoint, the saved queries as an
+API, Linked Data pages and the ownership explorer) on uvicorn."""
+
+from __future__ import annotations
+
+import click
+
+from ..endpoint import ENV_ENDPOINT
+
+
+@click.command()
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Serve these RDF files (with the ontology) instead of the shipped data; "
+    "repeat for several.",
+)
+@click.option(
+    "--endpoint",
+    envvar=ENV_ENDPOINT,
+    metavar="URL",
+    help="Serve the same pages over this remote SPARQL 1.1 endpoint instead of the embedded store.",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. The default is loopback only; 0.0.0.0 listens on every interface.",
+)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Seconds a query may run; a slower one is answered 503.",
+)
+@click.option(
+    "--row-cap",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="Rows (or triples) a query may return at most.",
+)
+@click.option(
+    "--max-queries",
+    type=click.IntRange(min=1),
+    default=8,
+    show_default=True,
+    help="Queries that run at once; the others wait.",
+)
+@click.option(
+    "--max-connections",
+    type=click.IntRange(min=1),
+    default=1024,
+    show_default=True,
+    help="Open connections at most (uvicorn answers 503 beyond).",
+)
+def serve(data, endpoint, host, port, timeout, row_cap, max_queries, max_connections):
+    """Serve the graph on the web: /sparql, /api, Linked Data pages, the explorer.
+
+    Binds 127.0.0.1 unless --host says otherwise. The data is only read. The app is
+    also importable as alliance_graph.web:app for any ASGI server.
+
+    \b
+    Example:
+        alliance-graph serve --port 8000
+        alliance-graph serve --endpoint http://localhost:7878/query
+    """
+    import uvicorn
+
+    from ..web import Settings, create_app
+
+    settings = Settings(
+        data=tuple(data) or None,
+        endpoint=endpoint or None,
+        timeout=timeout,
+        row_cap=row_cap,
+        max_queries=max_queries,
+    )
+    app = create_app(settings)
+    app.state.backend.warm()  # a bad file or endpoint fails here, named, exit code 2
+    where = "loopback only" if host in ("127.0.0.1", "localhost", "::1") else "ALL interfaces"
+    source = f"the endpoint {endpoint}" if endpoint else "the embedded store"
+    click.echo(
+        f"alliance-graph: serving {source} on http://{host}:{port}/ ({where}; "
+        f"--host sets the address); SPARQL at /sparql, API at /api/openapi.json",
+        err=True,
+    )
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        limit_concurrency=max_connections,
+        log_level="warning",
+        server_header=False,
+    )

@@ -1,0 +1,233 @@
+"""What the web face runs on: the embedded store (or a remote endpoint) and the library.
+
+Every answer comes from the library: SPARQL through :mod:`alliance_graph.queries`, the
+ownership analyses through :mod:`alliance_graph.ownership`, names through
+:mod:`alliance_graph.web.names`. Nothing here reads RDF files or evaluates SPARQL itself.
+The store is loaded once, on first use, and only read afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from .. import queries
+from ..errors import NetworkRefusedError, QueryTimeoutError
+from ..namespaces import RES, SRC
+from . import names
+
+ENV_DATA = "ALLIANCE_GRAPH_DATA"  # files separated by os.pathsep
+ENV_ENDPOINT = "ALLIANCE_GRAPH_ENDPOINT"
+ENV_TIMEOUT = "ALLIANCE_GRAPH_TIMEOUT"
+ENV_ROW_CAP = "ALLIANCE_GRAPH_ROW_CAP"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How the server runs. ``timeout`` (seconds) and ``row_cap`` bound every query;
+    ``max_queries`` queries run at once (the others wait up to ``timeout``, then 503);
+    request bodies stop at ``max_body`` bytes, query texts at ``max_query`` characters."""
+
+    data: tuple[str, ...] | None = None
+    endpoint: str | None = None
+    timeout: float = 10.0
+    row_cap: int = 10_000
+    max_queries: int = 8
+    max_body: int = 256 * 1024
+    max_query: int = 64 * 1024
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        data = os.environ.get(ENV_DATA)
+        return cls(
+            data=tuple(p for p in data.split(os.pathsep) if p) if data else None,
+            endpoint=os.environ.get(ENV_ENDPOINT) or None,
+            timeout=float(os.environ.get(ENV_TIMEOUT, cls.timeout)),
+            row_cap=int(os.environ.get(ENV_ROW_CAP, cls.row_cap)),
+        )
+
+
+_ALL = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+
+
+@dataclass(eq=False)  # hashable by identity: pages cache pictures per backend
+class Backend:
+    settings: Settings
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @cached_property
+    def _slots(self) -> threading.BoundedSemaphore:
+        return threading.BoundedSemaphore(self.settings.max_queries)
+
+    @cached_property
+    def store(self):
+        """The embedded pyoxigraph store (None when serving a remote endpoint)."""
+        if self.settings.endpoint:
+            return None
+        from ..store import open_store
+
+        with self._lock:
+            return open_store(list(self.settings.data) if self.settings.data else None)
+
+    def warm(self) -> None:
+        """Load now what is otherwise loaded on first use: a bad data file or an
+        unreachable endpoint then fails at start, naming the file or the URL."""
+        _ = self.directory
+        _ = self.holdings
+
+    def _where(self) -> dict:
+        if self.settings.endpoint:
+            return {"endpoint": self.settings.endpoint}
+        return {"store": self.store}
+
+    def _bounded(self, work):
+        """``work(seconds)`` in a query slot; the wait for the slot and the query share
+        one time limit, so that a client has its answer (or its 503) within it."""
+        start = time.monotonic()
+        limit = self.settings.timeout
+        if not self._slots.acquire(timeout=limit):
+            raise QueryTimeoutError(f"the server is busy: no query slot freed within {limit:g} s")
+        try:
+            left = limit - (time.monotonic() - start)
+            if left <= 0.01:
+                raise QueryTimeoutError(f"the query did not start within {limit:g} s")
+            try:
+                return work(left)
+            except QueryTimeoutError:
+                raise QueryTimeoutError(
+                    f"the query did not finish within the server's time limit of {limit:g} s"
+                ) from None
+        finally:
+            self._slots.release()
+
+    def sparql(
+        self, text: str, *, limit: int | None = None, trusted: bool = False
+    ) -> queries.Result:
+        """Run read-only SPARQL, time and rows bounded. A visitor's text (``trusted``
+        false) is checked from its parsed form first (SERVICE and FROM refused, also when
+        a remote endpoint answers) and runs where a runaway query can be stopped; the
+        pages' own queries are the project's text and skip both."""
+        if not trusted:
+            try:
+                queries.check(text, allow_network=False)
+            except NetworkRefusedError as exc:
+                what = str(exc).split(";")[0]  # the CLI's advice does not apply here
+                raise NetworkRefusedError(
+                    f"{what}; this server answers from its own graph only"
+                ) from None
+        cap = self.settings.row_cap if limit is None else min(limit, self.settings.row_cap)
+        return self._bounded(
+            lambda left: queries.sparql(
+                text, limit=cap, timeout=left, trusted=trusted, **self._where()
+            )
+        )
+
+    def run(self, name: str, params: dict) -> queries.Result:
+        """Run a saved query with ``params`` bound exactly as ``alliance-graph query`` binds
+        them."""
+        saved = queries.get(name)
+        return self._bounded(
+            lambda left: queries.run(
+                saved, params, limit=self.settings.row_cap, timeout=left, **self._where()
+            )
+        )
+
+    def catalogue(self) -> list[queries.SavedQuery]:
+        return queries.catalogue()
+
+    @cached_property
+    def rdflib_graph(self):
+        """The same graph as an rdflib Graph, for the library functions that read one
+        (the timeline picture); copied from the store or fetched from the endpoint once."""
+        if self.settings.endpoint:
+            from rdflib import Graph
+
+            from ..namespaces import PREFIXES as prefixes
+
+            graph = Graph()
+            for prefix, ns in prefixes.items():
+                graph.bind(prefix, ns, override=True)
+            graph.parse(data=self.sparql_unbounded(_ALL).serialize("ntriples"), format="nt")
+            return graph
+        from ..store import to_rdflib
+
+        return to_rdflib(self.store)
+
+    @cached_property
+    def holdings(self):
+        """The ownership module's reading of the graph, built once."""
+        from .. import ownership
+
+        if self.settings.endpoint:
+            return ownership.holdings(self.rdflib_graph)
+        from .. import resources
+
+        files = list(self.settings.data) if self.settings.data else resources.data_files()
+        return ownership.holdings_from_files(files)
+
+    def sparql_unbounded(self, text: str) -> queries.Result:
+        # For the server's own reads (the whole graph, once): no row cap.
+        return queries.sparql(
+            text,
+            limit=None,
+            timeout=max(60.0, self.settings.timeout),
+            trusted=True,  # the server's own text
+            **self._where(),
+        )
+
+    @cached_property
+    def directory(self):
+        """The one resolver's index of this graph (:class:`alliance_graph.names.Names`):
+        labels, alternative labels, local names and kinds, built once."""
+        return names.directory(self.sparql_unbounded)
+
+    def resolve(self, name: str) -> str:
+        return names.resolve(self.directory, name)
+
+    def suggest_all(self) -> list[dict]:
+        """Every named resource of res: (for the entity inputs of the query forms)."""
+        return [
+            {"iri": e.iri, "local": e.iri[len(RES) :], "label": e.label}
+            for e in names.search(self.directory, None, namespace=RES)
+        ]
+
+    def suggest(self, text: str, n: int = 10) -> list[dict]:
+        """Resources whose label, alternative label or local name contains ``text``: the
+        resolver's own search (best match first), companies and people before facts,
+        sources last."""
+        if not " ".join(text.split()):
+            return []
+        agents = self.holdings.entities
+        found = [
+            e for e in names.search(self.directory, text)
+            if e.iri.startswith(RES) or e.iri.startswith(SRC)
+        ]
+        found.sort(key=lambda e: 0 if e.iri in agents else 2 if e.iri.startswith(SRC) else 1)
+        return [
+            {"iri": e.iri, "label": e.label, "kind": e.kind, "path": local_path(e.iri)}
+            for e in found[:n]
+        ]
+
+
+def local_path(iri: str) -> str | None:
+    """The path at which this server dereferences ``iri`` (None for other IRIs)."""
+    base = "https://w3id.org/alliance-graph/"
+    if not iri.startswith(base):
+        return None
+    rest = iri[len(base) :]
+    if rest.startswith("ontology#"):
+        return "/ontology#" + rest[len("ontology#") :]
+    return "/" + rest
+
+
+def iri_of_path(path: str) -> str:
+    """The graph IRI a local path stands for (inverse of :func:`local_path`)."""
+    return "https://w3id.org/alliance-graph/" + path.lstrip("/")
+
+
+def data_files(settings: Settings) -> list[Path] | None:
+    return [Path(p) for p in settings.data] if settings.data else None

@@ -1,0 +1,275 @@
+"""What an entity page shows, read through the query layer: the entity's own statements,
+the dated facts that point at it (grouped), their citations, ranks and rivals, and each
+fact's certainty on the chosen day by the temporal model's readings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from markupsafe import Markup
+
+from ..namespaces import AG
+from ..temporal import Interval
+from .backend import local_path
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+PREFIX = f"""PREFIX ag: <{AG}>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+"""
+
+OWN = (
+    PREFIX
+    + """SELECT ?p ?o ?oLabel WHERE { %(e)s ?p ?o . FILTER(?p != ag:citation)
+  OPTIONAL { ?o rdfs:label ?oLabel } }"""
+)
+FACTS = (
+    PREFIX
+    + """SELECT ?fact ?link ?p ?o ?oLabel WHERE {
+  { SELECT DISTINCT ?fact ?link WHERE { ?fact ?link %(e)s . FILTER(?link != ag:competesWith)
+      ?fact ag:citation ?any } }
+  ?fact ?p ?o . FILTER(?p != ag:citation)
+  OPTIONAL { ?o rdfs:label ?oLabel } }"""
+)
+CITES = (
+    PREFIX
+    + """SELECT DISTINCT ?node ?c ?source ?sourceLabel ?locator ?reportedOn ?url WHERE {
+  { BIND(%(e)s AS ?node) } UNION { ?node ?link %(e)s . FILTER(?link != ag:competesWith)
+                                   FILTER EXISTS { ?node ag:citation ?x } }
+  ?node ag:citation ?c . ?c ag:source ?source .
+  OPTIONAL { ?c ag:locator ?locator } OPTIONAL { ?c ag:reportedOn ?reportedOn }
+  OPTIONAL { ?source rdfs:label ?sourceLabel } OPTIONAL { ?source ag:url ?url } }
+ORDER BY ?node ?sourceLabel ?locator"""
+)
+INBOUND = (
+    PREFIX
+    + """SELECT DISTINCT ?s ?p ?sLabel WHERE { ?s ?p %(e)s .
+  FILTER NOT EXISTS { ?s ag:citation ?any } FILTER(isIRI(?s))
+  OPTIONAL { ?s rdfs:label ?sLabel } } ORDER BY ?p ?s"""
+)
+
+GIVEN_DATES = ("start", "end", "date", "deadline", "reportedOn")
+BOUNDS = (
+    "startEarliest",
+    "startLatest",
+    "endEarliest",
+    "endLatest",
+    "dateEarliest",
+    "dateLatest",
+    "deadlineEarliest",
+    "deadlineLatest",
+)
+HIDDEN = {RDF_TYPE, LABEL, AG + "rank", AG + "rankReason", AG + "competesWith", AG + "note"}
+GROUPS = [
+    (("Shareholding", "holder"), "Stakes held"),
+    (("Shareholding", "held"), "Stakes received"),
+    (("Shareholding", "heldThrough"), "Stakes held through it"),
+    (("Membership", None), "Memberships"),
+    (("OrganisationName", None), "Names"),
+    (("Tenure", None), "Tenures"),
+    (("Agreement", None), "Agreements and commitments"),
+    (("Commitment", None), "Agreements and commitments"),
+    (("Signing", None), "Agreements and commitments"),
+    (("Transaction", None), "Transactions"),
+    (("Event", None), "Events"),
+    (("LegalEvent", None), "Events"),
+    (("Founding", None), "Events"),
+    (("CorporateAnnouncement", None), "Events"),
+    (("Negotiation", None), "Events"),
+]
+ORDER = [
+    "Stakes held",
+    "Stakes received",
+    "Stakes held through it",
+    "Memberships",
+    "Names",
+    "Tenures",
+    "Agreements and commitments",
+    "Transactions",
+    "Events",
+]
+
+
+@dataclass
+class Value:
+    text: str
+    iri: str | None = None
+    path: str | None = None
+    datatype: str | None = None
+
+    @property
+    def html(self) -> Markup:
+        """The value as HTML: a link where it is an IRI; the text escaped."""
+        if self.path:
+            return Markup('<a href="{}">{}</a>').format(self.path, self.text)
+        if self.iri:
+            return Markup('<a href="{}" rel="external">{}</a>').format(self.iri, self.text)
+        return Markup("{}").format(self.text)
+
+
+@dataclass
+class Fact:
+    iri: str
+    path: str | None
+    label: str = ""
+    kinds: list[str] = field(default_factory=list)
+    links: set = field(default_factory=set)
+    props: dict[str, list[Value]] = field(default_factory=dict)
+    citations: list[dict] = field(default_factory=list)
+    rank: str | None = None
+    rank_reason: str | None = None
+    note: str | None = None
+    rivals: list[Value] = field(default_factory=list)
+    certainty: str = ""
+
+    def first(self, name: str) -> str | None:
+        values = self.props.get(AG + name)
+        return values[0].text if values else None
+
+    @cached_property
+    def dates(self) -> list[tuple[str, str]]:
+        """The dates as the source gives them (derived bounds only where none is given)."""
+        out = [(n, self.first(n)) for n in GIVEN_DATES if self.first(n)]
+        given = {n for n, _ in out}
+        for n in BOUNDS:
+            base = n.replace("Earliest", "").replace("Latest", "")
+            if self.first(n) and base not in given:
+                out.append((n, self.first(n)))
+        return out
+
+    @cached_property
+    def details(self) -> list[tuple[str, list[Value]]]:
+        skip = HIDDEN | {AG + n for n in GIVEN_DATES + BOUNDS}
+        return [(short(p), vs) for p, vs in sorted(self.props.items()) if p not in skip]
+
+
+def short(iri: str) -> str:
+    from ..queries import compact
+
+    return compact(iri)
+
+
+def _value(row: dict, key: str, label_key: str | None) -> Value:
+    raw = row[key]
+    if isinstance(raw, str) and raw.startswith(("http://", "https://")):
+        label = row.get(label_key) if label_key else None
+        return Value(label or short(raw), raw, local_path(raw))
+    return Value("" if raw is None else str(raw))
+
+
+def _day(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def certainty(fact: Fact, day: dt.date) -> str:
+    """certain / possible / not valid on ``day`` (the certain and possible readings), or
+    "dated" for a fact with a date but no interval."""
+    if fact.rank == "DeprecatedRank":
+        return "deprecated"
+    bounds = [_day(fact.first(n)) for n in BOUNDS[:4]]
+    if not any(bounds):
+        return "undated" if not fact.first("dateEarliest") else "dated"
+    iv = Interval(*bounds)
+    if iv.certain_on(day):
+        return "certain"
+    if iv.possible_on(day):
+        return "possible"
+    return "not valid"
+
+
+def group_of(fact: Fact) -> str:
+    for (kind, link), title in GROUPS:
+        if kind in fact.kinds and (link is None or AG + link in fact.links):
+            return title
+    kind = fact.kinds[0] if fact.kinds else "fact"
+    return f"Other facts: {kind}"
+
+
+def load(backend, iri: str, day: dt.date) -> dict:
+    """Everything the entity page shows."""
+    term = f"<{iri}>"
+    own = backend.sparql(OWN % {"e": term}, trusted=True).rows
+    facts_rows = backend.sparql(FACTS % {"e": term}, trusted=True).rows
+    cites = backend.sparql(CITES % {"e": term}, trusted=True).rows
+    inbound = backend.sparql(INBOUND % {"e": term}, trusted=True).rows
+    if not own and not facts_rows and not inbound:
+        return {}
+    label, kinds, props, description = None, [], {}, None
+    for row in own:
+        if row["p"] == LABEL and label is None:
+            label = row["o"]
+        elif row["p"] == RDF_TYPE:
+            if row["o"].startswith(AG) and row["o"] != AG + "BestRank":
+                kinds.append(row["o"][len(AG) :])
+        elif row["p"] == AG + "description":
+            description = row["o"]
+        else:
+            props.setdefault(short(row["p"]), []).append(_value(row, "o", "oLabel"))
+    facts: dict[str, Fact] = {}
+    for row in facts_rows:
+        f = facts.setdefault(row["fact"], Fact(row["fact"], local_path(row["fact"])))
+        f.links.add(row["link"])
+        p = row["p"]
+        if p == RDF_TYPE:
+            if (
+                row["o"].startswith(AG)
+                and row["o"] != AG + "BestRank"
+                and (row["o"][len(AG) :] not in f.kinds)
+            ):
+                f.kinds.append(row["o"][len(AG) :])
+            continue
+        if p == LABEL:
+            f.label = f.label or row["o"]
+        elif p == AG + "rank":
+            f.rank = row["o"][len(AG) :]
+        elif p == AG + "rankReason":
+            f.rank_reason = row["o"]
+        elif p == AG + "note":
+            f.note = row["o"]
+        elif p == AG + "competesWith":
+            f.rivals.append(_value(row, "o", "oLabel"))
+        values = f.props.setdefault(p, [])
+        v = _value(row, "o", "oLabel")
+        if all(v.text != x.text or v.iri != x.iri for x in values):
+            values.append(v)
+    own_cites = []
+    for row in cites:
+        cite = {
+            "source": row["source"],
+            "source_label": row.get("sourceLabel") or short(row["source"]),
+            "source_path": local_path(row["source"]),
+            "locator": row.get("locator"),
+            "reported_on": row.get("reportedOn"),
+            "url": row.get("url"),
+        }
+        if row["node"] == iri:
+            own_cites.append(cite)
+        elif row["node"] in facts:
+            facts[row["node"]].citations.append(cite)
+    groups: dict[str, list[Fact]] = {}
+    for f in sorted(
+        facts.values(),
+        key=lambda f: (f.first("startEarliest") or f.first("dateEarliest") or "", f.label),
+    ):
+        f.certainty = certainty(f, day)
+        groups.setdefault(group_of(f), []).append(f)
+    ordered = sorted(
+        groups.items(), key=lambda kv: (ORDER.index(kv[0]) if kv[0] in ORDER else len(ORDER), kv[0])
+    )
+    return {
+        "iri": iri,
+        "label": label or short(iri),
+        "kinds": kinds,
+        "description": description,
+        "props": sorted(props.items()),
+        "citations": own_cites,
+        "groups": ordered,
+        "inbound": [
+            {"property": short(r["p"]), "value": _value(r, "s", "sLabel")} for r in inbound
+        ],
+    }
