@@ -2,26 +2,16 @@
 
 from pathlib import Path
 
-import click
 import pytest
 from click.testing import CliRunner
 
 from alliance_graph.cli import cli
+from alliance_graph.cli.reference import commands
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
 
 
-def _walk(group: click.Group, prefix=()):
-    ctx = click.Context(group)
-    for name in group.list_commands(ctx):
-        command = group.get_command(ctx, name)
-        path = (*prefix, name)
-        yield path, command
-        if isinstance(command, click.Group):
-            yield from _walk(command, path)
-
-
-COMMANDS = list(_walk(cli))
+COMMANDS = list(commands())
 
 
 def test_the_walk_finds_the_commands_users_rely_on():
