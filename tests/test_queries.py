@@ -235,7 +235,8 @@ def test_values_binding_equals_substitution_for_every_query(catalogue):
 def test_rdflib_engine_gives_the_same_answers(catalogue, graph):
     for q in catalogue.values():
         ours = queries.run(q, q.example)
-        theirs = queries.run(q, q.example, graph=graph)
+        # rdflib is slow on the as-of reading's comparisons: give it time (not a timing test)
+        theirs = queries.run(q, q.example, graph=graph, timeout=300)
         assert normalised(ours) == normalised(theirs), q.name
 
 
