@@ -63,6 +63,10 @@ def load_into(store: ox.Store, path: Path | str) -> None:
         raise DataFileError(path, "no such file")
     if path.is_dir():
         raise DataFileError(path, "is a folder, not an RDF file")
+    from .bods import importer as bods  # BODS 0.4 statements as triples (docs/bods.md)
+
+    if bods.is_bods(path):
+        return store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in bods.triples(path))
     fmt = _FORMATS.get(path.suffix.lower(), ox.RdfFormat.TURTLE)
     try:
         data = path.read_bytes()

@@ -466,12 +466,11 @@ class _Importer:
                 yield from self.new_claim(
                     node, sid, subject, party, through, g, eco, vote, history, date
                 )
-            reported = (
-                date
-                if (g["end"] is None or g["end"] > date)
-                and (g["start"] is None or g["start"][:10] <= date)
-                else None
+            holds = (g["end"] is None or g["end"] > date) and (
+                g["start"] is None or g["start"][:10] <= date
             )
+            # a closing statement reports the end, not the stake
+            reported = date if holds and st.get("recordStatus") != "closed" else None
             yield from self.cite(node, source, f"BODS statement {sid}", reported)
             if g["end"]:
                 yield ox.Triple(node, _ag("end"), _date_literal(g["end"]))

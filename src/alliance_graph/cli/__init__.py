@@ -25,6 +25,7 @@ COMMANDS = {
     "query": "query:query",
     "sparql": "query:sparql_cmd",
     "push": "query:push",
+    "import": "imports:import_cmd",
 }
 
 
