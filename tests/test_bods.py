@@ -1,0 +1,336 @@
+"""BODS 0.4 out and in: the export passes Open Ownership's validator (libcovebods), the
+round trip keeps the ownership answers, and a BODS sample with a chain and a cycle is
+imported, validated and asked who ultimately owns whom."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from alliance_graph import ownership, store
+from alliance_graph.bods import export as bods_export
+from alliance_graph.bods import importer
+from alliance_graph.cli import cli, main
+from alliance_graph.graph import load
+from alliance_graph.validate import validate
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "docs" / "examples" / "chain-and-cycle.bods.json"
+LIBCOVEBODS = Path(sys.executable).with_name("libcovebods")
+
+# Run libcovebods's additional checks (pv) in a child process with the org-id list
+# (which it would download from org-id.guide) replaced by a local list made here. Our
+# statements carry no identifiers with a scheme, so the one check that reads that list
+# (entity_identifiers_not_known_scheme) has nothing to look at either way.
+PV = """
+import json, sys
+import libcovebods.config, libcovebods.data_reader, libcovebods.run_tasks, libcovebods.schema
+import libcovebods.tasks.checks.legacy_checks as legacy
+import libcovebods.tasks.checks.record_based_checks as records
+local_list = ["GB-COH", "FR-RCS", "JP-JCN"]
+for module in (legacy, records):
+    module.get_orgids_prefixes = lambda *a, **k: local_list
+reader = libcovebods.data_reader.DataReader(sys.argv[1])
+config = libcovebods.config.LibCoveBODSConfig()
+schema = libcovebods.schema.SchemaBODS(reader, config)
+out = libcovebods.run_tasks.process_additional_checks(
+    reader, config, schema, libcovebods.run_tasks.TASK_CLASSES)
+print(json.dumps(out))
+"""
+
+
+def jsv(path: Path) -> list:
+    result = subprocess.run(
+        [str(LIBCOVEBODS), "jsv", str(path)], capture_output=True, text=True, check=True
+    )
+    return json.loads(result.stdout)
+
+
+def pv(path: Path) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-c", PV, str(path)], capture_output=True, text=True, check=True
+    )
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("bods") / "alliance.bods.json"
+    result = CliRunner().invoke(cli, ["export", "--format", "bods", "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture(scope="module")
+def statements(exported) -> list[dict]:
+    return json.loads(exported.read_text())
+
+
+def test_export_passes_the_bods_schema(exported):
+    assert jsv(exported) == []
+
+
+def test_the_validator_does_find_errors(exported, tmp_path):
+    # the check above can fail: a broken copy is reported
+    broken = json.loads(exported.read_text())
+    broken[0]["statementId"] = "short"
+    del broken[-1]["recordDetails"]["interests"][0]["directOrIndirect"]
+    broken[-1]["recordDetails"]["interests"][0]["share"] = {"exact": 140}
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(broken))
+    assert len(jsv(path)) >= 2
+
+
+def test_export_passes_the_additional_checks(exported):
+    result = pv(exported)
+    assert result["additional_checks"] == []
+    stats = result["statistics"]
+    assert stats["count_entity_statements"] > 10
+    assert stats["count_person_statements"] == 4
+
+
+def test_additional_checks_do_report(exported, tmp_path):
+    broken = json.loads(exported.read_text())
+    broken.append(copy.deepcopy(broken[0]))  # the same statementId twice
+    path = tmp_path / "dup.json"
+    path.write_text(json.dumps(broken))
+    types = {c["type"] for c in pv(path)["additional_checks"]}
+    assert "duplicate_statement_id" in types
+
+
+def test_export_content(statements):
+    by_record = {s["recordId"]: s for s in statements}
+    res = "https://w3id.org/alliance-graph/resource/"
+    # a stake with a range of start days: the earliest, and words for the rest
+    s = by_record[res + "stake-renault-nissan-2010"]
+    interest = s["recordDetails"]["interests"][0]
+    assert interest["type"] == "shareholding"
+    assert interest["share"] == {"exact": 44.3}
+    assert interest["startDate"] == "2005-04-30"
+    assert interest["endDate"] == "2010-04-06"
+    assert s["statementDate"] == "2010-04-05"  # the reported-on day
+    notes = [a["description"] for a in s["annotations"] if a["motivation"] == "commenting"]
+    assert any("between 2005-04-30 and 2010-04-05" in n for n in notes)
+    # a start known to the month
+    s = by_record[res + "stake-renault-nissan-1999"]
+    assert s["recordDetails"]["interests"][0]["startDate"] == "1999-05-01"
+    assert any("month only: 1999-05" in a["description"] for a in s["annotations"])
+    # economic interest only (no votes): one interest
+    s = by_record[res + "stake-nissan-renault-2002b"]
+    assert [i["type"] for i in s["recordDetails"]["interests"]] == ["shareholding"]
+    # the trust: the indirect interest on Renault, the intermediary's parts first
+    s = by_record[res + "stake-renault-nissan-trust-2023"]
+    parts = s["recordDetails"]["componentRecords"]
+    assert [i["directOrIndirect"] for i in s["recordDetails"]["interests"]] == ["indirect"]
+    positions = {st["recordId"]: n for n, st in enumerate(statements)}
+    for part in parts:
+        assert positions[part] < positions[s["recordId"]]
+        assert by_record[part]["recordDetails"]["isComponent"] is True
+    trust = by_record[res + "FrenchTrust"]["recordDetails"]["entityType"]
+    assert trust == {"type": "arrangement", "subtype": "trust"}
+    # a deprecated claim travels as a correcting annotation of the claim that outranks it
+    s = by_record[res + "stake-renault-nissan-2002"]
+    assert any(a["motivation"] == "correcting" for a in s["annotations"])
+    assert res + "claim-article-renault-nissan-2001" not in by_record
+    # every statement id is unique and of the length BODS asks
+    ids = [st["statementId"] for st in statements]
+    assert len(ids) == len(set(ids)) and all(32 <= len(i) <= 64 for i in ids)
+
+
+def test_jsonl_export_is_the_same_statements(tmp_path, statements):
+    path = tmp_path / "alliance.jsonl"
+    result = CliRunner().invoke(cli, ["export", "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    assert [s["statementId"] for s in lines] == [s["statementId"] for s in statements]
+    assert list(importer.read_statements(path)) == lines
+
+
+DAYS = ["1999-06-30", "2001", "2002-03", "2005-06-30", "2010-06-30", "2016-10-21", "2019",
+        "2023-11-08", "2023-12-31", "2024-06-30", "2025-06-30"]
+PAIRS = [("Renault", "Nissan Motor"), ("Nissan Motor", "Renault"),
+         ("Nissan Motor", "Mitsubishi Motors"), ("French State", "Renault"),
+         ("Daimler", "Renault")]
+
+
+@pytest.mark.parametrize("jsonl", [False, True], ids=["json", "jsonl"])
+def test_round_trip_keeps_the_ownership_answers(tmp_path, exported, jsonl):
+    source = exported
+    if jsonl:
+        source = tmp_path / "alliance.jsonl"
+        source.write_text("\n".join(json.dumps(s) for s in json.loads(exported.read_text())))
+    out = tmp_path / "back.ttl"
+    result = CliRunner().invoke(cli, ["import", "bods", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "0 not imported" in result.output
+    before = ownership.holdings(load())
+    after = ownership.holdings(load([out]))
+    assert len(after.stakes) == len(before.stakes)
+    for day in DAYS:
+        for reading in ("as-of", "certain", "possible"):
+            for a, b in PAIRS:
+                assert ownership.stake(after, a, b, day, reading=reading) == ownership.stake(
+                    before, a, b, day, reading=reading
+                ), (day, reading, a, b)
+            for holder in ("Renault", "Nissan Motor"):
+                assert ownership.integrated(
+                    after, holder, None, day, reading=reading
+                ) == ownership.integrated(before, holder, None, day, reading=reading)
+            for held in ("Nissan Motor", "Renault", "Mitsubishi Motors"):
+                assert ownership.control(after, held, day, reading=reading) == ownership.control(
+                    before, held, day, reading=reading
+                )
+    report = validate([out])
+    assert report.conforms, report
+
+
+def test_standard_fields_alone_keep_exact_stakes(tmp_path, statements):
+    # Without the allianceGraph annotation, an importer sees only BODS's own fields.
+    plain = []
+    for s in copy.deepcopy(statements):
+        s["annotations"] = [a for a in s.get("annotations", []) if "allianceGraph" not in a]
+        plain.append(s)
+    path = tmp_path / "plain.json"
+    path.write_text(json.dumps(plain))
+    report = importer.ImportReport()
+    out = tmp_path / "plain.ttl"
+    with open(out, "wb") as f:
+        importer.write_turtle(path, f, report)
+    assert report.skipped == []
+    h = ownership.holdings(load([out]))
+    # exact days: Daimler's 3.1% of Renault from 2010-04-07 to 2016-06-29, certain on 2012
+    answer = ownership.stake(h, "Daimler", "Renault", "2012-06-30", reading="certain")
+    assert answer["percent"] == 3.1
+    # the trust: folded back into one stake held through the intermediary
+    trust = [s for s in h.stakes if s.through and s.through.endswith("FrenchTrust")]
+    assert len(trust) == 4
+    assert validate([out]).conforms
+
+
+def _sample_store():
+    return store.open_store([SAMPLE])
+
+
+def test_sample_passes_the_validator():
+    assert jsv(SAMPLE) == []
+    assert pv(SAMPLE)["additional_checks"] == []
+
+
+def test_sample_imports_and_validates(tmp_path):
+    out = tmp_path / "sample.ttl"
+    result = CliRunner().invoke(cli, ["import", "bods", str(SAMPLE), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    # the statement whose interested party is not disclosed is named, not dropped
+    assert "interestedPartyExemptFromDisclosure" in result.output
+    assert "1 not imported" in result.output
+    report = validate([out])
+    assert report.conforms, report
+
+
+# The sample's stakes in capital, written out here by hand from the JSON file.
+NAMES = ["Jane Doe", "Holding A", "Company B", "Company C", "Company D"]
+STAKES_2021 = {("Jane Doe", "Holding A"): 60, ("Holding A", "Company B"): 70,
+               ("Company B", "Company C"): 40, ("Company C", "Company B"): 20,
+               ("Company C", "Company D"): 51, ("Company B", "Company D"): 10}
+
+
+def _numpy_integrated(stakes: dict, holder: str) -> dict:
+    """Integrated ownership with the edges into the holder removed: row of (I-A)^-1 A."""
+    n = len(NAMES)
+    a = np.zeros((n, n))
+    for (x, y), pct in stakes.items():
+        a[NAMES.index(x), NAMES.index(y)] = pct / 100
+    h = NAMES.index(holder)
+    a[:, h] = 0
+    total = np.linalg.solve(np.eye(n) - a, a)
+    return {NAMES[j]: total[h, j] * 100 for j in range(n) if j != h and total[h, j] > 0}
+
+
+@pytest.mark.parametrize("day, changes", [
+    ("2021-06-30", {}),
+    ("2023-06-30", {("Holding A", "Company B"): 80}),
+    ("2024-06-30", {("Holding A", "Company B"): 80, ("Company B", "Company D"): None}),
+])
+def test_who_ultimately_owns_whom(day, changes):
+    stakes = dict(STAKES_2021)
+    for pair, pct in changes.items():
+        if pct is None:
+            del stakes[pair]
+        else:
+            stakes[pair] = pct
+    h = ownership.holdings(store.to_rdflib(_sample_store()))
+    for holder in ("Jane Doe", "Holding A"):
+        expected = _numpy_integrated(stakes, holder)
+        got = {r["held"]: r["integrated_percent"] for r in ownership.integrated(h, holder, at=day)}
+        assert got.keys() == expected.keys()
+        for name, value in expected.items():
+            assert got[name] == pytest.approx(value, abs=1e-3), (day, holder, name)
+
+
+def test_sample_history_and_ranges():
+    h = ownership.holdings(store.to_rdflib(_sample_store()))
+    # the update of 2022-06-30 ended the 70% on 2022-03-01 and started the 80%
+    assert ownership.stake(h, "Holding A", "Company B", "2022-02-28")["percent"] == 70
+    assert ownership.stake(h, "Holding A", "Company B", "2022-03-01")["percent"] == 80
+    # a closed record: possible until its closing statement, then gone
+    assert ownership.stake(h, "Company B", "Company D", "2023-06-30")["percent"] == 10
+    assert ownership.stake(h, "Company B", "Company D", "2023-10-01")["percent"] is None
+    # after the last statement a stake is possible, not certain (end unknown)
+    answer = ownership.stake(h, "Jane Doe", "Holding A", "2024-06-30")
+    assert answer["percent"] == 60 and answer["certain"] is False
+    # the range (more than 25%, up to 50%) is kept as bounds, with no invented figure
+    g = store.to_rdflib(_sample_store())
+    rows = list(g.query("""
+        PREFIX ag: <https://w3id.org/alliance-graph/ontology#>
+        SELECT ?lo ?hi ?words WHERE { ?s ag:minValue ?lo ; ag:maxValue ?hi ;
+                                        ag:qualitativeAmount ?words . }"""))
+    assert [(float(lo), float(hi), str(w)) for lo, hi, w in rows] == [
+        (25.0, 50.0, "more than 25.0% and at most 50.0%")
+    ]
+
+
+def test_is_bods_and_loader(tmp_path):
+    assert importer.is_bods(SAMPLE)
+    jsonld = tmp_path / "x.json"
+    jsonld.write_text('{"@context": {}, "statementId": "x", "recordType": "entity"}')
+    assert not importer.is_bods(jsonld)
+    assert not importer.is_bods(ROOT / "data" / "alliance.ttl")
+    nt = importer.to_ntriples(SAMPLE)
+    assert nt.count(b"\n") == len(store.open_store([SAMPLE], ontology=False, derive=False))
+
+
+def test_bad_json_is_named(tmp_path, capsys):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"statementId": "a", "recordType": "entity"}\n{oops\n')
+    with pytest.raises(SystemExit) as exit_:
+        main(["import", "bods", str(bad), "-o", str(tmp_path / "o.ttl")])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "bad.jsonl:2" in err and "Traceback" not in err
+    assert not (tmp_path / "o.ttl").exists()
+
+
+def test_unmappable_statements_are_named(tmp_path):
+    statements = json.loads(SAMPLE.read_text())
+    board = copy.deepcopy(statements[-1])
+    board["statementId"] = "board-only-statement-0000000000000000"
+    board["recordId"] = "rel-board"
+    board["recordDetails"]["interestedParty"] = "jane-doe"
+    board["recordDetails"]["interests"] = [{"type": "appointmentOfBoard"}]
+    old = {"statementID": "x", "statementId": "old-style-0000000000000000000000000",
+           "statementType": "entityStatement"}
+    path = tmp_path / "more.json"
+    path.write_text(json.dumps(statements + [board, old]))
+    report = importer.ImportReport()
+    list(importer.triples(path, report))
+    reasons = dict(report.skipped)
+    assert "nothing this vocabulary models as a stake" in reasons[board["statementId"]]
+    assert "BODS 0.3" in reasons[old["statementId"]]
+    assert any("appointmentOfBoard" in why for _, why in report.notes)
