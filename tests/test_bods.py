@@ -15,7 +15,6 @@ import pytest
 from click.testing import CliRunner
 
 from alliance_graph import ownership, store
-from alliance_graph.bods import export as bods_export
 from alliance_graph.bods import importer
 from alliance_graph.cli import cli, main
 from alliance_graph.graph import load
@@ -153,11 +152,26 @@ def test_jsonl_export_is_the_same_statements(tmp_path, statements):
     assert list(importer.read_statements(path)) == lines
 
 
-DAYS = ["1999-06-30", "2001", "2002-03", "2005-06-30", "2010-06-30", "2016-10-21", "2019",
-        "2023-11-08", "2023-12-31", "2024-06-30", "2025-06-30"]
-PAIRS = [("Renault", "Nissan Motor"), ("Nissan Motor", "Renault"),
-         ("Nissan Motor", "Mitsubishi Motors"), ("French State", "Renault"),
-         ("Daimler", "Renault")]
+DAYS = [
+    "1999-06-30",
+    "2001",
+    "2002-03",
+    "2005-06-30",
+    "2010-06-30",
+    "2016-10-21",
+    "2019",
+    "2023-11-08",
+    "2023-12-31",
+    "2024-06-30",
+    "2025-06-30",
+]
+PAIRS = [
+    ("Renault", "Nissan Motor"),
+    ("Nissan Motor", "Renault"),
+    ("Nissan Motor", "Mitsubishi Motors"),
+    ("French State", "Renault"),
+    ("Daimler", "Renault"),
+]
 
 
 @pytest.mark.parametrize("jsonl", [False, True], ids=["json", "jsonl"])
@@ -236,9 +250,14 @@ def test_sample_imports_and_validates(tmp_path):
 
 # The sample's stakes in capital, written out here by hand from the JSON file.
 NAMES = ["Jane Doe", "Holding A", "Company B", "Company C", "Company D"]
-STAKES_2021 = {("Jane Doe", "Holding A"): 60, ("Holding A", "Company B"): 70,
-               ("Company B", "Company C"): 40, ("Company C", "Company B"): 20,
-               ("Company C", "Company D"): 51, ("Company B", "Company D"): 10}
+STAKES_2021 = {
+    ("Jane Doe", "Holding A"): 60,
+    ("Holding A", "Company B"): 70,
+    ("Company B", "Company C"): 40,
+    ("Company C", "Company B"): 20,
+    ("Company C", "Company D"): 51,
+    ("Company B", "Company D"): 10,
+}
 
 
 def _numpy_integrated(stakes: dict, holder: str) -> dict:
@@ -253,11 +272,14 @@ def _numpy_integrated(stakes: dict, holder: str) -> dict:
     return {NAMES[j]: total[h, j] * 100 for j in range(n) if j != h and total[h, j] > 0}
 
 
-@pytest.mark.parametrize("day, changes", [
-    ("2021-06-30", {}),
-    ("2023-06-30", {("Holding A", "Company B"): 80}),
-    ("2024-06-30", {("Holding A", "Company B"): 80, ("Company B", "Company D"): None}),
-])
+@pytest.mark.parametrize(
+    "day, changes",
+    [
+        ("2021-06-30", {}),
+        ("2023-06-30", {("Holding A", "Company B"): 80}),
+        ("2024-06-30", {("Holding A", "Company B"): 80, ("Company B", "Company D"): None}),
+    ],
+)
 def test_who_ultimately_owns_whom(day, changes):
     stakes = dict(STAKES_2021)
     for pair, pct in changes.items():
@@ -287,10 +309,12 @@ def test_sample_history_and_ranges():
     assert answer["percent"] == 60 and answer["certain"] is False
     # the range (more than 25%, up to 50%) is kept as bounds, with no invented figure
     g = store.to_rdflib(_sample_store())
-    rows = list(g.query("""
+    rows = list(
+        g.query("""
         PREFIX ag: <https://w3id.org/alliance-graph/ontology#>
         SELECT ?lo ?hi ?words WHERE { ?s ag:minValue ?lo ; ag:maxValue ?hi ;
-                                        ag:qualitativeAmount ?words . }"""))
+                                        ag:qualitativeAmount ?words . }""")
+    )
     assert [(float(lo), float(hi), str(w)) for lo, hi, w in rows] == [
         (25.0, 50.0, "more than 25.0% and at most 50.0%")
     ]
@@ -324,8 +348,11 @@ def test_unmappable_statements_are_named(tmp_path):
     board["recordId"] = "rel-board"
     board["recordDetails"]["interestedParty"] = "jane-doe"
     board["recordDetails"]["interests"] = [{"type": "appointmentOfBoard"}]
-    old = {"statementID": "x", "statementId": "old-style-0000000000000000000000000",
-           "statementType": "entityStatement"}
+    old = {
+        "statementID": "x",
+        "statementId": "old-style-0000000000000000000000000",
+        "statementType": "entityStatement",
+    }
     path = tmp_path / "more.json"
     path.write_text(json.dumps(statements + [board, old]))
     report = importer.ImportReport()
