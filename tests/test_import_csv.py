@@ -40,20 +40,27 @@ def test_example_file_imports_and_validates(tmp_path):
     later = ownership.stake(h, "Holding A", "Company B", "2022-06-30", reading="certain")
     assert later["percent"] == 80
     # a start given as a month is not certain within that month
-    assert ownership.stake(h, "Holding A", "Company B", "2022-03-15", reading="certain")[
-        "percent"
-    ] is None
+    assert (
+        ownership.stake(h, "Holding A", "Company B", "2022-03-15", reading="certain")["percent"]
+        is None
+    )
     # entities named twice are one entity
     assert sorted(h.labels.values()) == [
-        "Company B", "Company C", "Family Trust", "Holding A", "Jane Doe",
+        "Company B",
+        "Company C",
+        "Family Trust",
+        "Holding A",
+        "Jane Doe",
     ]
     assert h.kinds[next(i for i, n in h.labels.items() if n == "Jane Doe")] == "Person"
     assert h.kinds[next(i for i, n in h.labels.items() if n == "Family Trust")] == "Trust"
     # integrated ownership through the chain Jane -> Holding A -> Company B -> Company C:
     # 60% x 80% x 40% (the approximate 40% carries only votes, so no capital): Company C
     # is reached only by votes; capital stops at Company B.
-    got = {r["held"]: r["integrated_percent"]
-           for r in ownership.integrated(h, "Jane Doe", at="2023-06-30")}
+    got = {
+        r["held"]: r["integrated_percent"]
+        for r in ownership.integrated(h, "Jane Doe", at="2023-06-30")
+    }
     assert got == {"Holding A": 60.0, "Company B": pytest.approx(48.0)}
 
 
@@ -64,8 +71,9 @@ def test_kinds_are_guessed_from_the_name():
 
 
 def test_approximate_and_ranges(tmp_path):
-    result, out = _import(tmp_path, HEADER + "A Co,B Co,about 27,,2020,,,,\n"
-                          "C Co,B Co,25-50,economic,2020,,,,\n")
+    result, out = _import(
+        tmp_path, HEADER + "A Co,B Co,about 27,,2020,,,,\nC Co,B Co,25-50,economic,2020,,,,\n"
+    )
     assert result.exit_code == 0, result.output
     text = out.read_text()
     assert "ag:approximate true" in text
@@ -88,7 +96,9 @@ BAD_ROWS = [
 ]
 
 
-@pytest.mark.parametrize("row, col, name, reason", BAD_ROWS, ids=[r[2] + ":" + r[3] for r in BAD_ROWS])
+@pytest.mark.parametrize(
+    "row, col, name, reason", BAD_ROWS, ids=[r[2] + ":" + r[3] for r in BAD_ROWS]
+)
 def test_each_bad_row_is_named_by_line_and_column(tmp_path, capsys, row, col, name, reason):
     src = tmp_path / "stakes.csv"
     src.write_text(HEADER + "X Co,Y Co,10,,,,,,\n" + row + "\n")
@@ -117,12 +127,15 @@ def test_every_bad_row_is_reported_at_once(tmp_path, capsys):
     assert not (tmp_path / "out.ttl").exists()
 
 
-@pytest.mark.parametrize("text, where, reason", [
-    ("holder,held,percent,owner\n", "stakes.csv:1:4", "unknown column"),
-    ("holder,percent\n", "stakes.csv:1", "held: required column is missing"),
-    ("", "stakes.csv:1", "empty"),
-    (HEADER + "A Co,B Co,10\n", "stakes.csv:2", "has 3 cells, the header 9"),
-])
+@pytest.mark.parametrize(
+    "text, where, reason",
+    [
+        ("holder,held,percent,owner\n", "stakes.csv:1:4", "unknown column"),
+        ("holder,percent\n", "stakes.csv:1", "held: required column is missing"),
+        ("", "stakes.csv:1", "empty"),
+        (HEADER + "A Co,B Co,10\n", "stakes.csv:2", "has 3 cells, the header 9"),
+    ],
+)
 def test_bad_header_or_shape(tmp_path, capsys, text, where, reason):
     src = tmp_path / "stakes.csv"
     src.write_text(text)
