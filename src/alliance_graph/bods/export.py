@@ -43,6 +43,7 @@ class _Reader:
 
     def __init__(self, store: ox.Store):
         self.store = store
+        self._sources: dict[str, dict] = {}
 
     def props(self, node: str) -> dict[str, list]:
         subject = ox.BlankNode(node[2:]) if node.startswith("_:") else ox.NamedNode(node)
@@ -52,6 +53,27 @@ class _Reader:
             value = "_:" + o.value if isinstance(o, ox.BlankNode) else o
             out.setdefault(q.predicate.value, []).append(value)
         return out
+
+    def source(self, iri: str) -> dict:
+        """What a citation entry says of its source (each source read once)."""
+        known = self._sources.get(iri)
+        if known is None:
+            sp = self.props(iri)
+            known = {}
+            for key, prop in (
+                ("sourceLabel", m.RDFS_LABEL),
+                ("publisher", m.ag("publisher")),
+                ("url", m.ag("url")),
+                ("sourceNote", m.ag("note")),
+            ):
+                value = _text(sp.get(prop))
+                if value:
+                    known[key] = value
+            published = _date_value(sp.get(m.ag("published")))
+            if published:
+                known["published"] = published
+            self._sources[iri] = known
+        return dict(known)
 
     def subjects(self, predicate: str, obj: str) -> list[str]:
         return [
@@ -137,19 +159,7 @@ def _citations(reader: _Reader, props: dict) -> list[dict]:
         if reported:
             entry["reportedOn"] = reported
         if source:
-            sp = reader.props(source)
-            for key_, prop in (
-                ("sourceLabel", m.RDFS_LABEL),
-                ("publisher", m.ag("publisher")),
-                ("url", m.ag("url")),
-                ("sourceNote", m.ag("note")),
-            ):
-                value = _text(sp.get(prop))
-                if value:
-                    entry[key_] = value
-            published = _date_value(sp.get(m.ag("published")))
-            if published:
-                entry["published"] = published
+            entry.update(reader.source(source))
         out.append({k: v for k, v in entry.items() if v is not None})
     out.sort(key=lambda e: (e.get("source") or "", e.get("locator") or ""))
     return out
