@@ -361,3 +361,36 @@ def test_unmappable_statements_are_named(tmp_path):
     assert "nothing this vocabulary models as a stake" in reasons[board["statementId"]]
     assert "BODS 0.3" in reasons[old["statementId"]]
     assert any("appointmentOfBoard" in why for _, why in report.notes)
+
+
+def test_every_loader_reads_bods_files(tmp_path):
+    # the rdflib loader, the store and the fast ownership reader give the same stakes
+    ttl = tmp_path / "sample.ttl"
+    with open(ttl, "wb") as f:
+        importer.write_turtle(SAMPLE, f)
+    expected = ownership.integrated(ownership.holdings(load([ttl])), "Jane Doe", at="2023-06-30")
+    for h in (
+        ownership.holdings(load([SAMPLE])),
+        ownership.holdings(store.to_rdflib(store.open_store([SAMPLE]))),
+        ownership.holdings_from_files([SAMPLE]),
+    ):
+        assert ownership.integrated(h, "Jane Doe", at="2023-06-30") == expected
+    result = CliRunner().invoke(
+        cli,
+        [
+            "ownership",
+            "integrated",
+            "Jane Doe",
+            "--data",
+            str(SAMPLE),
+            "--at",
+            "2023-06-30",
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert {r["held"]: r["integrated_percent"] for r in rows} == {
+        r["held"]: r["integrated_percent"] for r in expected
+    }

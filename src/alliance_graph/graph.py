@@ -29,6 +29,10 @@ def parse_into(graph: Graph, path: Path | str) -> None:
         raise DataFileError(path, "no such file")
     if path.is_dir():
         raise DataFileError(path, "is a folder, not an RDF file")
+    from .bods import importer as bods  # BODS 0.4 statements as triples (docs/bods.md)
+
+    if bods.is_bods(path):
+        return graph.parse(data=bods.to_ntriples(path), format="nt")
     fmt = guess_format(str(path)) or "turtle"
     try:
         text = path.read_bytes()
