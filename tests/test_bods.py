@@ -394,3 +394,91 @@ def test_every_loader_reads_bods_files(tmp_path):
     assert {r["held"]: r["integrated_percent"] for r in rows} == {
         r["held"]: r["integrated_percent"] for r in expected
     }
+
+
+def _statement(n, record_id, date, details, record_type="relationship", status="new"):
+    return {
+        "statementId": f"{n:032d}",
+        "declarationSubject": "co",
+        "statementDate": date,
+        "recordId": record_id,
+        "recordType": record_type,
+        "recordStatus": status,
+        "recordDetails": details,
+    }
+
+
+def _holding(*interests):
+    return {
+        "isComponent": False,
+        "subject": "co",
+        "interestedParty": "owner",
+        "interests": list(interests),
+    }
+
+
+def _share(pct, start, end=None):
+    out = {
+        "type": "shareholding",
+        "directOrIndirect": "direct",
+        "share": {"exact": pct},
+        "startDate": start,
+    }
+    if end:
+        out["endDate"] = end
+    return out
+
+
+def test_record_histories(tmp_path):
+    entity = {"isComponent": False, "entityType": {"type": "registeredEntity"}}
+    lines = [
+        _statement(1, "co", "2020-01-01", {**entity, "name": "Co"}, "entity"),
+        _statement(2, "owner", "2020-01-01", {**entity, "name": "Owner"}, "entity"),
+        # one statement, two stakes of one record: 30% until 2019-07-01, then 35%
+        _statement(
+            3,
+            "r",
+            "2020-01-01",
+            _holding(_share(30, "2018-01-01", "2019-07-01"), _share(35, "2019-07-01")),
+        ),
+        # the same history again, and the 35% unchanged: no new stake, a new citation
+        _statement(
+            4,
+            "r",
+            "2021-01-01",
+            _holding(_share(30, "2018-01-01", "2019-07-01"), _share(35, "2019-07-01")),
+            status="updated",
+        ),
+        # the 35% is no longer given, a 40% is, without a start day
+        _statement(
+            5,
+            "r",
+            "2022-01-01",
+            _holding(
+                {"type": "shareholding", "directOrIndirect": "direct", "share": {"exact": 40}}
+            ),
+            status="updated",
+        ),
+    ]
+    path = tmp_path / "history.jsonl"
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    report = importer.ImportReport()
+    out = tmp_path / "history.ttl"
+    with open(out, "wb") as f:
+        importer.write_turtle(path, f, report)
+    assert report.stakes == 3 and report.skipped == []
+    h = ownership.holdings(load([out]))
+    by_percent = {s.percent: s.interval for s in h.stakes}
+    assert sorted(by_percent) == [30, 35, 40]
+    assert str(by_percent[30].end_latest) == "2019-07-01"
+    # the 35% was given on 2021-01-01 and not on 2022-01-01: it ended in between
+    assert str(by_percent[35].end_earliest) == "2021-01-02"
+    assert str(by_percent[35].end_latest) == "2022-01-01"
+    # the 40% started in that window, and is of unknown end after its statement
+    assert str(by_percent[40].start_earliest) == "2021-01-02"
+    assert str(by_percent[40].start_latest) == "2022-01-01"
+    assert by_percent[40].end_latest is None and str(by_percent[40].end_earliest) == "2022-01-02"
+    assert ownership.stake(h, "Owner", "Co", "2019-01-01", reading="certain")["percent"] == 30
+    assert ownership.stake(h, "Owner", "Co", "2020-06-30", reading="certain")["percent"] == 35
+    assert ownership.stake(h, "Owner", "Co", "2022-01-01", reading="certain")["percent"] == 40
+    assert validate([out]).conforms

@@ -448,50 +448,61 @@ class _Importer:
         triples, source = self.source(st)
         yield from triples
         base = m.node_of_record(record_id)
-        still_open = []
-        previous = list(history["open"]) if history else []
+        first = history is None
+        if first:
+            history = {"date": None, "claims": [], "count": 0}
+        closing = st.get("recordStatus") == "closed"
+        unmatched = [c for c in history["claims"] if not c["ended"]]
         for g in groups:
             eco, vote = g["kinds"].get("EconomicInterest"), g["kinds"].get("VotingInterest")
             fig = lambda share: _decimal(share.get("exact")) if share else None  # noqa: E731
             key = (g["start"], fig(eco), fig(vote), through)
-            match = next((c for c in previous if c["key"] == key), None)
-            if match is not None:
-                previous.remove(match)
-                node = _n(match["node"])
+            claim = next((c for c in history["claims"] if c["key"] == key), None)
+            if claim is not None:
+                if claim in unmatched:
+                    unmatched.remove(claim)
+                node = _n(claim["node"])
             else:
-                n = history["count"] if history else 0
+                n = history["count"]
+                history["count"] += 1
                 node = _n(base if n == 0 else f"{base}/{n}")
-                if history:
-                    history["count"] += 1
+                claim = {"key": key, "node": node.value, "ended": False}
+                history["claims"].append(claim)
                 yield from self.new_claim(
-                    node, sid, subject, party, through, g, eco, vote, history, date
+                    node,
+                    sid,
+                    subject,
+                    party,
+                    through,
+                    g,
+                    eco,
+                    vote,
+                    None if first else history,
+                    date,
                 )
             holds = (g["end"] is None or g["end"] > date) and (
                 g["start"] is None or g["start"][:10] <= date
             )
             # a closing statement reports the end, not the stake
-            reported = date if holds and st.get("recordStatus") != "closed" else None
-            yield from self.cite(node, source, f"BODS statement {sid}", reported)
-            if g["end"]:
+            yield from self.cite(
+                node, source, f"BODS statement {sid}", date if holds and not closing else None
+            )
+            if g["end"] and not claim["ended"]:
+                claim["ended"] = True
                 yield ox.Triple(node, _ag("end"), _date_literal(g["end"]))
-            else:
-                still_open.append({"key": key, "node": node.value})
-        # claims the new statement no longer gives ended between the two statements
-        if history:
-            for c in previous:
+        ended_by = list(unmatched)  # no longer given: ended between the two statements
+        if closing:  # the record's last statement: what is still open ends by its date
+            ended_by += [c for c in history["claims"] if not c["ended"] and c not in ended_by]
+        for c in ended_by:
+            c["ended"] = True
+            if history["date"]:
                 yield ox.Triple(_n(c["node"]), _ag("endEarliest"), _day(_plus_one(history["date"])))
-                yield ox.Triple(_n(c["node"]), _ag("endLatest"), _day(date))
-        if st.get("recordStatus") == "closed":
-            for c in still_open:
-                if history:
-                    yield ox.Triple(
-                        _n(c["node"]), _ag("endEarliest"), _day(_plus_one(history["date"]))
-                    )
-                yield ox.Triple(_n(c["node"]), _ag("endLatest"), _day(date))
+            yield ox.Triple(_n(c["node"]), _ag("endLatest"), _day(date))
+        if closing:
             self.open.pop(record_id, None)
             return
-        count = history["count"] if history else len(groups)
-        self.open[record_id] = {"date": date, "open": still_open, "count": max(count, 1)}
+        history["date"] = date
+        self.open[record_id] = history
 
     def new_claim(self, node, sid, subject, party, through, g, eco, vote, history, date):
         self.report.stakes += 1
@@ -562,7 +573,9 @@ class _Importer:
 
     def finish(self) -> Iterator[ox.Triple]:
         for history in self.open.values():
-            for c in history["open"]:
+            for c in history["claims"]:
+                if c["ended"]:
+                    continue
                 node = _n(c["node"])
                 yield ox.Triple(node, _ag("endStatus"), _ag("EndUnknown"))
                 yield ox.Triple(node, _ag("endEarliest"), _day(_plus_one(history["date"])))
