@@ -482,3 +482,31 @@ def test_record_histories(tmp_path):
     assert ownership.stake(h, "Owner", "Co", "2020-06-30", reading="certain")["percent"] == 35
     assert ownership.stake(h, "Owner", "Co", "2022-01-01", reading="certain")["percent"] == 40
     assert validate([out]).conforms
+
+
+def test_saved_queries_and_exports_read_imported_data(tmp_path):
+    result = CliRunner().invoke(
+        cli,
+        [
+            "query",
+            "stakes-on-date",
+            "-p",
+            "date=2023-06-30",
+            "-p",
+            "reading=possible",
+            "--data",
+            str(SAMPLE),
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    pairs = {(r["holderLabel"], r["heldLabel"]) for r in rows}
+    assert ("Holding A", "Company B") in pairs and ("Company C", "Company B") in pairs
+    graphml = tmp_path / "sample.graphml"
+    result = CliRunner().invoke(
+        cli, ["export", "--data", str(SAMPLE), "-o", str(graphml), "--at", "2023-06-30"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Company D" in graphml.read_text()
