@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from alliance_graph import ownership, store
+from alliance_graph.bods import export as bods_export
 from alliance_graph.bods import importer
 from alliance_graph.cli import cli, main
 from alliance_graph.graph import load
@@ -510,3 +511,70 @@ def test_saved_queries_and_exports_read_imported_data(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "Company D" in graphml.read_text()
+
+
+UNCERTAIN = """
+@prefix ag: <https://w3id.org/alliance-graph/ontology#> .
+@prefix res: <https://w3id.org/alliance-graph/resource/> .
+@prefix src: <https://w3id.org/alliance-graph/source/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+src:s a ag:Source ; rdfs:label "A filing"@en ;
+    ag:url "https://example.org/filing"^^xsd:anyURI .
+res:P a ag:Company ; rdfs:label "Parent"@en ;
+    ag:citation [ a ag:Citation ; ag:source src:s ; ag:locator "p. 1" ] .
+res:S a ag:Company ; rdfs:label "Subsidiary"@en ;
+    ag:citation [ a ag:Citation ; ag:source src:s ; ag:locator "p. 1" ] .
+res:T a ag:Company ; rdfs:label "Target"@en ;
+    ag:citation [ a ag:Citation ; ag:source src:s ; ag:locator "p. 1" ] .
+res:approx a ag:Shareholding ; rdfs:label "Parent in Subsidiary, about 27%"@en ;
+    ag:holder res:P ; ag:held res:S ; ag:percent 27.0 ; ag:approximate true ;
+    ag:interest ag:EconomicInterest , ag:VotingInterest ;
+    ag:votingCap 20.0 ;
+    ag:start "2015-06"^^xsd:gYearMonth ;
+    ag:endStatus ag:EndUnknown ; ag:endEarliest "2020-01-02"^^xsd:date ;
+    ag:citation [ a ag:Citation ; ag:source src:s ; ag:locator "p. 2" ;
+                  ag:reportedOn "2020-01-01"^^xsd:date ] .
+res:range a ag:Shareholding ; rdfs:label "Parent in Target, 25-50%"@en ;
+    ag:holder res:P ; ag:held res:T ; ag:minValue 25.0 ; ag:maxValue 50.0 ;
+    ag:qualitativeAmount "between 25% and 50%" ;
+    ag:interest ag:EconomicInterest ;
+    ag:start "2016"^^xsd:gYear ; ag:end "2019"^^xsd:gYear ;
+    ag:citation [ a ag:Citation ; ag:source src:s ; ag:locator "p. 3" ] .
+"""
+
+
+def test_uncertainty_in_bods_fields(tmp_path):
+    ttl = tmp_path / "uncertain.ttl"
+    ttl.write_text(UNCERTAIN)
+    assert validate([ttl]).conforms
+    out = tmp_path / "uncertain.bods.json"
+    with open(out, "wb") as f:
+        bods_export.write(store.open_store([ttl]), f, publication_date="2024-01-01")
+    assert jsv(out) == []
+    assert pv(out)["additional_checks"] == []
+    by_record = {s["recordId"]: s for s in json.loads(out.read_text())}
+    res = "https://w3id.org/alliance-graph/resource/"
+    approx = by_record[res + "approx"]
+    eco, votes = approx["recordDetails"]["interests"]
+    # about 27%: 27 plus or minus half a unit, in BODS's own bounds
+    assert eco["share"] == {"minimum": 26.5, "maximum": 27.5}
+    assert eco["startDate"] == "2015-06-01" and "endDate" not in eco
+    assert "up to 20%" in votes["details"]
+    said = {a["statementPointerTarget"]: a["description"] for a in approx["annotations"]}
+    assert "month only" in said["/recordDetails/interests/0/startDate"]
+    assert "end is unknown" in said["/recordDetails/interests/0"]
+    assert "about 27" in said["/recordDetails/interests/0/share"]
+    assert "voting cap" in said["/recordDetails/interests/1"]
+    rng = by_record[res + "range"]["recordDetails"]["interests"][0]
+    assert rng["share"] == {"minimum": 25, "maximum": 50}
+    assert (rng["startDate"], rng["endDate"]) == ("2016-01-01", "2019-01-01")
+    # and back: the same triples the analyses and the shapes read
+    back = tmp_path / "back.ttl"
+    with open(back, "wb") as f:
+        importer.write_turtle(out, f)
+    assert validate([back]).conforms
+    a = ownership.holdings(load([ttl]))
+    b = ownership.holdings(load([back]))
+    assert a.stakes == b.stakes
