@@ -258,9 +258,10 @@ def holdings_from_files(paths: Iterable[Path | str], *, ontology: bool = True) -
         fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
         try:
             # The hot loop of a large load: plain type tests and one dict lookup per triple.
-            bods = _bods_triples(path)  # BODS 0.4 statements, if the file holds them
-            parsed = ox.parse(path=str(path), format=fmt, rename_blank_nodes=True)
-            for quad in bods if bods is not None else parsed:
+            quads = _bods_triples(path)  # BODS 0.4 statements, if the file holds them
+            if quads is None:
+                quads = ox.parse(path=str(path), format=fmt, rename_blank_nodes=True)
+            for quad in quads:
                 table = tables.get(quad.predicate.value)
                 if table is None:
                     continue
