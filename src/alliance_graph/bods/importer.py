@@ -162,13 +162,39 @@ def _plus_one(day: str) -> str:
     return (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
 
 
+class _Claim:
+    """A claim of a relationship record: its key (start, shares, intermediary), its
+    number within the record, and whether it has ended."""
+
+    __slots__ = ("key", "n", "ended")
+
+    def __init__(self, key: tuple, n: int):
+        self.key, self.n, self.ended = key, n, False
+
+
+class _History:
+    """What later statements of a relationship record need: the last statement's date
+    and the record's claims (slots: a million records must stay small)."""
+
+    __slots__ = ("date", "claims", "count")
+
+    def __init__(self):
+        self.date: str | None = None
+        self.claims: list[_Claim] = []
+        self.count = 0
+
+
+def _claim_node(base: str, n: int) -> str:
+    return base if n == 0 else f"{base}/{n}"
+
+
 class _Importer:
     def __init__(self, report: ImportReport):
         self.report = report
         self.names: dict[str, str] = {}  # record node -> first name seen
         self.sources: set[str] = set()
         self.components: dict[str, tuple[str, str, list]] = {}  # recordId -> parts
-        self.open: dict[str, dict] = {}  # relationship recordId -> history
+        self.open: dict[str, _History] = {}  # relationship recordId -> history
 
     # -- shared pieces --------------------------------------------------------------
 
@@ -450,24 +476,23 @@ class _Importer:
         base = m.node_of_record(record_id)
         first = history is None
         if first:
-            history = {"date": None, "claims": [], "count": 0}
+            history = _History()
         closing = st.get("recordStatus") == "closed"
-        unmatched = [c for c in history["claims"] if not c["ended"]]
+        unmatched = [c for c in history.claims if not c.ended]
         for g in groups:
             eco, vote = g["kinds"].get("EconomicInterest"), g["kinds"].get("VotingInterest")
             fig = lambda share: _decimal(share.get("exact")) if share else None  # noqa: E731
             key = (g["start"], fig(eco), fig(vote), through)
-            claim = next((c for c in history["claims"] if c["key"] == key), None)
+            claim = next((c for c in history.claims if c.key == key), None)
             if claim is not None:
                 if claim in unmatched:
                     unmatched.remove(claim)
-                node = _n(claim["node"])
+                node = _n(_claim_node(base, claim.n))
             else:
-                n = history["count"]
-                history["count"] += 1
-                node = _n(base if n == 0 else f"{base}/{n}")
-                claim = {"key": key, "node": node.value, "ended": False}
-                history["claims"].append(claim)
+                claim = _Claim(key, history.count)
+                history.count += 1
+                node = _n(_claim_node(base, claim.n))
+                history.claims.append(claim)
                 yield from self.new_claim(
                     node,
                     sid,
@@ -487,21 +512,22 @@ class _Importer:
             yield from self.cite(
                 node, source, f"BODS statement {sid}", date if holds and not closing else None
             )
-            if g["end"] and not claim["ended"]:
-                claim["ended"] = True
+            if g["end"] and not claim.ended:
+                claim.ended = True
                 yield ox.Triple(node, _ag("end"), _date_literal(g["end"]))
         ended_by = list(unmatched)  # no longer given: ended between the two statements
         if closing:  # the record's last statement: what is still open ends by its date
-            ended_by += [c for c in history["claims"] if not c["ended"] and c not in ended_by]
+            ended_by += [c for c in history.claims if not c.ended and c not in ended_by]
         for c in ended_by:
-            c["ended"] = True
-            if history["date"]:
-                yield ox.Triple(_n(c["node"]), _ag("endEarliest"), _day(_plus_one(history["date"])))
-            yield ox.Triple(_n(c["node"]), _ag("endLatest"), _day(date))
+            c.ended = True
+            node = _n(_claim_node(base, c.n))
+            if history.date:
+                yield ox.Triple(node, _ag("endEarliest"), _day(_plus_one(history.date)))
+            yield ox.Triple(node, _ag("endLatest"), _day(date))
         if closing:
             self.open.pop(record_id, None)
             return
-        history["date"] = date
+        history.date = date
         self.open[record_id] = history
 
     def new_claim(self, node, sid, subject, party, through, g, eco, vote, history, date):
@@ -561,7 +587,7 @@ class _Importer:
         if g["start"]:
             yield ox.Triple(node, _ag("start"), _date_literal(g["start"]))
         elif history:
-            yield ox.Triple(node, _ag("startEarliest"), _day(_plus_one(history["date"])))
+            yield ox.Triple(node, _ag("startEarliest"), _day(_plus_one(history.date)))
             yield ox.Triple(node, _ag("startLatest"), _day(date))
         else:
             yield ox.Triple(node, _ag("startLatest"), _day(date))
@@ -572,13 +598,14 @@ class _Importer:
             yield ox.Triple(node, _ag("note"), _s("; ".join(notes)))
 
     def finish(self) -> Iterator[ox.Triple]:
-        for history in self.open.values():
-            for c in history["claims"]:
-                if c["ended"]:
+        for record_id, history in self.open.items():
+            base = m.node_of_record(record_id)
+            for c in history.claims:
+                if c.ended:
                     continue
-                node = _n(c["node"])
+                node = _n(_claim_node(base, c.n))
                 yield ox.Triple(node, _ag("endStatus"), _ag("EndUnknown"))
-                yield ox.Triple(node, _ag("endEarliest"), _day(_plus_one(history["date"])))
+                yield ox.Triple(node, _ag("endEarliest"), _day(_plus_one(history.date)))
         self.open.clear()
         for record_id, (_, _, sid) in self.components.items():
             self.report.skip(
