@@ -3,8 +3,8 @@
 For each size, a BODS 0.4 JSON array is generated (40% entity statements, the rest
 relationship statements with a shareholding and voting rights each, one record in ten
 updated by a second statement that changes its share), then each step runs in a fresh
-child process, which reports its wall-clock time and its peak resident memory
-(``ru_maxrss``):
+child process, which reports its wall-clock time, its CPU time (user + system: the
+figure to compare on a shared machine) and its peak resident memory (``ru_maxrss``):
 
 - ``import``: ``alliance-graph import bods FILE -o OUT.ttl`` (streamed: ijson statement
   by statement, Turtle written as the triples come);
@@ -156,8 +156,10 @@ import json, resource, sys, time
 SRC, OUT, EXPORTED = sys.argv[1:4]
 t = time.perf_counter()
 {body}
+usage = resource.getrusage(resource.RUSAGE_SELF)
 result["seconds"] = round(time.perf_counter() - t, 2)
-result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+result["cpu_seconds"] = round(usage.ru_utime + usage.ru_stime, 2)
+result["peak_rss_mb"] = round(usage.ru_maxrss / 1024, 1)
 print(json.dumps(result))
 """
 
