@@ -17,6 +17,7 @@ The file size is printed beside the memory, to show that no step holds the JSON 
 
     python bench/bench_bods.py                      # 100k and 1M statements
     python bench/bench_bods.py --sizes 100000 --json /tmp/bods-bench.json
+    python bench/bench_bods.py --sizes 1000000 --steps import
 """
 
 from __future__ import annotations
@@ -181,6 +182,13 @@ def main(argv=None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--json", metavar="PATH", help="also write the results here")
     parser.add_argument("--keep", metavar="DIR", help="keep the generated files in DIR")
+    parser.add_argument(
+        "--steps",
+        nargs="+",
+        choices=list(CHILD),
+        default=list(CHILD),
+        help="the steps to run (default: all; export needs import's Turtle)",
+    )
     args = parser.parse_args(argv)
     results = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -198,10 +206,11 @@ def main(argv=None) -> int:
                 "generate_seconds": round(time.perf_counter() - t, 2),
                 "json_mb": round(os.path.getsize(src) / 2**20, 1),
             }
-            for step in ("import", "load", "export"):
+            for step in args.steps:
                 row[step] = run_step(step, src, out, exported)
                 print(f"{n:>9} {step:<7} {json.dumps(row[step])}", flush=True)
-            row["turtle_mb"] = round(os.path.getsize(out) / 2**20, 1)
+            if out.exists():
+                row["turtle_mb"] = round(os.path.getsize(out) / 2**20, 1)
             if exported.exists():
                 row["exported_mb"] = round(os.path.getsize(exported) / 2**20, 1)
             print(json.dumps(row), flush=True)
