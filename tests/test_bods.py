@@ -578,3 +578,19 @@ def test_uncertainty_in_bods_fields(tmp_path):
     a = ownership.holdings(load([ttl]))
     b = ownership.holdings(load([back]))
     assert a.stakes == b.stakes
+
+
+@pytest.mark.parametrize("array", [True, False], ids=["json", "jsonl"])
+def test_import_streams(tmp_path, array):
+    # triples of the first statements come out before the reader reaches a broken one
+    statements = json.loads(SAMPLE.read_text())[:3]
+    texts = [json.dumps(s) for s in statements]
+    path = tmp_path / ("s.json" if array else "s.jsonl")
+    path.write_text(
+        "[" + ",\n".join(texts) + ",\n{oops" if array else "\n".join(texts) + "\n{oops\n"
+    )
+    stream = importer.triples(path)
+    first = [next(stream) for _ in range(2)]
+    assert [t.subject.value.rsplit("/", 1)[1] for t in first] == ["holding-a", "holding-a"]
+    with pytest.raises(Exception, match="not valid JSON"):
+        list(stream)
