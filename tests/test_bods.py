@@ -594,3 +594,21 @@ def test_import_streams(tmp_path, array):
     assert [t.subject.value.rsplit("/", 1)[1] for t in first] == ["holding-a", "holding-a"]
     with pytest.raises(Exception, match="not valid JSON"):
         list(stream)
+
+
+def test_bad_interests_are_named_not_imported(tmp_path):
+    statements = json.loads(SAMPLE.read_text())
+    bad = copy.deepcopy(next(s for s in statements if s["recordId"] == "rel-c-d"))
+    bad["statementId"] = "bad-share-000000000000000000000000000"
+    bad["recordId"] = "rel-bad"
+    bad["recordDetails"]["interests"] = [
+        {"type": "shareholding", "share": {"exact": 140}},
+        {"type": "votingRights", "share": {"exact": 10}, "startDate": "2020-02-30"},
+    ]
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(statements + [bad]))
+    report = importer.ImportReport()
+    list(importer.triples(path, report))
+    notes = [why for sid, why in report.notes if sid == bad["statementId"]]
+    assert any("exact 140" in n for n in notes) and any("startDate" in n for n in notes)
+    assert dict(report.skipped)[bad["statementId"]].startswith("no shareholding")

@@ -158,6 +158,29 @@ def _decimal(value) -> str | None:
     return text if "." in text else text + ".0"
 
 
+def _share_problem(share: dict) -> str | None:
+    for name, value in share.items():
+        number = _decimal(value) if not isinstance(value, bool) else None
+        if number is None or not 0 <= Decimal(number) <= 100:
+            return f"share {name} {value!r} is not a percentage from 0 to 100"
+    return None
+
+
+def _dates_problem(interest: dict) -> str | None:
+    for name in ("startDate", "endDate"):
+        value = interest.get(name)
+        if value is None:
+            continue
+        try:
+            parse_date(str(value)[:10])
+        except ValueError as exc:
+            return f"{name}: {exc}"
+    start, end = interest.get("startDate"), interest.get("endDate")
+    if start and end and str(end)[:10] <= str(start)[:10]:
+        return f"endDate {end} is not after startDate {start}"
+    return None
+
+
 def _plus_one(day: str) -> str:
     return (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
 
@@ -451,9 +474,13 @@ class _Importer:
                     (sid, f"interest {i} ({kind}) is no stake in this vocabulary and is left out")
                 )
                 continue
+            share = interest.get("share") if isinstance(interest.get("share"), dict) else {}
+            problem = _share_problem(share) or _dates_problem(interest)
+            if problem:
+                self.report.notes.append((sid, f"interest {i} ({kind}) is left out: {problem}"))
+                continue
             key = (interest.get("startDate"), interest.get("endDate"))
             g = groups.setdefault(key, {"start": key[0], "end": key[1], "kinds": {}})
-            share = interest.get("share") if isinstance(interest.get("share"), dict) else {}
             g["kinds"][interest_kind] = share
             if interest.get("directOrIndirect") == "indirect":
                 g["indirect"] = True
