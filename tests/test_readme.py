@@ -1,7 +1,8 @@
 """The README's examples run, and show what they say they show.
 
 Every `alliance-graph ...` line of a ```sh block in README.md that needs no server and no
-file of the reader's own is run (in a temporary folder, through the CLI itself); it must
+file of the reader's own is run, in order, in one temporary folder that sees the
+repository's docs/ (so that an example may read what an earlier one wrote); it must
 exit 0 (1 for a check that reports problems), and every percentage its trailing comment
 promises ("# 44.3%, not certain: 43.4% possible"), outside parentheses, must be in
 what it prints. Every
@@ -53,8 +54,16 @@ def test_the_readme_has_examples_to_run():
     assert len(EXAMPLES) >= 15
 
 
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("readme")
+    (folder / "docs").symlink_to(ROOT / "docs", target_is_directory=True)
+    return folder
+
+
 @pytest.mark.parametrize(("command", "comment"), EXAMPLES, ids=[c for c, _ in EXAMPLES])
-def test_readme_example_runs_and_shows_what_it_says(command, comment, tmp_path, monkeypatch):
+def test_readme_example_runs_and_shows_what_it_says(command, comment, workdir, monkeypatch):
+    tmp_path = workdir
     monkeypatch.chdir(tmp_path)
     argv = shlex.split(command)[1:]
     result = CliRunner().invoke(cli, argv, prog_name="alliance-graph", catch_exceptions=False)

@@ -1099,3 +1099,11 @@ for _fmt in (
            ("graphviz", "gv"), (".dot", ".gv"), "text/vnd.graphviz", dated=True),
 ):  # fmt: skip
     register(_fmt)
+
+# BODS 0.4 statements (logic in alliance_graph.bods; docs/bods.md)
+from .bods import export as _bods  # noqa: E402
+
+register(Format("bods", _bods.write_array, "BODS 0.4 statements, a JSON array (docs/bods.md)",
+                ("bods-json",), (".bods.json",)))
+register(Format("bods-jsonl", _bods.write_lines, "BODS 0.4 statements, JSON Lines",
+                ("bods-lines",), (".bods.jsonl", ".jsonl")))

@@ -34,7 +34,7 @@ FORMATS = (
     RdfFormat("trig", "application/trig", (".trig",), datasets=True),
     RdfFormat("n3", "text/n3", (".n3",)),
     RdfFormat("rdfxml", "application/rdf+xml", (".rdf", ".owl", ".xml")),
-    RdfFormat("jsonld", "application/ld+json", (".jsonld",)),
+    RdfFormat("jsonld", "application/ld+json", (".jsonld", ".json")),
 )
 # Other names people write for the same formats (rdflib's, the media types, suffixes).
 _ALIASES = {

@@ -112,9 +112,25 @@ def _prepare(path, data_format: str | None):
     return fmt, data
 
 
+def _bods(path) -> list[ox.Quad] | None:
+    """The quads of a BODS 0.4 file (``.json``/``.jsonl`` statements), mapped into our
+    vocabulary by :mod:`alliance_graph.bods.importer`; None for any other file."""
+    if str(path) == rdf_files.STDIN or Path(path).suffix.lower() not in (".json", ".jsonl"):
+        return None
+    from .bods import importer
+
+    if not importer.is_bods(path):
+        return None
+    return [ox.Quad(t.subject, t.predicate, t.object) for t in importer.triples(path)]
+
+
 def parse(path: Path | str, data_format: str | None = None) -> list[ox.Quad]:
     """The quads of one file as written (named graphs folded into the default graph);
     every failure is a :class:`DataFileError` naming the file, line and column."""
+    if data_format is None:
+        bods = _bods(path)
+        if bods is not None:
+            return bods
     fmt, data = _prepare(path, data_format)
     try:
         with no_network(what=f"reading {_name(path)}"):
@@ -151,7 +167,13 @@ def _refuse_star(path, quads: Iterable[ox.Quad], data: bytes) -> None:
 
 def load_into(store: ox.Store, path: Path | str, data_format: str | None = None) -> None:
     """Parse one file into the default graph of ``store`` (Rust all the way for the
-    formats without named graphs: the fast path of large loads)."""
+    formats without named graphs: the fast path of large loads). BODS 0.4 JSON
+    statements are read through their mapping (:mod:`alliance_graph.bods`)."""
+    if data_format is None:
+        bods = _bods(path)
+        if bods is not None:
+            store.extend(bods)
+            return
     fmt, data = _prepare(path, data_format)
     if fmt.datasets:
         store.extend(parse(path, data_format))

@@ -258,7 +258,10 @@ def holdings_from_files(paths: Iterable[Path | str], *, ontology: bool = True) -
         fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
         try:
             # The hot loop of a large load: plain type tests and one dict lookup per triple.
-            for quad in ox.parse(path=str(path), format=fmt, rename_blank_nodes=True):
+            quads = _bods_triples(path)  # BODS 0.4 statements, if the file holds them
+            if quads is None:
+                quads = ox.parse(path=str(path), format=fmt, rename_blank_nodes=True)
+            for quad in quads:
                 table = tables.get(quad.predicate.value)
                 if table is None:
                     continue
@@ -281,6 +284,12 @@ def holdings_from_files(paths: Iterable[Path | str], *, ontology: bool = True) -
             line = getattr(exc, "lineno", None)
             raise DataFileError(path, f"not valid RDF: {exc.msg or exc}", line) from None
     return _build(index)
+
+
+def _bods_triples(path: Path):
+    from .bods import importer
+
+    return importer.triples(path) if importer.is_bods(path) else None
 
 
 def _build(index: _Index) -> Holdings:

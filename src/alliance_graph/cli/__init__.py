@@ -27,6 +27,7 @@ COMMANDS = {
     "sparql": "query:sparql_cmd",
     "push": "query:push",
     "serve": "serve:serve",
+    "import": "imports:import_cmd",
 }
 
 

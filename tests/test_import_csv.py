@@ -1,0 +1,154 @@
+"""`alliance-graph import csv`: a CSV of stakes, one row a stake."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from alliance_graph import ownership
+from alliance_graph.cli import cli, main
+from alliance_graph.graph import load
+from alliance_graph.imports.csv import guess_kind
+from alliance_graph.validate import validate
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "docs" / "examples" / "stakes.csv"
+HEADER = "holder,held,percent,interest,start,end,source,note,holder_kind\n"
+
+
+def _import(tmp_path, text: str | Path):
+    if isinstance(text, Path):
+        src = text
+    else:
+        src = tmp_path / "stakes.csv"
+        src.write_text(text)
+    out = tmp_path / "out.ttl"
+    result = CliRunner().invoke(cli, ["import", "csv", str(src), "-o", str(out)])
+    return result, out
+
+
+def test_example_file_imports_and_validates(tmp_path):
+    result, out = _import(tmp_path, EXAMPLE)
+    assert result.exit_code == 0, result.output
+    assert "5 stakes" in result.output
+    assert validate([out]).conforms
+    h = ownership.holdings(load([out]))
+    # row 2 of the file: 70% from 2019-01-15 to 2022-03-01; row 3: 80% from 2022-03
+    assert ownership.stake(h, "Holding A", "Company B", "2020-06-30")["percent"] == 70
+    later = ownership.stake(h, "Holding A", "Company B", "2022-06-30", reading="certain")
+    assert later["percent"] == 80
+    # a start given as a month is not certain within that month
+    assert (
+        ownership.stake(h, "Holding A", "Company B", "2022-03-15", reading="certain")["percent"]
+        is None
+    )
+    # entities named twice are one entity
+    assert sorted(h.labels.values()) == [
+        "Company B",
+        "Company C",
+        "Family Trust",
+        "Holding A",
+        "Jane Doe",
+    ]
+    assert h.kinds[next(i for i, n in h.labels.items() if n == "Jane Doe")] == "Person"
+    assert h.kinds[next(i for i, n in h.labels.items() if n == "Family Trust")] == "Trust"
+    # integrated ownership through the chain Jane -> Holding A -> Company B -> Company C:
+    # 60% x 80% x 40% (the approximate 40% carries only votes, so no capital): Company C
+    # is reached only by votes; capital stops at Company B.
+    got = {
+        r["held"]: r["integrated_percent"]
+        for r in ownership.integrated(h, "Jane Doe", at="2023-06-30")
+    }
+    assert got == {"Holding A": 60.0, "Company B": pytest.approx(48.0)}
+
+
+def test_kinds_are_guessed_from_the_name():
+    assert guess_kind("Family Trust", "holder") == "Trust"
+    assert guess_kind("French State", "holder") == "State"
+    assert guess_kind("Nissan Motor", "holder") == "Company"
+
+
+def test_approximate_and_ranges(tmp_path):
+    result, out = _import(
+        tmp_path, HEADER + "A Co,B Co,about 27,,2020,,,,\nC Co,B Co,25-50,economic,2020,,,,\n"
+    )
+    assert result.exit_code == 0, result.output
+    text = out.read_text()
+    assert "ag:approximate true" in text
+    assert "ag:minValue 25.0" in text and "ag:maxValue 50.0" in text
+
+
+BAD_ROWS = [
+    # (row, column number, column name, words of the reason)
+    ("A Co,,10,,,,,,", 2, "held", "is empty"),
+    ("A Co,B Co,abc,,,,,,", 3, "percent", "not a percentage"),
+    ("A Co,B Co,120,,,,,,", 3, "percent", "above 100"),
+    ("A Co,B Co,50-20,,,,,,", 3, "percent", "ends below its start"),
+    ("A Co,B Co,10,control,,,,,", 4, "interest", "choose economic, voting or both"),
+    ("A Co,B Co,10,,2020-13,,,,", 5, "start", "not a valid date"),
+    ("A Co,B Co,10,,2020,2019-06,,,", 6, "end", "is not after the start"),
+    ("A Co,B Co,10,,,31/12/2020,,,", 6, "end", "YYYY, YYYY-MM or YYYY-MM-DD"),
+    ("A Co,B Co,10,,,,www.example.org,,", 7, "source", "not an http(s) URL"),
+    ("A Co,B Co,10,,,,,,robot", 9, "holder_kind", "choose one of"),
+    ("A Co,a  co,10,,,,,,", 2, "held", "the same entity"),
+]
+
+
+@pytest.mark.parametrize(
+    "row, col, name, reason", BAD_ROWS, ids=[r[2] + ":" + r[3] for r in BAD_ROWS]
+)
+def test_each_bad_row_is_named_by_line_and_column(tmp_path, capsys, row, col, name, reason):
+    src = tmp_path / "stakes.csv"
+    src.write_text(HEADER + "X Co,Y Co,10,,,,,,\n" + row + "\n")
+    out = tmp_path / "out.ttl"
+    out.write_text("previous content\n")
+    with pytest.raises(SystemExit) as exit_:
+        main(["import", "csv", str(src), "-o", str(out)])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert f"stakes.csv:3:{col}: {name}: " in err
+    assert reason in err
+    assert "Traceback" not in err
+    assert out.read_text() == "previous content\n"  # nothing half-written
+    assert list(tmp_path.glob(".out.ttl.*")) == []  # no temporary file left
+
+
+def test_every_bad_row_is_reported_at_once(tmp_path, capsys):
+    src = tmp_path / "stakes.csv"
+    src.write_text(HEADER + "A Co,,10,,,,,,\nA Co,B Co,abc,,,,,,\nA Co,B Co,10,,2020-13,,,,\n")
+    with pytest.raises(SystemExit):
+        main(["import", "csv", str(src), "-o", str(tmp_path / "out.ttl")])
+    err = capsys.readouterr().err
+    assert "3 bad row(s)" in err
+    for where in ("stakes.csv:2:2", "stakes.csv:3:3", "stakes.csv:4:5"):
+        assert where in err
+    assert not (tmp_path / "out.ttl").exists()
+
+
+@pytest.mark.parametrize(
+    "text, where, reason",
+    [
+        ("holder,held,percent,owner\n", "stakes.csv:1:4", "unknown column"),
+        ("holder,percent\n", "stakes.csv:1", "held: required column is missing"),
+        ("", "stakes.csv:1", "empty"),
+        (HEADER + "A Co,B Co,10\n", "stakes.csv:2", "has 3 cells, the header 9"),
+    ],
+)
+def test_bad_header_or_shape(tmp_path, capsys, text, where, reason):
+    src = tmp_path / "stakes.csv"
+    src.write_text(text)
+    with pytest.raises(SystemExit) as exit_:
+        main(["import", "csv", str(src), "-o", str(tmp_path / "out.ttl")])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert where in err and reason in err
+    assert not (tmp_path / "out.ttl").exists()
+
+
+def test_missing_file(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["import", "csv", str(tmp_path / "nope.csv"), "-o", str(tmp_path / "o.ttl")])
+    assert exit_.value.code == 2
+    assert "no such file" in capsys.readouterr().err
