@@ -18,6 +18,7 @@ store), :mod:`.snapshot` (the figures a reading takes on a day), :mod:`.stake`,
 public is re-exported here. See docs/ownership.md.
 """
 
+from .compare import broken_rules, compare
 from .control import BASES, THRESHOLDS, control, controllers_upstream
 from .errors import OwnershipError, SingularOwnershipError
 from .holdings import (
@@ -57,6 +58,8 @@ __all__ = [
     "SingularOwnershipError",
     "Stake",
     "apply_scenario",
+    "broken_rules",
+    "compare",
     "as_holdings",
     "as_span",
     "control",

@@ -166,6 +166,8 @@ def stake(
         "candidates": candidates,
         "theoretical_voting_percent": round_figure(sum(theoretical)) if theoretical else None,
         "parts": parts,
-        "competing": sorted(competing, key=lambda x: x["statement"]),
+        "competing": sorted(
+            {c["statement"]: c for c in competing}.values(), key=lambda x: x["statement"]
+        ),
         "why_not_certain": [] if certain else why,
     }
