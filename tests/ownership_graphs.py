@@ -38,7 +38,7 @@ def stake(
     rep = f' ; ag:reportedOn "{reported}"^^xsd:date' if reported else ""
     return (
         f'ex:{name} a ag:Shareholding ; rdfs:label "{holder} in {held}"@en ;'
-        f" ag:holder ex:{holder} ; ag:held ex:{held} ; ag:percent {percent} ;"
+        f" ag:holder ex:{holder} ; ag:held ex:{held} ; ag:percent {float(percent)!r} ;"
         f" ag:interest {interests} ;{when}{until}{extra}"
         f" ag:citation {CITE.format(extra=rep)} .\n"
     )

@@ -387,11 +387,18 @@ def integrated(
     _table(rows, INTEGRATED_COLUMNS)
 
 
+class _Echo:
+    """A file-like writer onto click's standard output (what CliRunner captures)."""
+
+    def write(self, text: str) -> None:
+        click.echo(text, nl=False)
+
+
 def _stream_records(records, fmt: str) -> None:
     """Write records as they come (json array, jsonl or csv): bounded memory."""
     import csv
 
-    out = click.get_text_stream("stdout")
+    out = _Echo()
     columns = [*INTEGRATED_COLUMNS, "definition"]
     if fmt == "jsonl":
         for r in records:
@@ -417,7 +424,6 @@ def _stream_records(records, fmt: str) -> None:
             out.write(("\n  " if first else ",\n  ") + json.dumps(r, ensure_ascii=False))
             first = False
         out.write("]\n" if first else "\n]\n")
-    out.flush()
 
 
 THRESHOLD_HELP = (

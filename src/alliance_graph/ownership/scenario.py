@@ -124,6 +124,15 @@ def apply_scenario(store, path: Path | str) -> list[dict]:
     return done
 
 
+def _decimal(value: float):
+    import pyoxigraph as ox
+
+    text = f"{value:.10f}".rstrip("0")
+    return ox.Literal(
+        text + "0" if text.endswith(".") else text, datatype=ox.NamedNode(XSD + "decimal")
+    )
+
+
 def _apply(store, change: Change, k: int, path: Path) -> dict:
     import pyoxigraph as ox
 
@@ -196,9 +205,7 @@ def _apply(store, change: Change, k: int, path: Path) -> dict:
             ),
             ox.Quad(s1, ag("holder"), node(holder)),
             ox.Quad(s1, ag("held"), node(held)),
-            ox.Quad(
-                s1, ag("percent"), ox.Literal(repr(new), datatype=ox.NamedNode(XSD + "decimal"))
-            ),
+            ox.Quad(s1, ag("percent"), _decimal(new)),
             ox.Quad(s1, ag("start"), date),
             ox.Quad(s1, ag("endStatus"), ag("Ongoing")),
             ox.Quad(s1, ag("citation"), cite),
@@ -214,7 +221,7 @@ def _apply(store, change: Change, k: int, path: Path) -> dict:
                 ox.Quad(
                     s1,
                     ag("votingCap"),
-                    ox.Literal(repr(before.voting_cap), datatype=ox.NamedNode(XSD + "decimal")),
+                    _decimal(before.voting_cap),
                 )
             )
     store.extend(quads)
