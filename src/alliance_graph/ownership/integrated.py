@@ -329,6 +329,9 @@ def integrated_records(
     at_text = g.graph["at"]
     for i, targets, values, tainted in _all_rows(h, g, definition, certainty=True, block=None):
         holder = mx.nodes[i]
+        if min_percent > 0:  # most pairs are far below: drop them before any Python work
+            keep = values * 100.0 >= min_percent * (1.0 - 1e-9)
+            targets, values, tainted = targets[keep], values[keep], tainted[keep]
         group = []
         for t, v, bad in zip(targets.tolist(), values.tolist(), tainted.tolist(), strict=True):
             value = pct(v)
