@@ -15,8 +15,11 @@ def between(g, a: str, b: str) -> set:
     certain-reading snapshot count as walks too)."""
     import networkx as nx
 
-    union = nx.DiGraph(g.edges)
-    union.add_edges_from(g.graph.get("omitted", {}))
+    omitted = g.graph.get("omitted", {})
+    union = g
+    if omitted:  # a copy only when there is something to add
+        union = nx.DiGraph(g.edges)
+        union.add_edges_from(omitted)
     if a not in union or b not in union:
         return set()
     return (nx.descendants(union, a) | {a}) & (nx.ancestors(union, b) | {b})
