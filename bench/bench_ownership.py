@@ -3,8 +3,9 @@
 For networks of about 10k, 100k and 1M triples from bench/generate.py, in one run and
 side by side (median of repeated runs, wall clock, one process):
 
-- reading the RDF into stakes: rdflib (``graph.load`` + ``ownership.holdings``) and the
-  pyoxigraph fast path (``ownership.holdings_from_files``); the results are compared;
+- reading the RDF into stakes: the one loader (``store.open_store``, pyoxigraph) read by
+  ``ownership.holdings_from_files``, and rdflib's ``graph.load`` copied through the same
+  store (``ownership.holdings``); the results are compared;
 - building the snapshot on a date;
 - integrated ownership of one company in everything it reaches (snapshot built), for the
   company that reaches most and for a sample of ordinary ones;
@@ -14,6 +15,10 @@ side by side (median of repeated runs, wall clock, one process):
   confined to the companies between the two), and the naive way
   (``networkx.all_simple_paths`` over the whole snapshot, multiplying along each path),
   with a time limit; the same naive way for one company in everything it reaches;
+- ``integrated --all`` records at or above 0.01% (the CLI's default ``--min``), streamed,
+  and the peak memory of streaming them;
+- control of one company: the widest upstream part and a sample, against the round-1
+  method (a fixed point per ancestor over everything it reaches);
 - memory: tracemalloc peaks, against the number of stakes and a dense n x n matrix.
 
     python bench/bench_ownership.py                        # 10k, 100k, 1M
@@ -111,6 +116,27 @@ def naive_paths(g, a, b, limit: float):
     return result, seen, elapsed
 
 
+def round1_control(g, b: str) -> dict:
+    """The round-1 method, kept here to measure against: for every ancestor c of b, the
+    fixed point over everything c reaches (then the same again to tell ultimate ones)."""
+    found = {}
+    for c in sorted(nx.ancestors(g, b)):
+        reach = nx.descendants(g, c)
+        controlled: set = set()
+        changed = True
+        while changed:
+            changed = False
+            voters = {c} | controlled
+            for x in sorted(reach - controlled - {c}):
+                votes = sum(g.edges[v, x]["percent"] for v in g.predecessors(x) if v in voters)
+                if round(votes, 9) > 50.0:
+                    controlled.add(x)
+                    changed = True
+        if b in controlled:
+            found[c] = controlled
+    return found
+
+
 def bench_size(triples: int, args, out: dict) -> None:
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -141,8 +167,7 @@ def bench_size(triples: int, args, out: dict) -> None:
     rec.update(snapshot_s=snap_s, nodes=g.number_of_nodes(), edges=g.number_of_edges())
     sccs = sorted((len(c) for c in nx.strongly_connected_components(g)), reverse=True)
     rec["largest_cycle_component"] = sccs[0] if sccs else 0
-    own._cached_snapshot(h, AT, "economic", "as-of")  # analyses share this one
-    own._cached_matrix(own._cached_snapshot(h, AT, "economic", "as-of"))
+    own.integrated(h, next(iter(g)), None, AT, snapshot=g)  # builds the matrix once
 
     # One company in everything it reaches
     holders = sorted(n for n in g if g.out_degree(n))
@@ -150,14 +175,18 @@ def bench_size(triples: int, args, out: dict) -> None:
     sample = rng.sample(holders, min(args.sample, len(holders)))
     widest = max(sample, key=lambda n: len(nx.descendants(g, n)))
     rec["widest_reach"] = len(nx.descendants(g, widest))
-    rec["one_holder_widest_s"], rows = timed(lambda: own.integrated(h, widest, None, AT), repeat)
+    rec["one_holder_widest_s"], rows = timed(
+        lambda: own.integrated(h, widest, None, AT, snapshot=g), repeat
+    )
     per = []
     for holder in sample:
         t = time.perf_counter()
-        own.integrated(h, holder, None, AT)
+        own.integrated(h, holder, None, AT, snapshot=g)
         per.append(time.perf_counter() - t)
     rec["one_holder_median_s"] = statistics.median(per)
-    rec["one_holder_peak_mb"] = peak(lambda: own.integrated(h, widest, None, AT))[0] / 1e6
+    rec["one_holder_peak_mb"] = (
+        peak(lambda: own.integrated(h, widest, None, AT, snapshot=g))[0] / 1e6
+    )
     # naive: every simple path from the holder to every company it reaches
     naive = []
     for holder, ours in list(zip(sample, per, strict=True))[: args.naive_holders]:
@@ -175,13 +204,44 @@ def bench_size(triples: int, args, out: dict) -> None:
 
     # Every company in everything
     if triples <= args.all_pairs_max:
-        rec["all_pairs_s"], (nodes, m) = timed(lambda: own.integrated_matrix(h, AT), repeat)
+        rec["all_pairs_s"], (nodes, m) = timed(
+            lambda: own.integrated_matrix(h, AT, snapshot=g), repeat
+        )
         rec["all_pairs_nnz"] = int(m.nnz)
-        rec["all_pairs_peak_mb"] = peak(lambda: own.integrated_matrix(h, AT))[0] / 1e6
+        rec["all_pairs_peak_mb"] = peak(lambda: own.integrated_matrix(h, AT, snapshot=g))[0] / 1e6
         rec["dense_matrix_mb"] = len(nodes) ** 2 * 8 / 1e6
         if triples <= 100_000:
             rec["all_pairs_records_s"], recs = timed(lambda: own.integrated_all(h, AT), 1)
             rec["all_pairs_records"] = len(recs)
+
+        def streamed():
+            count = 0
+            for r in own.integrated_records(h, AT, min_percent=0.01, snapshot=g):
+                json.dumps(r)  # what --format jsonl writes, written nowhere
+                count += 1
+            return count
+
+        rec["all_pairs_min001_s"], rec["all_pairs_min001_records"] = timed(streamed, 1)
+        rec["all_pairs_min001_peak_mb"] = peak(streamed)[0] / 1e6
+
+    # Control of one company: proportional to the part upstream of it
+    voting = own.snapshot(h, AT, interest="voting")
+    held = sorted((n for n in voting if voting.in_degree(n)), key=lambda n: n)
+    upstream = {n: len(nx.ancestors(voting, n)) for n in held}
+    widest_held = max(held, key=lambda n: (upstream[n], n))
+    own.control(h, widest_held, AT)  # the voting snapshot, cached
+    rec["control_widest_upstream"] = upstream[widest_held]
+    rec["control_widest_s"], _ = timed(lambda: own.control(h, widest_held, AT), repeat)
+    per = []
+    for b in rng.sample(held, min(args.sample, len(held))):
+        t = time.perf_counter()
+        own.control(h, b, AT)
+        per.append(time.perf_counter() - t)
+    rec["control_median_s"] = statistics.median(per)
+    if triples <= args.round1_control_max:
+        t = time.perf_counter()
+        round1_control(voting, widest_held)
+        rec["control_widest_round1_s"] = time.perf_counter() - t
 
     # Pairs: integrated (solve) vs our paths vs naive enumeration
     pairs = []
@@ -193,9 +253,10 @@ def bench_size(triples: int, args, out: dict) -> None:
         if len(pairs) >= args.pairs:
             break
     rows = []
+    own.paths(h, widest, widest, AT)  # builds the snapshot the pair calls share, untimed
     for a, b in pairs:
         t = time.perf_counter()
-        integ = own.integrated(h, a, b, AT, definition="plain")
+        integ = own.integrated(h, a, b, AT, definition="plain", snapshot=g)
         t_integ = time.perf_counter() - t
         t = time.perf_counter()
         ours = own.paths(h, a, b, AT, limit=10)
@@ -254,6 +315,12 @@ def main(argv=None) -> int:
         help="largest size also read with rdflib (slow)",
     )
     parser.add_argument("--all-pairs-max", type=int, default=1_000_000)
+    parser.add_argument(
+        "--round1-control-max",
+        type=int,
+        default=100_000,
+        help="largest size where the round-1 control method is also timed (slow)",
+    )
     parser.add_argument("--workdir", default="/tmp/alliance-bench")
     parser.add_argument("--json", default=None, help="also write the results here")
     args = parser.parse_args(argv)

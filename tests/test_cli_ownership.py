@@ -5,13 +5,17 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from alliance_graph.cli import cli
 
-SUBCOMMANDS = ("stake", "paths", "integrated", "control", "timeline")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import ownership_graphs as og  # noqa: E402
+
+SUBCOMMANDS = ("stake", "paths", "integrated", "control", "timeline", "compare")
 
 
 def run(*args):
@@ -96,26 +100,117 @@ def test_timeline_json():
 
 def test_data_option_analyses_a_users_own_file(tmp_path):
     path = tmp_path / "mine.ttl"
-    path.write_text(
-        """@prefix ag: <https://w3id.org/alliance-graph/ontology#> .
-@prefix ex: <http://example.org/> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-ex:a a ag:Company ; rdfs:label "Alpha" .
-ex:b a ag:Company ; rdfs:label "Beta" .
-ex:ab a ag:Shareholding ; ag:holder ex:a ; ag:held ex:b ; ag:percent 70.0 ;
-  ag:interest ag:EconomicInterest , ag:VotingInterest ; ag:start "2010"^^xsd:gYear ;
-  ag:endStatus ag:Ongoing ; ag:citation [ a ag:Citation ; ag:source ex:s ; ag:locator "x" ] .
-"""
-    )
-    r = run_json("stake", "alpha", "BETA", "--at", "2012", "--data", str(path))
+    path.write_text(og.graph(["a", "b"], og.stake("ab", "a", "b", 70, start='"2010"^^xsd:gYear')))
+    r = run_json("stake", "A", "B", "--at", "2012", "--data", str(path))
     assert r["percent"] == 70.0 and r["certain"] is True
-    assert r["sources"] == ["http://example.org/s"]
+    assert r["sources"] == ["http://example.org/src"]
     # in 2010 itself the start day is not known
-    assert (
-        run_json("stake", "alpha", "beta", "--at", "2010-06", "--data", str(path))["certain"]
-        is False
+    assert run_json("stake", "a", "b", "--at", "2010-06", "--data", str(path))["certain"] is False
+
+
+def test_data_is_validated_first_and_no_validate_says_what_it_skips(tmp_path):
+    path = tmp_path / "mine.ttl"
+    path.write_text(og.graph(["a", "b"], og.stake("ab", "a", "b", 150)))
+    r = _main("integrated", "a", "b", "--at", "2020", "--data", str(path))
+    line = 1 + og.graph(["a", "b"], "").count("\n")  # the stake's line in the file
+    assert r.returncode == 1 and r.stdout == ""
+    assert f"mine.ttl:{line}: Violation" in r.stderr and "150" in r.stderr
+    r = _main("integrated", "a", "b", "--at", "2020", "--data", str(path), "--no-validate")
+    assert r.returncode == 0 and "not validated (--no-validate)" in r.stderr
+    # a stake without a citation is reported, not dropped silently
+    path.write_text(
+        og.graph(["a", "b"], og.stake("ab", "a", "b", 40).replace(" ag:citation [", " ag:note ["))
     )
+    r = _main("stake", "a", "b", "--at", "2020", "--data", str(path))
+    assert r.returncode == 1 and "citation" in r.stderr
+
+
+def test_rdf_xml_data_works_for_ownership(tmp_path):
+    from rdflib import Graph
+
+    from alliance_graph.resources import data_files
+
+    path = tmp_path / "data.owl"
+    Graph().parse(data_files()[0]).serialize(path, format="xml")
+    r = run_json("stake", "Renault", "Nissan", "--at", "2015-06-30", "--data", str(path))
+    assert r["percent"] == 43.4
+
+
+def test_a_date_with_a_time_zone_is_an_error_naming_the_node(tmp_path):
+    path = tmp_path / "tz.ttl"
+    path.write_text(
+        og.graph(["a", "b"], og.stake("ab", "a", "b", 30, start='"2010-01-01Z"^^xsd:date'))
+    )
+    r = _main("stake", "a", "b", "--data", str(path))
+    assert r.returncode == 2 and "example.org/ab" in r.stderr and "time zone" in r.stderr
+
+
+def test_integrated_all_streams_above_the_minimum_and_survives_a_bad_cycle(tmp_path):
+    path = tmp_path / "cycle.ttl"
+    path.write_text(
+        og.graph(
+            ["P", "S", "X", "Y", "Z"],
+            og.stake("ps", "P", "S", 100),
+            og.stake("sp", "S", "P", 100),
+            og.stake("xy", "X", "Y", 50),
+            og.stake("yz", "Y", "Z", 0.01),
+        )
+    )
+    r = _main("integrated", "--all", "--at", "2020", "--data", str(path), "--format", "jsonl")
+    assert r.returncode == 0, r.stderr
+    assert "cycle of P, S" in r.stderr
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    # X in Z is 50% x 0.01% = 0.005%, under the default --min of 0.01
+    assert [(x["holder"], x["held"]) for x in rows] == [("X", "Y"), ("Y", "Z")]
+    r = _main(
+        "integrated", "--all", "--at", "2020", "--data", str(path), "--format", "csv", "--min", "0"
+    )
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("holder,held,at,direct_percent,integrated_percent,certain")
+    assert any(line.startswith("X,Z,2020,,0.005,") for line in lines)
+    r = _main("integrated", "P", "S", "--at", "2020", "--data", str(path))
+    assert r.returncode == 2 and "P, S" in r.stderr
+
+
+def test_control_by_ownership_and_the_aggregates(tmp_path):
+    path = tmp_path / "ofac.ttl"
+    path.write_text(
+        og.graph(
+            ["X", "A", "B"],
+            og.stake("xa", "X", "A", 50, votes=False),
+            og.stake("ab", "A", "B", 40, votes=False),
+            og.stake("xb", "X", "B", 10, votes=False),
+        )
+    )
+    args = ("control", "B", "--at", "2020", "--data", str(path), "--threshold", "50-or-more")
+    assert run_json(*args)["controlled"] is False
+    r = run_json(*args, "--basis", "ownership")
+    assert r["controllers"][0]["controller"] == "X" and r["controllers"][0]["percent"] == 50
+    out = run(*args, "--basis", "ownership")
+    assert "Aggregate figures" in out and "X -> B (10%)" in out
+    assert "OFAC" in run("control", "--help")
+
+
+def test_scenario_on_a_command_and_compare(tmp_path):
+    data = tmp_path / "chain.ttl"
+    data.write_text(
+        og.graph(["R", "N"], og.stake("rn", "R", "N", 15), og.stake("nr", "N", "R", 15))
+    )
+    before = data.read_bytes()
+    scenario = tmp_path / "buy.csv"
+    scenario.write_text("action,holder,held,percent,date\nbuy,R,N,40,2026-06-30\n")
+    common = ("--at", "2026-07-01", "--data", str(data))
+    r = run_json("stake", "R", "N", *common, "--scenario", str(scenario))
+    assert r["percent"] == 55.0
+    assert run_json("stake", "R", "N", *common)["percent"] == 15.0
+    out = run("compare", "--scenario", str(scenario), *common)
+    assert "before_percent" in out and "R (55%)" in out and "no one" in out
+    r = run_json("compare", "--scenario", str(scenario), *common)
+    assert r["changes"][0]["after_percent"] == 55.0 and r["broken"] == []
+    assert data.read_bytes() == before
+    scenario.write_text("action,holder,held,percent,date\nbuy,R,Nobody,1,2026-06-30\n")
+    r = _main("compare", "--scenario", str(scenario), *common)
+    assert r.returncode == 2 and "buy.csv:2" in r.stderr
 
 
 def _main(*args):

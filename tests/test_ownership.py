@@ -427,25 +427,40 @@ def test_ambiguous_names_list_every_candidate(chain_file):
 # ---------------------------------------------------------------------------------------
 
 
-def test_a_cycle_holding_all_of_its_members_is_a_named_error(tmp_path):
+def test_a_cycle_holding_all_of_its_members_sinks_only_the_pairs_through_it(tmp_path):
     path = tmp_path / "closed.ttl"
     path.write_text(
         CHAIN
         + _stake("ps", "P", "S", 100)
         + _stake("sp", "S", "P", 100)
         + _stake("pt", "P", "T", 10)
+        + _stake("xy", "X", "Y", 50)
+        + _stake("yq", "Y", "Q", 40)
     )
     h = own.holdings_from_files([path])
-    for call in (
-        lambda: own.integrated(h, "Parent", "Target", "2020"),
-        lambda: own.integrated_all(h, "2020"),
-        lambda: own.integrated_matrix(h, "2020"),
-    ):
-        with pytest.raises(own.SingularOwnershipError, match="Parent, Sub"):
-            call()
+    # the pair that depends on the cycle is a named error
+    with pytest.raises(own.SingularOwnershipError, match="Parent, Sub"):
+        own.integrated(h, "Parent", "Target", "2020")
+    # the cycle is reported with its members ...
+    (cycle,) = own.undefined_cycles(h, "2020")
+    assert cycle["members"] == ["Parent", "Sub"] and cycle["reason"] == "singular"
+    # ... and every pair outside it is answered: Half -> Halved 50%, -> Quiet 50% x 40%
+    rows = {
+        (r["holder"], r["held"]): r["integrated_percent"] for r in own.integrated_all(h, "2020")
+    }
+    assert rows == {
+        ("Half", "Halved"): pytest.approx(50.0),
+        ("Half", "Quiet"): pytest.approx(20.0),
+        ("Halved", "Quiet"): pytest.approx(40.0),
+    }
+    nodes, m = own.integrated_matrix(h, "2020")
+    x, y = nodes.index("http://example.org/X"), nodes.index("http://example.org/Y")
+    assert m[x, y] == pytest.approx(0.5)
+    assert m[nodes.index("http://example.org/P")].nnz == 0
+    assert own.integrated(h, "Half", None, "2020")[0]["integrated_percent"] == pytest.approx(50)
 
 
-def test_shares_over_100_percent_inside_a_cycle_are_a_named_error(tmp_path):
+def test_shares_over_100_percent_inside_a_cycle_name_the_company_and_the_sum(tmp_path):
     path = tmp_path / "over.ttl"
     path.write_text(
         CHAIN
@@ -456,8 +471,13 @@ def test_shares_over_100_percent_inside_a_cycle_are_a_named_error(tmp_path):
         + _stake("ts", "T", "S", 50)
     )
     h = own.holdings_from_files([path])
-    with pytest.raises(own.SingularOwnershipError, match="more than all of it"):
+    with pytest.raises(own.SingularOwnershipError) as err:
         own.integrated(h, "Parent", "Sub", "2020")
+    message = str(err.value)
+    assert "Sub add up to 160%" in message and "singular" not in message  # 70 + 40 + 50
+    (cycle,) = own.undefined_cycles(h, "2020")
+    assert cycle["company"] == "Sub" and cycle["total_percent"] == pytest.approx(160.0)
+    assert cycle["reason"] == "over-subscribed"
 
 
 def test_a_bad_percent_names_its_node(tmp_path):

@@ -1,31 +1,39 @@
-"""``alliance-graph ownership ...``: stakes, paths, integrated ownership, control, timeline.
+"""``alliance-graph ownership ...``: stakes, paths, integrated ownership, control, timeline,
+and what-if comparisons.
 
-Each subcommand reads the data once, calls one function of :mod:`alliance_graph.ownership`
-and prints its records (a table for people, JSON for programs).
+Each subcommand loads the data once through the one loader (validating user data first
+with the shipped shapes), applies a scenario if asked, calls one function of
+:mod:`alliance_graph.ownership` and prints its records.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 
+from ..errors import EXIT_VIOLATIONS
 from ..temporal import READINGS
 
 FORMATS = ("table", "json")
+RECORD_FORMATS = ("table", "json", "jsonl", "csv")
+INTEGRATED_COLUMNS = ["holder", "held", "at", "direct_percent", "integrated_percent", "certain"]
 
 
-def _options(*, at: bool = True, interest: bool = False):
+def _options(*, at: bool = True, interest: bool = False, formats=FORMATS):
     """The options every ownership command shares."""
 
     def decorate(f):
         f = click.option(
             "--format",
             "fmt",
-            type=click.Choice(FORMATS),
+            type=click.Choice(formats),
             default="table",
             show_default=True,
-            help="table for people, json for programs (percentages are numbers 0-100).",
+            help="table for people; json"
+            + (", jsonl or csv" if len(formats) > 2 else "")
+            + " for programs (percentages are numbers 0-100).",
         )(f)
         f = click.option(
             "--reading",
@@ -36,13 +44,29 @@ def _options(*, at: bool = True, interest: bool = False):
             "figure; as-of: the latest figure known on the day (see docs/ownership.md).",
         )(f)
         f = click.option(
+            "--scenario",
+            "scenario",
+            type=click.Path(dir_okay=False),
+            metavar="FILE",
+            default=None,
+            help="What-if changes applied in memory on top of the data (CSV or YAML of "
+            "sell/buy/set changes, or RDF in the project's vocabulary); nothing is written.",
+        )(f)
+        f = click.option(
+            "--no-validate",
+            is_flag=True,
+            help="Do not validate --data with the shipped shapes first (stderr says what "
+            "is then taken on trust).",
+        )(f)
+        f = click.option(
             "--data",
             "data",
             multiple=True,
             type=click.Path(dir_okay=False),
             metavar="FILE",
-            help="Turtle file(s) in the alliance-graph vocabulary to analyse instead of "
-            "the shipped data (repeat for several).",
+            help="RDF file(s) in the alliance-graph vocabulary to analyse instead of the "
+            "shipped data (any format the loader reads; repeat for several). Validated "
+            "first: violations stop the command with exit code 1.",
         )(f)
         if interest:
             f = click.option(
@@ -65,10 +89,50 @@ def _options(*, at: bool = True, interest: bool = False):
     return decorate
 
 
-def _holdings(data):
-    from .. import ownership, resources
+def _validated(data, no_validate: bool) -> None:
+    """Validate user data with the shipped shapes; exit 1 with the report on violations."""
+    if not data:
+        return
+    if no_validate:
+        click.echo(
+            "Note: --data not validated (--no-validate): stakes without a citation, an "
+            "interest or a figure are left out, and percentages outside 0-100 or "
+            "companies held over 100% are computed as given.",
+            err=True,
+        )
+        return
+    from ..validate import validate
 
-    return ownership.holdings_from_files(list(data) if data else resources.data_files())
+    report = validate(list(data))
+    if report.failed():
+        click.echo(report.to_text(), err=True, nl=False)
+        click.echo(
+            "The data does not conform: fix it, or pass --no-validate to analyse it anyway.",
+            err=True,
+        )
+        sys.exit(EXIT_VIOLATIONS)
+
+
+def _store(data, no_validate: bool, scenario=None):
+    from .. import ownership as own
+    from ..store import open_store
+
+    _validated(data, no_validate)
+    store = open_store(list(data) if data else None)
+    applied = own.apply_scenario(store, scenario) if scenario else []
+    return store, applied
+
+
+def _holdings(data, no_validate: bool = False, scenario=None):
+    from .. import ownership as own
+
+    store, _ = _store(data, no_validate, scenario)
+    h = own.holdings_from_store(store)
+    if no_validate and h.set_aside:
+        skipped = [a for a in h.set_aside if a.winner is None and "deprecated" not in a.reason]
+        for a in skipped:
+            click.echo(f"Note: left out {a.iri}: {a.reason}", err=True)
+    return h
 
 
 def _short(iri: str) -> str:
@@ -85,6 +149,12 @@ def _table(rows, columns=None) -> None:
     click.echo(render(rows, "table", columns), nl=False)
 
 
+def _records(rows, fmt: str, columns) -> None:
+    from ..output import render
+
+    click.echo(render(rows, fmt, columns), nl=False)
+
+
 @click.group()
 def ownership():
     """Who owns and controls whom on a date: stakes, paths, integrated ownership.
@@ -92,12 +162,14 @@ def ownership():
     Names are labels, alternative labels or IRIs, in any case. Dates are YYYY, YYYY-MM
     or YYYY-MM-DD; where the sources leave a date open, answers say "certain: false"
     and list the other possible figures (--reading selects how to read them).
+    --data files are validated first; --scenario FILE applies what-if changes in memory.
 
     \b
     Examples:
         alliance-graph ownership stake Renault Nissan --at 2015-06-30
         alliance-graph ownership integrated Renault Nissan --at 2017-06-30 --format json
         alliance-graph ownership control RNAIPL --at 2020
+        alliance-graph ownership compare --scenario changes.csv --at 2026-07-01
     """
 
 
@@ -105,8 +177,13 @@ def ownership():
 @click.argument("holder")
 @click.argument("held")
 @_options()
-def stake(holder, held, at, data, reading, fmt):
-    """The direct stake of HOLDER in HELD: capital and votes, with sources.
+def stake(holder, held, at, data, no_validate, scenario, reading, fmt):
+    """The direct stake of HOLDER in HELD: capital and votes, its parts, with sources.
+
+    The parts say what is held directly and through each intermediary, with the votes
+    each part may exercise and the votes its shares carry before any cap; losing
+    competing claims are listed with their reason, and when the answer is not certain
+    it says why.
 
     \b
     Example:
@@ -114,17 +191,42 @@ def stake(holder, held, at, data, reading, fmt):
     """
     from .. import ownership as own
 
-    record = own.stake(_holdings(data), holder, held, at, reading=reading)
+    record = own.stake(_holdings(data, no_validate, scenario), holder, held, at, reading=reading)
     if fmt == "json":
         _json(record)
         return
-    row = dict(record)
+    row = {
+        k: record[k]
+        for k in ("holder", "held", "at", "percent", "voting_percent", "certain", "via")
+    }
+    row["theoretical_voting_percent"] = record["theoretical_voting_percent"]
     row["sources"] = [_short(s) for s in record["sources"]]
     row["candidates"] = [
         f"{c['percent']:g}% ({', '.join(_short(s) for s in c['sources'])})"
         for c in record["candidates"]
     ]
     _table([row])
+    if len(record["parts"]) > 1 or any(p["via"] for p in record["parts"]):
+        click.echo("\nParts:")
+        _table(
+            [
+                {
+                    "via": p["via"] or "(direct)",
+                    "percent": p["percent"],
+                    "votes": p["voting_percent"] if p["voting_percent"] is not None else p["votes"],
+                    "theoretical_votes": p["theoretical_voting_percent"],
+                    "certain": p["certain"],
+                }
+                for p in record["parts"]
+            ]
+        )
+    if record["competing"]:
+        click.echo("\nCompeting claims set aside:")
+        _table([{"percent": c["percent"], "reason": c["reason"]} for c in record["competing"]])
+    if record["why_not_certain"]:
+        click.echo("\nNot certain because:")
+        for reason in record["why_not_certain"]:
+            click.echo(f"  - {reason}")
 
 
 @ownership.command()
@@ -141,7 +243,7 @@ def stake(holder, held, at, data, reading, fmt):
     "cross-holdings there can be millions). The total is given when no other path exists.",
 )
 @_options(interest=True)
-def paths(holder, held, max_depth, limit, at, interest, data, reading, fmt):
+def paths(holder, held, max_depth, limit, at, interest, data, no_validate, scenario, reading, fmt):
     """Every chain of stakes from HOLDER to HELD, most significant first, and their sum.
 
     A path's percent is the product of its stakes. The sum counts each chain once;
@@ -154,7 +256,7 @@ def paths(holder, held, max_depth, limit, at, interest, data, reading, fmt):
     from .. import ownership as own
 
     result = own.paths(
-        _holdings(data),
+        _holdings(data, no_validate, scenario),
         holder,
         held,
         at,
@@ -172,10 +274,11 @@ def paths(holder, held, max_depth, limit, at, interest, data, reading, fmt):
     ]
     if rows:
         _table(rows)
+    certain = "" if result["certain"] else " (not certain)"
     if result["complete"]:
         click.echo(
             f"{len(rows)} path(s) from {result['holder']} to {result['held']} on "
-            f"{result['at']}; total {result['total_percent']:g}%"
+            f"{result['at']}; total {result['total_percent']:g}%{certain}"
         )
     else:
         click.echo(
@@ -185,54 +288,152 @@ def paths(holder, held, max_depth, limit, at, interest, data, reading, fmt):
         )
 
 
+def _report_cycles(cycles) -> None:
+    for c in cycles:
+        click.echo(
+            f"Warning: {c['message']}. Pairs through it are left out "
+            f"(members: {', '.join(c['members'])}).",
+            err=True,
+        )
+
+
 @ownership.command()
 @click.argument("holder", required=False)
 @click.argument("held", required=False)
 @click.option("--all", "all_pairs", is_flag=True, help="Every holder in every company.")
+@click.option(
+    "--min",
+    "min_percent",
+    type=float,
+    default=0.01,
+    show_default=True,
+    metavar="PERCENT",
+    help="With --all: leave out pairs below PERCENT (0 keeps every pair reached).",
+)
 @click.option(
     "--plain",
     is_flag=True,
     help="The plain Leontief sum over all walks, (I - A)^-1 A, instead of the default "
     "that removes the edges into the holder (Vitali et al. 2011, SI section 3).",
 )
-@_options(interest=True)
-def integrated(holder, held, all_pairs, plain, at, interest, data, reading, fmt):
+@_options(interest=True, formats=RECORD_FORMATS)
+def integrated(
+    holder,
+    held,
+    all_pairs,
+    min_percent,
+    plain,
+    at,
+    interest,
+    data,
+    no_validate,
+    scenario,
+    reading,
+    fmt,
+):
     """Integrated ownership of HOLDER in HELD through all chains and cycles.
 
-    With HOLDER alone: in every company it reaches. With --all: every holder in
-    every company. Computed with sparse LU solves, not by listing paths.
+    With HOLDER alone: in every company it reaches. With --all: every holder in every
+    company, streamed (json, jsonl or csv keep memory bounded), pairs below --min left
+    out. Computed with sparse LU solves, not by listing paths. A cycle whose members
+    hold all of each other (or a company held over 100%) is reported on stderr, and
+    every pair that does not depend on it is still answered.
 
     \b
     Examples:
         alliance-graph ownership integrated Renault Nissan --at 2017-06-30
         alliance-graph ownership integrated Renault Nissan --at 2017-06-30 --plain
-        alliance-graph ownership integrated --all --at 2015-06-30 --format json
+        alliance-graph ownership integrated --all --at 2015-06-30 --format jsonl
     """
     from .. import ownership as own
     from ..errors import UsageError
 
     definition = "plain" if plain else "corrected"
-    h = _holdings(data)
+    h = _holdings(data, no_validate, scenario)
+    options = {"definition": definition, "interest": interest, "reading": reading}
     if all_pairs:
         if holder or held:
             raise UsageError("give either --all or HOLDER [HELD], not both")
-        records = own.integrated_all(
-            h, at, definition=definition, interest=interest, reading=reading
-        )
-    elif holder:
-        records = own.integrated(
-            h, holder, held, at, definition=definition, interest=interest, reading=reading
-        )
-    else:
-        raise UsageError("name a HOLDER (and optionally a HELD company), or use --all")
-    if fmt == "json":
-        _json(records)
+        g = own.snapshot(h, at, interest=interest, reading=reading)
+        _report_cycles(own.undefined_cycles(h, at, interest=interest, reading=reading, snapshot=g))
+        records = own.integrated_records(h, at, min_percent=min_percent, snapshot=g, **options)
+        if fmt == "table":
+            rows = list(records)
+            if rows:
+                _table(rows, INTEGRATED_COLUMNS)
+            else:
+                click.echo("No pair at or above --min on that date.")
+        else:
+            _stream_records(records, fmt)
         return
-    rows = records if isinstance(records, list) else [records]
+    if not holder:
+        raise UsageError("name a HOLDER (and optionally a HELD company), or use --all")
+    if held is None:
+        g = own.snapshot(h, at, interest=interest, reading=reading)
+        _report_cycles(own.undefined_cycles(h, at, interest=interest, reading=reading, snapshot=g))
+        result = own.integrated(h, holder, None, at, snapshot=g, **options)
+    else:
+        result = own.integrated(h, holder, held, at, **options)
+    rows = result if isinstance(result, list) else [result]
+    if fmt == "json":
+        _json(result)
+        return
+    if fmt != "table":
+        _records(rows, fmt, [*INTEGRATED_COLUMNS, "definition"])
+        return
     if not rows:
         click.echo("No stakes from this holder on that date.")
         return
-    _table(rows, ["holder", "held", "at", "direct_percent", "integrated_percent", "certain"])
+    _table(rows, INTEGRATED_COLUMNS)
+
+
+class _Echo:
+    """A file-like writer onto click's standard output (what CliRunner captures)."""
+
+    def write(self, text: str) -> None:
+        click.echo(text, nl=False)
+
+
+def _stream_records(records, fmt: str) -> None:
+    """Write records as they come (json array, jsonl or csv): bounded memory."""
+    import csv
+
+    out = _Echo()
+    columns = [*INTEGRATED_COLUMNS, "definition"]
+    if fmt == "jsonl":
+        for r in records:
+            out.write(json.dumps(r, ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        for r in records:
+            writer.writerow(
+                [
+                    ""
+                    if r[c] is None
+                    else ("true" if r[c] else "false")
+                    if isinstance(r[c], bool)
+                    else r[c]
+                    for c in columns
+                ]
+            )
+    else:
+        out.write("[")
+        first = True
+        for r in records:
+            out.write(("\n  " if first else ",\n  ") + json.dumps(r, ensure_ascii=False))
+            first = False
+        out.write("]\n" if first else "\n]\n")
+
+
+THRESHOLD_HELP = (
+    "above-50: more than half (consolidation's control); 50-or-more: half or more "
+    "(the OFAC 50 Percent Rule, which counts ownership: use it with --basis ownership)."
+)
+BASIS_HELP = (
+    "votes: the votes holders may exercise (consolidation); ownership: capital, votes or "
+    "not (the OFAC 50 Percent Rule aggregates ownership)."
+)
 
 
 @ownership.command()
@@ -242,55 +443,86 @@ def integrated(holder, held, all_pairs, plain, at, interest, data, reading, fmt)
     type=click.Choice(["above-50", "50-or-more"]),
     default="above-50",
     show_default=True,
-    help="above-50: more than half the votes (consolidation); 50-or-more: half or more "
-    "(the sanctions-screening 50 percent rule).",
+    help=THRESHOLD_HELP,
+)
+@click.option(
+    "--basis",
+    type=click.Choice(["votes", "ownership"]),
+    default="votes",
+    show_default=True,
+    help=BASIS_HELP,
 )
 @_options()
-def control(held, threshold, at, data, reading, fmt):
-    """Who controls HELD by voting rights, directly or through controlled companies.
+def control(held, threshold, basis, at, data, no_validate, scenario, reading, fmt):
+    """Who controls HELD, directly or through controlled companies, by votes or ownership.
 
-    Only stakes with votes count, at the votes their holders may exercise (caps
-    applied); a controlled company's votes count whole for its controller.
+    A holder's aggregate figure in HELD is its own stake plus the whole stakes of the
+    companies it controls (not scaled by its share in them); it controls HELD when that
+    passes the threshold. Every holder's aggregate is listed, also below the threshold.
 
     \b
     Example:
         alliance-graph ownership control "Renault Nissan Automotive India" --at 2020
         alliance-graph ownership control RNAIPL --at 2026 --format json
+        alliance-graph ownership control Nissan --basis ownership --threshold 50-or-more
     """
     from .. import ownership as own
 
-    result = own.control(_holdings(data), held, at, threshold=threshold, reading=reading)
+    result = own.control(
+        _holdings(data, no_validate, scenario),
+        held,
+        at,
+        threshold=threshold,
+        reading=reading,
+        basis=basis,
+    )
     if fmt == "json":
         _json(result)
         return
+    _print_control(result)
+
+
+def _print_control(result) -> None:
     if result["controllers"]:
         rows = [
             {
                 "controller": c["controller"],
-                "votes_percent": c["votes_percent"],
+                "percent": c["percent"],
                 "ultimate": c["ultimate"],
                 "certain": c["certain"],
-                "chain": [
-                    f"{s['holder']} -> {s['held']} ({s['votes_percent']:g}%)" for s in c["chain"]
-                ],
+                "chain": [f"{s['holder']} -> {s['held']} ({s['percent']:g}%)" for s in c["chain"]],
             }
             for c in result["controllers"]
         ]
         _table(rows)
     else:
         click.echo(
-            f"No one controls {result['held']} on {result['at']} ({threshold}). Voting holders:"
+            f"No one controls {result['held']} on {result['at']} "
+            f"({result['threshold']}, by {result['basis']})."
         )
-        if result["holders"]:
-            _table(result["holders"])
+    if result["aggregates"]:
+        click.echo("Aggregate figures (own stake plus the whole stakes of what it controls):")
+        _table(
+            [
+                {
+                    "holder": a["holder"],
+                    "aggregate_percent": a["aggregate_percent"],
+                    "direct_percent": a["direct_percent"],
+                    "through": a["through"],
+                    "controls": a["controls"],
+                    "certain": a["certain"],
+                }
+                for a in result["aggregates"]
+            ]
+        )
 
 
 @ownership.command()
 @click.argument("holder")
 @click.argument("held")
 @click.option("--plain", is_flag=True, help="Plain integrated ownership (see `integrated`).")
-@_options(at=False)
-def timeline(holder, held, plain, data, reading, fmt):
+@_options(at=False, formats=RECORD_FORMATS)
+def timeline(holder, held, plain, data, no_validate, scenario, reading, fmt):
     """The days on which HOLDER's direct, voting or integrated stake in HELD changes.
 
     \b
@@ -301,7 +533,7 @@ def timeline(holder, held, plain, data, reading, fmt):
     from .. import ownership as own
 
     records = own.timeline(
-        _holdings(data),
+        _holdings(data, no_validate, scenario),
         holder,
         held,
         definition="plain" if plain else "corrected",
@@ -310,10 +542,91 @@ def timeline(holder, held, plain, data, reading, fmt):
     if fmt == "json":
         _json(records)
         return
+    columns = ["from", "until", "direct_percent", "voting_percent", "integrated_percent", "certain"]
+    if fmt != "table":
+        _records(records, fmt, [*columns, "sources"])
+        return
     if not records:
         click.echo("No stake between them on any day.")
         return
-    _table(
-        records,
-        ["from", "until", "direct_percent", "voting_percent", "integrated_percent", "certain"],
+    _table(records, columns)
+
+
+@ownership.command()
+@click.option(
+    "--scenario",
+    "scenario",
+    required=True,
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="The what-if changes (CSV or YAML of sell/buy/set changes, or RDF).",
+)
+@click.option("--at", "at", metavar="DATE", default=None, help="YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option(
+    "--min",
+    "min_percent",
+    type=float,
+    default=0.01,
+    show_default=True,
+    metavar="PERCENT",
+    help="Leave out integrated figures that move by less than PERCENT.",
+)
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="RDF file(s) to analyse instead of the shipped data (repeatable).",
+)
+@click.option("--no-validate", is_flag=True, help="Do not validate --data first.")
+@click.option(
+    "--reading",
+    type=click.Choice(READINGS),
+    default="as-of",
+    show_default=True,
+    help="How uncertain dates are read (see docs/ownership.md).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="table for people, json for programs.",
+)
+def compare(scenario, at, min_percent, data, no_validate, reading, fmt):
+    """Before and after a what-if SCENARIO on --at: integrated ownership, control, and
+    the rules (agreement terms among them) the scenario would break.
+
+    Nothing is written to the data: the changes are applied to a copy in memory. A CSV
+    scenario has the columns action (sell, buy or set), holder, held, percent, date
+    (YYYY-MM-DD) and optionally through; YAML takes a list of the same keys.
+
+    \b
+    Example:
+        alliance-graph ownership compare --scenario trust-sale.csv --at 2026-07-01
+    """
+    from ..ownership import compare as compare_scenario
+
+    _validated(data, no_validate)
+    result = compare_scenario(
+        list(data) if data else None, scenario, at, reading=reading, min_percent=min_percent
     )
+    if fmt == "json":
+        _json(result)
+        return
+    click.echo(f"Scenario {scenario} on {result['at']}:")
+    _table(result["changes"])
+    click.echo("\nIntegrated ownership that moves:")
+    if result["integrated"]:
+        _table(result["integrated"])
+    else:
+        click.echo("  (nothing moves by --min or more)")
+    click.echo("\nControl of the companies changed:")
+    _table(result["control"])
+    click.echo("\nRules the scenario would break (validation of the changed data):")
+    if result["broken"]:
+        _table(result["broken"])
+    else:
+        click.echo("  (none)")

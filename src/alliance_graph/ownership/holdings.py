@@ -1,0 +1,407 @@
+"""The shareholdings of a graph, read once from a materialised pyoxigraph store.
+
+There is one loader, :func:`alliance_graph.store.open_store`: it parses every format and
+writes the derived day bounds (``ag:startEarliest`` ... ``ag:endLatest``) and the
+``ag:BestRank`` types. :func:`holdings_from_store` only reads them; it applies no rule of
+its own. :func:`holdings_from_files` and :func:`holdings` (an rdflib graph) go through the
+same store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..temporal import RANK_ORDER, Interval
+from .errors import OwnershipError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+AG = "https://w3id.org/alliance-graph/ontology#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
+RDFS_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+INTERESTS = ("economic", "voting")
+INTEREST_IRI = {"economic": AG + "EconomicInterest", "voting": AG + "VotingInterest"}
+RANK_NAMES = {value: name.removesuffix("Rank").lower() for name, value in RANK_ORDER.items()}
+
+
+@dataclass(frozen=True)
+class Stake:
+    """One shareholding with a figure."""
+
+    iri: str
+    holder: str
+    held: str
+    through: str | None
+    percent: float
+    voting_percent: float | None
+    voting_cap: float | None
+    economic: bool
+    voting: bool
+    interval: Interval
+    evidence: tuple[dt.date, ...]  # startLatest and reportedOn days, sorted
+    sources: tuple[str, ...]
+    rank: int = 1  # 0 deprecated, 1 normal, 2 preferred (temporal.RANK_ORDER)
+    reported: tuple[dt.date, ...] = ()  # the citations' ag:reportedOn days, sorted
+
+    def has(self, interest: str) -> bool:
+        return self.economic if interest == "economic" else self.voting
+
+    def figure(self, interest: str) -> float:
+        """The percent this stake gives: capital, or the votes the holder may exercise."""
+        if interest == "economic":
+            return self.percent
+        votes = self.theoretical_votes()
+        if self.voting_cap is not None:
+            votes = min(votes, self.voting_cap)
+        return votes
+
+    def theoretical_votes(self) -> float:
+        """The votes the shares carry before any cap (double votes included)."""
+        return self.voting_percent if self.voting_percent is not None else self.percent
+
+    def evidence_on_or_before(self, day: dt.date) -> dt.date | None:
+        best = None
+        for d in self.evidence:
+            if d <= day:
+                best = d
+        return best
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """A shareholding the analyses do not use, and why (a losing claim, or no figure)."""
+
+    iri: str
+    reason: str
+    stake: Stake | None = None  # its figures, when it has them
+    winner: str | None = None  # the claim it lost to
+
+
+@dataclass
+class Holdings:
+    """The shareholdings of a graph, read once, and the names of the entities they join.
+
+    Build it with :func:`holdings_from_store`, :func:`holdings_from_files` or
+    :func:`holdings`; every analysis accepts it in place of a graph. ``stakes`` are the
+    best-ranked shareholdings with a figure; ``set_aside`` the others, each with its reason.
+    """
+
+    stakes: list[Stake]
+    labels: dict[str, str] = field(default_factory=dict)
+    alt_labels: dict[str, list[str]] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+    entities: set[str] = field(default_factory=set)
+    set_aside: list[SetAside] = field(default_factory=list)
+    # what the analyses compute once per Holdings (positions, snapshots); never handed out
+    cache: dict = field(default_factory=dict, repr=False, compare=False)
+    _name_index: dict | None = field(default=None, repr=False, compare=False)  # entities.py
+
+    def label(self, iri: str) -> str:
+        return self.labels.get(iri) or local_name(iri)
+
+    def subset(self, stakes: list[Stake]) -> Holdings:
+        """The same names with other stakes (the caches start empty)."""
+        return Holdings(
+            stakes, self.labels, self.alt_labels, self.kinds, self.entities, self.set_aside
+        )
+
+
+def local_name(iri: str) -> str:
+    for sep in ("#", "/"):
+        if sep in iri:
+            iri = iri.rsplit(sep, 1)[1] or iri
+    return iri
+
+
+# Predicates whose values the stakes need; everything else in the store is skipped.
+WANTED = (
+    RDF_TYPE,
+    RDFS_LABEL,
+    SKOS_ALT,
+    RDFS_SUBCLASS,
+    *(
+        AG + p
+        for p in (
+            "holder",
+            "held",
+            "heldThrough",
+            "percent",
+            "votingPercent",
+            "votingCap",
+            "interest",
+            "start",
+            "end",
+            "startEarliest",
+            "startLatest",
+            "endEarliest",
+            "endLatest",
+            "citation",
+            "source",
+            "reportedOn",
+            "rank",
+            "competesWith",
+        )
+    ),
+)
+
+
+def _lit(value) -> tuple[str, str | None, str | None]:
+    """(lexical, datatype IRI, language) of a pyoxigraph literal."""
+    return (value.value, value.datatype.value if value.datatype else None, value.language)
+
+
+class _Index:
+    """predicate -> subject -> [objects]; objects are IRIs/blank ids (str) or literals."""
+
+    def __init__(self, store: ox.Store) -> None:
+        import pyoxigraph as ox
+
+        default = ox.DefaultGraph()
+        literal, blank = ox.Literal, ox.BlankNode
+        self.by_pred: dict[str, dict[str, list]] = {}
+        for p in WANTED:
+            table: dict[str, list] = {}
+            for quad in store.quads_for_pattern(None, ox.NamedNode(p), None, default):
+                s = quad.subject
+                key = "_:" + s.value if type(s) is blank else s.value
+                o = quad.object
+                kind = type(o)
+                value = o if kind is literal else ("_:" + o.value if kind is blank else o.value)
+                values = table.get(key)
+                if values is None:
+                    table[key] = [value]
+                else:
+                    values.append(value)
+            self.by_pred[p] = table
+
+    def get(self, p: str, s: str) -> list:
+        return self.by_pred[p].get(s, [])
+
+    def one(self, p: str, s: str):
+        values = self.by_pred[p].get(s)
+        return values[0] if values else None
+
+
+@lru_cache(maxsize=65536)
+def _day(lexical: str, node: str, prop: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(lexical)
+    except ValueError:
+        raise OwnershipError(f"{node} has ag:{prop} {lexical!r}, which is not a day") from None
+
+
+def holdings_from_store(store: ox.Store) -> Holdings:
+    """Read the stakes of a store materialised by :func:`alliance_graph.store.open_store`
+    (``derive=True``): its ``ag:BestRank`` types and derived day bounds, as written.
+
+    Raises :class:`OwnershipError` when the store holds shareholdings but no
+    ``ag:BestRank`` mark (it was opened with ``derive=False``), and for a date the loader
+    could not read into day bounds (a time zone, say), naming the node and the value.
+    """
+    return _build(_Index(store))
+
+
+def holdings_from_files(paths: Iterable[Path | str], *, ontology: bool = True) -> Holdings:
+    """``holdings_from_store(open_store(paths))``: any RDF format the loader reads."""
+    from ..store import open_store
+
+    return holdings_from_store(open_store([Path(p) for p in paths], ontology=ontology))
+
+
+def holdings(graph: Graph) -> Holdings:
+    """The stakes of an rdflib graph, read through the same store and rules (the graph is
+    copied into a store and materialised there: bounds it already has are kept)."""
+    from ..store import from_rdflib, materialise
+
+    return holdings_from_store(materialise(from_rdflib(graph)))
+
+
+def as_holdings(source) -> Holdings:
+    """``source`` as :class:`Holdings`: Holdings, a pyoxigraph store or an rdflib graph."""
+    if isinstance(source, Holdings):
+        return source
+    import pyoxigraph as ox
+
+    if isinstance(source, ox.Store):
+        return holdings_from_store(source)
+    return holdings(source)
+
+
+def _build(index: _Index) -> Holdings:
+    types = index.by_pred[RDF_TYPE]
+    shareholdings = sorted(s for s, ts in types.items() if AG + "Shareholding" in ts)
+    best = {s for s, ts in types.items() if AG + "BestRank" in ts}
+    if shareholdings and not best and any(index.by_pred[AG + "citation"]):
+        raise OwnershipError(
+            "the store has no ag:BestRank marks: open it with open_store(..., derive=True) "
+            "or run alliance_graph.store.materialise on it first"
+        )
+    stakes, set_aside = [], []
+    for s in shareholdings:
+        stake, missing = _stake(index, s)
+        if s not in best:
+            set_aside.append(_losing(index, s, stake, best))
+        elif stake is None:
+            set_aside.append(SetAside(s, missing))
+        else:
+            stakes.append(stake)
+
+    # Entities: every holder, held and intermediary, and every instance of a subclass of
+    # ag:Agent (so that a company without stakes still resolves by name).
+    agent_classes = {AG + "Agent"}
+    sub = index.by_pred[RDFS_SUBCLASS]
+    changed = True
+    while changed:
+        changed = False
+        for cls, supers in sub.items():
+            if cls not in agent_classes and any(x in agent_classes for x in supers):
+                agent_classes.add(cls)
+                changed = True
+    agent_classes |= {AG + c for c in ("Company", "Organisation", "Person", "State", "Trust")}
+    entities = {s for s, ts in types.items() if any(t in agent_classes for t in ts)}
+    for table in ("holder", "held", "heldThrough"):
+        for values in index.by_pred[AG + table].values():
+            entities.update(v for v in values if isinstance(v, str))
+    labels, alts, kinds = {}, {}, {}
+    for e in entities:
+        labels[e] = _pick_label(index.get(RDFS_LABEL, e)) or local_name(e)
+        alts[e] = sorted({_lit(v)[0] for v in index.get(SKOS_ALT, e) if not isinstance(v, str)})
+        own = sorted(
+            t[len(AG) :] for t in types.get(e, ()) if t.startswith(AG) and t != AG + "BestRank"
+        )
+        kinds[e] = own[0] if own else "Agent"
+    return Holdings(stakes, labels, alts, kinds, entities, set_aside)
+
+
+def _losing(index: _Index, s: str, stake: Stake | None, best: set[str]) -> SetAside:
+    """Why the loader did not mark ``s`` best-ranked."""
+    rank = _rank(index, s)
+    if not index.get(AG + "citation", s):
+        return SetAside(s, "no citation: an unsourced claim is never used", stake)
+    if rank == 0:
+        return SetAside(s, "deprecated rank", stake)
+    rivals = set(index.get(AG + "competesWith", s))
+    rivals |= {a for a, bs in index.by_pred[AG + "competesWith"].items() if s in bs}
+    higher = sorted(r for r in rivals if _rank(index, r) > rank)
+    winner = next((r for r in higher if r in best), higher[0] if higher else None)
+    if winner is not None:
+        return SetAside(
+            s,
+            f"{RANK_NAMES.get(rank, 'normal')} rank, outranked by the "
+            f"{RANK_NAMES.get(_rank(index, winner), 'normal')} claim {winner}",
+            stake,
+            winner,
+        )
+    return SetAside(s, "not best-ranked", stake)
+
+
+def _rank(index: _Index, s: str) -> int:
+    value = index.one(AG + "rank", s)
+    if isinstance(value, str) and value.startswith(AG):
+        return RANK_ORDER.get(value[len(AG) :], 1)
+    return 1
+
+
+def _pick_label(values: list) -> str | None:
+    literals = [_lit(v) for v in values if not isinstance(v, str)]
+    if not literals:
+        return None
+    literals.sort(key=lambda v: (v[2] not in (None, "en"), v[2] or "", v[0]))
+    return literals[0][0]
+
+
+def _number(index: _Index, prop: str, node: str) -> float | None:
+    values = index.get(AG + prop, node)
+    if not values:
+        return None
+    numbers = set()
+    for v in values:
+        text = v if isinstance(v, str) else _lit(v)[0]
+        try:
+            numbers.add(float(text))
+        except ValueError:
+            raise OwnershipError(
+                f"shareholding {node} has ag:{prop} {text!r}, which is not a number"
+            ) from None
+    if len(numbers) > 1:
+        raise OwnershipError(
+            f"shareholding {node} has {len(numbers)} different values of ag:{prop}: "
+            + ", ".join(f"{n:g}" for n in sorted(numbers))
+        )
+    return numbers.pop()
+
+
+_BOUNDS = {"start": ("startEarliest", "startLatest"), "end": ("endEarliest", "endLatest")}
+
+
+def _bound(index: _Index, prop: str, s: str) -> dt.date | None:
+    value = index.one(AG + prop, s)
+    if value is None or isinstance(value, str):
+        return None
+    return _day(_lit(value)[0], s, prop)
+
+
+def _stake(index: _Index, s: str) -> tuple[Stake | None, str]:
+    holder = index.one(AG + "holder", s)
+    held = index.one(AG + "held", s)
+    percent = _number(index, "percent", s)
+    if not isinstance(holder, str) or not isinstance(held, str):
+        return None, "no ag:holder or no ag:held"
+    if percent is None:
+        return None, "no ag:percent (a qualitative claim): no figure to compute with"
+    through = index.one(AG + "heldThrough", s)
+    interests = set(index.get(AG + "interest", s))
+    for prop, (lo, _hi) in _BOUNDS.items():
+        given = index.one(AG + prop, s)
+        if given is not None and not isinstance(given, str) and index.one(AG + lo, s) is None:
+            text = _lit(given)[0]
+            zone = " (a date with a time zone)" if text.endswith("Z") or "+" in text[8:] else ""
+            raise OwnershipError(
+                f"shareholding {s} has ag:{prop} {text!r}{zone}, which the loader cannot read "
+                "into day bounds; write YYYY, YYYY-MM or YYYY-MM-DD without a zone"
+            )
+    interval = Interval(
+        _bound(index, "startEarliest", s),
+        _bound(index, "startLatest", s),
+        _bound(index, "endEarliest", s),
+        _bound(index, "endLatest", s),
+    )
+    sources, reported = [], set()
+    for c in index.get(AG + "citation", s):
+        for src in index.get(AG + "source", c):
+            if isinstance(src, str) and src not in sources:
+                sources.append(src)
+        for rep in index.get(AG + "reportedOn", c):
+            if not isinstance(rep, str):
+                reported.add(_day(_lit(rep)[0], s, "reportedOn"))
+    evidence = set(reported)
+    if interval.start_latest is not None:
+        evidence.add(interval.start_latest)
+    stake = Stake(
+        iri=s,
+        holder=holder,
+        held=held,
+        through=through if isinstance(through, str) else None,
+        percent=percent,
+        voting_percent=_number(index, "votingPercent", s),
+        voting_cap=_number(index, "votingCap", s),
+        economic=INTEREST_IRI["economic"] in interests,
+        voting=INTEREST_IRI["voting"] in interests,
+        interval=interval,
+        evidence=tuple(sorted(evidence)),
+        sources=tuple(sorted(sources)),
+        rank=_rank(index, s),
+        reported=tuple(sorted(reported)),
+    )
+    return stake, ""

@@ -1,0 +1,378 @@
+"""Integrated ownership (Vitali, Glattfelder & Battiston 2011, and its SI section 3).
+
+One holder: a sparse LU solve on the part of the network it reaches. Every holder: one
+factorisation of the whole network, one solve per holder, records streamed holder by
+holder (bounded memory). Cycles through which the walk sums diverge are reported, and
+every pair that does not depend on them is still answered. See docs/ownership.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from ..errors import UsageError
+from ..temporal import DateSpan
+from . import matrix as mxm
+from .holdings import Holdings, as_holdings
+from .snapshot import cached_snapshot, pct
+
+DEFINITIONS = ("corrected", "plain")
+
+
+def check_definition(definition: str) -> None:
+    if definition not in DEFINITIONS:
+        raise UsageError(f"definition {definition!r}: choose one of {', '.join(DEFINITIONS)}")
+
+
+def _snapshot(h: Holdings, at, interest: str, reading: str, snapshot):
+    """The caller's snapshot when given (built once, reused), else the shared one."""
+    if snapshot is not None:
+        return snapshot
+    return cached_snapshot(h, at, interest, reading)
+
+
+class _Network:
+    """A snapshot's matrix with its bad cycles set apart (computed once per snapshot)."""
+
+    def __init__(self, g, label):
+        import numpy as np
+        from scipy import sparse
+
+        self.mx = mx = mxm.cached(g)
+        self.bad = mxm.bad_cycles(mx.a, mx.nodes, label)
+        n = len(mx.nodes)
+        self.bad_nodes = np.array(sorted(i for c in self.bad for i in c.members), dtype=np.int64)
+        # what each bad cycle reaches: the pairs undefined for a holder reaching it
+        self.down = [mxm.downstream(mx, c.members[:1]) for c in self.bad]
+        keep = np.ones(n)
+        keep[self.bad_nodes] = 0.0
+        d = sparse.diags(keep)
+        self.a_ok = (d @ mx.a @ d).tocsr()
+        self.a_ok.eliminate_zeros()
+
+    def undefined(self, reached):
+        """Sorted nodes whose integrated ownership is undefined for a holder that reaches
+        ``reached`` (sorted): everything downstream of a bad cycle it reaches."""
+        import numpy as np
+
+        parts = [
+            down
+            for c, down in zip(self.bad, self.down, strict=True)
+            if np.isin(np.array(c.members), reached).any()
+        ]
+        return np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
+
+    def cycle_of(self, reached, j: int) -> mxm.BadCycle:
+        import numpy as np
+
+        for c, down in zip(self.bad, self.down, strict=True):
+            if np.isin(np.array(c.members), reached).any() and mxm.member(down, j):
+                return c
+        raise AssertionError("no bad cycle leads there")  # pragma: no cover
+
+
+def _network(g, label) -> _Network:
+    net = g.graph.get("_network")
+    if net is None:
+        net = g.graph["_network"] = _Network(g, label)
+    return net
+
+
+def undefined_cycles(
+    graph,
+    at: dt.date | str | DateSpan | None = None,
+    *,
+    interest: str = "economic",
+    reading: str = "as-of",
+    snapshot=None,
+) -> list[dict]:
+    """The cycles through which integrated ownership is undefined on ``at``:
+    ``[{"members", "reason", "company", "total_percent", "message"}]`` (``reason``
+    "singular": the members hold all of each other; "over-subscribed": the stakes in
+    ``company`` add up to ``total_percent``, more than 100%)."""
+    h = as_holdings(graph)
+    g = _snapshot(h, at, interest, reading, snapshot)
+    return [c.to_dict() for c in _network(g, h.label).bad]
+
+
+def integrated(
+    graph,
+    holder: str,
+    held: str | None = None,
+    at: dt.date | str | DateSpan | None = None,
+    *,
+    definition: str = "corrected",
+    interest: str = "economic",
+    reading: str = "as-of",
+    snapshot=None,
+) -> dict | list[dict]:
+    """Integrated ownership of ``holder`` in ``held``, or in everything it reaches.
+
+    Through every chain, cross-holding and cycle, computed by one sparse LU solve on the
+    part of the network the holder reaches (never a dense matrix, never path by path).
+    ``definition="corrected"`` (default) removes the edges into the holder, so that a
+    holder does not count as owning itself through a cycle; ``"plain"`` is the Leontief
+    sum over all walks, row ``holder`` of (I - A)^-1 A. Records are
+    ``{"holder", "held", "at", "direct_percent", "integrated_percent", "certain",
+    "definition"}``; with ``held=None`` a list, one per company reached, largest first,
+    leaving out the companies a bad cycle makes undefined (see :func:`undefined_cycles`);
+    for one pair that depends on such a cycle, :class:`SingularOwnershipError`.
+    ``snapshot`` is a snapshot of ``graph`` the caller already built
+    (:func:`alliance_graph.ownership.snapshot`), reused instead of building another.
+    """
+    import numpy as np
+
+    from ..entities import resolve
+
+    check_definition(definition)
+    h = as_holdings(graph)
+    a_iri = resolve(h, holder)
+    b_iri = resolve(h, held) if held is not None else None
+    g = _snapshot(h, at, interest, reading, snapshot)
+    at_text = g.graph["at"]
+
+    def record(target: str, value: float, certain: bool) -> dict:
+        direct = g.edges[a_iri, target]["percent"] if g.has_edge(a_iri, target) else None
+        return {
+            "holder": h.label(a_iri),
+            "held": h.label(target),
+            "at": at_text,
+            "direct_percent": direct,
+            "integrated_percent": pct(value),
+            "certain": certain,
+            "definition": definition,
+        }
+
+    mx = mxm.cached(g)
+    if a_iri not in mx.index:
+        return record(b_iri, 0.0, True) if b_iri is not None else []
+    net = _network(g, h.label)
+    i = mx.index[a_iri]
+    corrected = definition == "corrected"
+    reached = np.sort(mxm.reach(mx.struct, i))
+    undefined = net.undefined(reached)
+    if b_iri is not None:
+        j = mx.index.get(b_iri)
+        if j is None or (j == i and corrected) or not mxm.member(reached, j):
+            return record(b_iri, 0.0, True)
+        if mxm.member(undefined, j):
+            raise net.cycle_of(reached, j).error()
+        # Only the companies on some walk from the holder to the held company matter.
+        members = np.intersect1d(reached, mxm.reach(mx.struct_t, j))
+    else:
+        if mxm.member(undefined, i):
+            return []
+        members = reached
+    members = np.setdiff1d(members, undefined)
+    rest = members[members != i]
+    keep = np.concatenate(([i], rest)).astype(np.int64)
+    row = mxm.solve_row(mxm.sub(mx.a, keep), corrected)
+    tainted = mxm.tainted_local(mxm.sub(mx.struct, keep), mxm.sub(mx.uncertain, keep), corrected)
+    if b_iri is not None:
+        local = 0 if j == i else 1 + int(np.searchsorted(rest, j))
+        return record(b_iri, float(row[local]), not tainted[local])
+    on_cycle = _self_reach(mx.a_csc, i, reached)
+    out = [
+        record(mx.nodes[node], float(row[local]), not tainted[local])
+        for local, node in enumerate(keep.tolist())
+        if node != i or (not corrected and on_cycle)
+    ]
+    out.sort(key=lambda r: (-r["integrated_percent"], r["held"]))
+    return out
+
+
+def _self_reach(a_csc, i: int, reached) -> bool:
+    """Whether i lies on a cycle: one of its holders is reached from it."""
+    import numpy as np
+
+    holders_of_i = a_csc.indices[a_csc.indptr[i] : a_csc.indptr[i + 1]]
+    return bool(np.isin(holders_of_i, reached).any())
+
+
+def _taint(net: _Network, i: int, corrected: bool):
+    """Nodes reached from i (sorted) and, among them, those reached through at least one
+    uncertain or omitted stake. For the corrected definition walks that come back to i do
+    not count; only holders on such a cycle need the slower exact pass."""
+    import numpy as np
+
+    mx = net.mx
+    lay = mx.cache.get("layers")
+    if lay is None:
+        lay = mx.cache["layers"] = mxm.layers(mx.struct, mx.uncertain)
+    n = mx.a.shape[0]
+    order = mxm.reach(lay, i)
+    reached = np.unique(order % n)
+    tainted = np.unique(order[order >= n] - n)
+    if corrected and (order == n + i).any():
+        keep = np.concatenate(([i], reached[reached != i])).astype(np.int64)
+        local = mxm.tainted_local(mxm.sub(mx.struct, keep), mxm.sub(mx.uncertain, keep), True)
+        tainted = np.sort(keep[local])
+    return reached, tainted
+
+
+def _all_rows(h: Holdings, g, definition: str, certainty: bool, block: int | None):
+    """Yield (holder index, target indices, values 0..1, tainted mask or None) per holder,
+    holders by label.
+
+    One sparse LU factorisation of (I - A)' for the whole network (bad cycles set apart),
+    then one solve per holder, ``block`` right-hand sides at a time (memory n x block,
+    never n x n). The corrected values come from the plain ones: a walk from i to j is a
+    walk that never returns to i, preceded by any number of closed walks through i, so
+    plain[i, j] = (1 + plain[i, i]) * corrected[i, j] for j != i. Entries that no path
+    supports are exactly zero: they are masked by reachability, not left to rounding.
+    """
+    import numpy as np
+    from scipy import sparse
+    from scipy.sparse.linalg import splu
+
+    net = _network(g, h.label)
+    mx = net.mx
+    n = len(mx.nodes)
+    if n == 0 or mx.a.nnz == 0:
+        return
+    # Holders before the companies they hold (cycles kept together): I - P' is then block
+    # triangular and its LU fills in only inside the cycles, so each solve is cheap.
+    perm = mxm.topological_order(net.a_ok)
+    inv = np.empty(n, dtype=np.int64)
+    inv[perm] = np.arange(n)
+    p = net.a_ok[perm][:, perm]
+    lu = splu((sparse.identity(n, format="csc") - p.T).tocsc(), permc_spec="NATURAL")
+    holders = np.flatnonzero(np.diff(mx.a.indptr))
+    holders = holders[~np.isin(holders, net.bad_nodes)]
+    holders = sorted(holders.tolist(), key=lambda i: (h.label(mx.nodes[i]), mx.nodes[i]))
+    if block is None:
+        block = max(1, min(256, 2_000_000 // n))
+    rows_of_p = p.T.tocsc()  # column k = row k of P
+    corrected = definition == "corrected"
+    for start in range(0, len(holders), block):
+        chunk = np.array(holders[start : start + block], dtype=np.int64)
+        sol = lu.solve(np.asfortranarray(rows_of_p[:, inv[chunk]].toarray()))
+        if sol.ndim == 1:
+            sol = sol[:, None]
+        for k, i in enumerate(chunk.tolist()):
+            x = sol[inv, k]  # back to the original order
+            if certainty:
+                reached, tainted = _taint(net, i, corrected)
+            else:
+                reached, tainted = np.sort(mxm.reach(mx.a, i)), None
+            undefined = net.undefined(reached)
+            if len(undefined):
+                reached = np.setdiff1d(reached, undefined)
+            on_cycle = _self_reach(mx.a_csc, i, reached)
+            self_value = float(x[i]) if on_cycle else 0.0
+            targets = reached if on_cycle else reached[reached != i]
+            values = x[targets]
+            if corrected:
+                keep = targets != i
+                targets, values = targets[keep], values[keep] / (1.0 + self_value)
+            elif on_cycle:
+                values = np.where(targets == i, self_value, values)
+            mask = np.isin(targets, tainted) if tainted is not None else None
+            yield i, targets, values, mask
+
+
+def integrated_matrix(
+    graph,
+    at: dt.date | str | DateSpan | None = None,
+    *,
+    definition: str = "corrected",
+    interest: str = "economic",
+    reading: str = "as-of",
+    block: int | None = None,
+    snapshot=None,
+):
+    """Integrated ownership of every holder in every company it reaches, as
+    ``(nodes, scipy.sparse.csr_matrix)`` with fractions 0..1 (row holder, column held).
+    Pairs a bad cycle makes undefined are left out (see :func:`undefined_cycles`)."""
+    import numpy as np
+    from scipy import sparse
+
+    check_definition(definition)
+    h = as_holdings(graph)
+    g = _snapshot(h, at, interest, reading, snapshot)
+    mx = mxm.cached(g)
+    n = len(mx.nodes)
+    rows = sorted(_all_rows(h, g, definition, certainty=False, block=block), key=lambda r: r[0])
+    if not rows:
+        return mx.nodes, sparse.csr_matrix((n, n))
+    # Rows in holder order with sorted columns: the CSR arrays directly, 12 bytes a non-zero.
+    counts = np.zeros(n, dtype=np.int64)
+    for i, t, _, _ in rows:
+        counts[i] = len(t)
+    indptr = np.concatenate(([0], np.cumsum(counts)))
+    index_type = np.int32 if indptr[-1] < 2**31 and n < 2**31 else np.int64
+    indices = np.concatenate([t.astype(index_type, copy=False) for _, t, _, _ in rows])
+    data = np.concatenate([x for _, _, x, _ in rows])
+    return mx.nodes, sparse.csr_matrix((data, indices, indptr), shape=(n, n))
+
+
+def integrated_records(
+    graph,
+    at: dt.date | str | DateSpan | None = None,
+    *,
+    definition: str = "corrected",
+    interest: str = "economic",
+    reading: str = "as-of",
+    min_percent: float = 0.0,
+    snapshot=None,
+) -> Iterator[dict]:
+    """The records of :func:`integrated` for every holder and every company it reaches,
+    streamed holder by holder (by holder label, then largest first), keeping those of at
+    least ``min_percent``. Memory stays bounded by one block of holders."""
+    check_definition(definition)
+    if min_percent < 0:
+        raise UsageError(f"--min must be 0 or more, not {min_percent:g}")
+    h = as_holdings(graph)
+    g = _snapshot(h, at, interest, reading, snapshot)
+    mx = mxm.cached(g)
+    at_text = g.graph["at"]
+    for i, targets, values, tainted in _all_rows(h, g, definition, certainty=True, block=None):
+        holder = mx.nodes[i]
+        if min_percent > 0:  # most pairs are far below: drop them before any Python work
+            keep = values * 100.0 >= min_percent * (1.0 - 1e-9)
+            targets, values, tainted = targets[keep], values[keep], tainted[keep]
+        group = []
+        for t, v, bad in zip(targets.tolist(), values.tolist(), tainted.tolist(), strict=True):
+            value = pct(v)
+            if value < min_percent or (min_percent > 0 and value == 0):
+                continue
+            held = mx.nodes[t]
+            edge = g.get_edge_data(holder, held)
+            group.append(
+                {
+                    "holder": h.label(holder),
+                    "held": h.label(held),
+                    "at": at_text,
+                    "direct_percent": edge["percent"] if edge else None,
+                    "integrated_percent": value,
+                    "certain": not bad,
+                    "definition": definition,
+                }
+            )
+        group.sort(key=lambda r: (-r["integrated_percent"], r["held"]))
+        yield from group
+
+
+def integrated_all(
+    graph,
+    at: dt.date | str | DateSpan | None = None,
+    *,
+    definition: str = "corrected",
+    interest: str = "economic",
+    reading: str = "as-of",
+    min_percent: float = 0.0,
+    snapshot=None,
+) -> list[dict]:
+    """:func:`integrated_records` as a list (``ownership integrated --all``)."""
+    return list(
+        integrated_records(
+            graph,
+            at,
+            definition=definition,
+            interest=interest,
+            reading=reading,
+            min_percent=min_percent,
+            snapshot=snapshot,
+        )
+    )

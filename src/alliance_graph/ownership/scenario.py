@@ -1,0 +1,237 @@
+"""What-if scenarios: changes applied on top of the data in memory, never written back.
+
+A scenario is an RDF file in the project's vocabulary (loaded on top of the data), or a
+short CSV or YAML list of changes, each with ``action`` (``sell``, ``buy`` or ``set``),
+``holder``, ``held``, ``percent``, ``date`` (YYYY-MM-DD) and optionally ``through`` (the
+intermediary of the position). On ``date`` the position's stake then in place ends and
+a new one starts at the old figure minus (sell) or plus (buy) ``percent``, or at
+``percent`` (set); it keeps the old stake's kinds of interest and voting cap, and cites
+the scenario file. The changes go into the caller's store only.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import AllianceGraphError, UnknownEntityError
+from ..temporal import DateSpan, parse_date
+from .holdings import AG, RDF_TYPE, RDFS_LABEL, XSD, holdings_from_store
+from .snapshot import choose, positions
+
+ACTIONS = ("sell", "buy", "set")
+FIELDS = ("action", "holder", "held", "percent", "date", "through")
+CHANGE_SUFFIXES = (".csv", ".yaml", ".yml")
+SCENARIO = "urn:alliance-graph:scenario:"
+
+
+class ScenarioError(AllianceGraphError):
+    """A scenario file cannot be read or applied (names the file and line)."""
+
+
+@dataclass(frozen=True)
+class Change:
+    action: str
+    holder: str
+    held: str
+    percent: float
+    date: DateSpan
+    through: str | None
+    where: str  # file:line (CSV) or file: change N (YAML)
+
+
+def _change(row: dict, where: str) -> Change:
+    missing = [k for k in FIELDS[:5] if not str(row.get(k) or "").strip()]
+    if missing:
+        raise ScenarioError(f"{where}: missing {', '.join(missing)}")
+    unknown = sorted(set(row) - set(FIELDS))
+    if unknown:
+        raise ScenarioError(f"{where}: unknown field(s) {', '.join(map(str, unknown))}")
+    action = str(row["action"]).strip().lower()
+    if action not in ACTIONS:
+        raise ScenarioError(f"{where}: action {action!r}: choose one of {', '.join(ACTIONS)}")
+    try:
+        percent = float(str(row["percent"]).strip().rstrip("%"))
+    except ValueError:
+        raise ScenarioError(f"{where}: percent {row['percent']!r} is not a number") from None
+    if not 0 <= percent <= 100:
+        raise ScenarioError(f"{where}: percent {percent:g} is not between 0 and 100")
+    try:
+        date = parse_date(str(row["date"]))
+    except ValueError as exc:
+        raise ScenarioError(f"{where}: date: {exc}") from None
+    if date.precision != "day":
+        raise ScenarioError(f"{where}: date {row['date']!r}: give the day, YYYY-MM-DD")
+    through = str(row.get("through") or "").strip() or None
+    return Change(
+        action, str(row["holder"]).strip(), str(row["held"]).strip(), percent, date, through, where
+    )
+
+
+def read_scenario(path: Path | str) -> list[Change] | None:
+    """The changes of a CSV or YAML scenario (None for an RDF scenario file)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ScenarioError(f"{path}: no such scenario file")
+    if path.suffix.lower() not in CHANGE_SUFFIXES:
+        return None
+    text = path.read_text(encoding="utf-8")
+    changes = []
+    if path.suffix.lower() == ".csv":
+        reader = csv.DictReader(text.splitlines())
+        if reader.fieldnames is None:
+            raise ScenarioError(f"{path}: empty scenario")
+        for row in reader:
+            changes.append(_change(row, f"{path}:{reader.line_num}"))
+        return changes
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        raise ScenarioError(f"{path}{line}: not valid YAML: {exc}") from None
+    if isinstance(data, dict):
+        data = data.get("changes")
+    if not isinstance(data, list):
+        raise ScenarioError(f"{path}: expected a list of changes (or changes: [...])")
+    for k, row in enumerate(data, 1):
+        if not isinstance(row, dict):
+            raise ScenarioError(f"{path}: change {k} is not a mapping")
+        changes.append(_change(row, f"{path}: change {k}"))
+    return changes
+
+
+def apply_scenario(store, path: Path | str) -> list[dict]:
+    """Apply the scenario file ``path`` to ``store`` (a materialised store from
+    :func:`alliance_graph.store.open_store`; only that copy changes) and re-derive its
+    bounds and ranks. Returns one record per change applied: ``{"where", "action",
+    "holder", "held", "through", "date", "before_percent", "after_percent"}`` (empty for
+    an RDF scenario)."""
+    from .. import store as st
+
+    changes = read_scenario(path)
+    if changes is None:
+        st.load_into(store, path)
+        st.materialise(store)
+        return []
+    done = []
+    for k, change in enumerate(changes):
+        done.append(_apply(store, change, k, Path(path)))
+        st.materialise(store)
+    return done
+
+
+def _decimal(value: float):
+    import pyoxigraph as ox
+
+    text = f"{value:.10f}".rstrip("0")
+    return ox.Literal(
+        text + "0" if text.endswith(".") else text, datatype=ox.NamedNode(XSD + "decimal")
+    )
+
+
+def _apply(store, change: Change, k: int, path: Path) -> dict:
+    import pyoxigraph as ox
+
+    from ..entities import resolve
+
+    h = holdings_from_store(store)
+    try:
+        holder, held = resolve(h, change.holder), resolve(h, change.held)
+        through = resolve(h, change.through) if change.through else None
+    except UnknownEntityError as exc:
+        raise ScenarioError(f"{change.where}: {exc}") from None
+    day = change.date
+    stakes = [
+        s
+        for interest in ("economic", "voting")
+        for s in positions(h, interest).get((holder, held, through), [])
+    ]
+    before = None
+    if stakes:
+        choice = choose(list({s.iri: s for s in stakes}.values()), day, "economic", "as-of")
+        before = choice.stake if choice is not None else None
+    old = before.percent if before is not None else 0.0
+    new = {"sell": old - change.percent, "buy": old + change.percent, "set": change.percent}[
+        change.action
+    ]
+    new = float(f"{new:.12g}")
+    if new < 0:
+        raise ScenarioError(
+            f"{change.where}: {h.label(holder)} holds {old:g}% of {h.label(held)} on {day}; "
+            f"it cannot sell {change.percent:g}%"
+        )
+    if new > 100:
+        raise ScenarioError(f"{change.where}: the stake would be {new:g}%, more than 100%")
+
+    def node(iri: str):
+        return ox.BlankNode(iri[2:]) if iri.startswith("_:") else ox.NamedNode(iri)
+
+    def ag(name: str):
+        return ox.NamedNode(AG + name)
+
+    date = ox.Literal(day.earliest.isoformat(), datatype=ox.NamedNode(XSD + "date"))
+    default = ox.DefaultGraph()
+    if before is not None:
+        s0 = node(before.iri)
+        for prop in ("end", "endStatus", "endEarliest", "endLatest"):
+            for quad in list(store.quads_for_pattern(s0, ag(prop), None, default)):
+                store.remove(quad)
+        store.add(ox.Quad(s0, ag("end"), date))
+        store.add(ox.Quad(s0, ag("endStatus"), ag("Ended")))
+    source = ox.NamedNode(SCENARIO + "source")
+    label = ox.Literal(f"what-if scenario {path.name}", language="en")
+    quads = [
+        ox.Quad(source, ox.NamedNode(RDF_TYPE), ag("Source")),
+        ox.Quad(source, ox.NamedNode(RDFS_LABEL), label),
+    ]
+    if new > 0:
+        s1 = ox.NamedNode(f"{SCENARIO}change-{k + 1}")
+        cite = ox.BlankNode()
+        interests = []
+        if before is None or before.economic:
+            interests.append("EconomicInterest")
+        if before is None or before.voting:
+            interests.append("VotingInterest")
+        quads += [
+            ox.Quad(s1, ox.NamedNode(RDF_TYPE), ag("Shareholding")),
+            ox.Quad(
+                s1,
+                ox.NamedNode(RDFS_LABEL),
+                ox.Literal(f"{change.action} {change.percent:g}% ({change.where})", language="en"),
+            ),
+            ox.Quad(s1, ag("holder"), node(holder)),
+            ox.Quad(s1, ag("held"), node(held)),
+            ox.Quad(s1, ag("percent"), _decimal(new)),
+            ox.Quad(s1, ag("start"), date),
+            ox.Quad(s1, ag("endStatus"), ag("Ongoing")),
+            ox.Quad(s1, ag("citation"), cite),
+            ox.Quad(cite, ox.NamedNode(RDF_TYPE), ag("Citation")),
+            ox.Quad(cite, ag("source"), source),
+            ox.Quad(cite, ag("locator"), ox.Literal(change.where)),
+            *(ox.Quad(s1, ag("interest"), ag(i)) for i in interests),
+        ]
+        if through is not None:
+            quads.append(ox.Quad(s1, ag("heldThrough"), node(through)))
+        if before is not None and before.voting_cap is not None:
+            quads.append(
+                ox.Quad(
+                    s1,
+                    ag("votingCap"),
+                    _decimal(before.voting_cap),
+                )
+            )
+    store.extend(quads)
+    return {
+        "where": change.where,
+        "action": change.action,
+        "holder": h.label(holder),
+        "held": h.label(held),
+        "through": h.label(through) if through else None,
+        "date": str(day),
+        "before_percent": old,
+        "after_percent": new,
+    }

@@ -1,0 +1,88 @@
+"""The days on which a holder's stake in a company changes."""
+
+from __future__ import annotations
+
+from .holdings import as_holdings
+from .integrated import check_definition, integrated
+from .snapshot import check
+from .stake import stake
+
+
+def timeline(
+    graph,
+    holder: str,
+    held: str,
+    *,
+    definition: str = "corrected",
+    reading: str = "as-of",
+) -> list[dict]:
+    """The days on which the direct, voting or integrated figure of ``holder`` in
+    ``held`` changes, or on which it becomes or stops being certain.
+
+    Every day on which some stake between them starts, ends, becomes certain or is
+    reported (the only days a reading can change) is tried; a record is written where
+    something differs from the day before: ``{"from", "until", "direct_percent",
+    "voting_percent", "integrated_percent", "certain", "sources"}`` (``until`` excluded,
+    None for the last). The figures are those of :func:`stake` and :func:`integrated`
+    on each day: one code path.
+    """
+    import networkx as nx
+
+    from ..entities import resolve
+
+    check_definition(definition)
+    check("economic", reading)
+    h = as_holdings(graph)
+    a, b = resolve(h, holder), resolve(h, held)
+    # Only stakes on some walk from a to b, on any day, can move the figures.
+    union = nx.DiGraph()
+    union.add_edges_from((s.holder, s.held) for s in h.stakes)
+    if a not in union or b not in union:
+        return []
+    between = (nx.descendants(union, a) | {a}) & (nx.ancestors(union, b) | {b})
+    local = h.subset([s for s in h.stakes if s.holder in between and s.held in between])
+    days = set()
+    for s in local.stakes:
+        iv = s.interval
+        days.update(
+            d
+            for d in (iv.start_earliest, iv.start_latest, iv.end_earliest, iv.end_latest)
+            if d is not None
+        )
+        days.update(s.evidence)
+    records: list[dict] = []
+    last = None
+    for day in sorted(days):
+        d = stake(local, a, b, day, reading=reading)
+        integ = integrated(local, a, b, day, definition=definition, reading=reading)
+        value = (
+            d["percent"],
+            d["voting_percent"],
+            integ["integrated_percent"],
+            d["certain"] and integ["certain"],
+        )
+        if value == last:
+            continue
+        if records:
+            records[-1]["until"] = day.isoformat()
+        last = value
+        records.append(
+            {
+                "from": day.isoformat(),
+                "until": None,
+                "direct_percent": value[0],
+                "voting_percent": value[1],
+                "integrated_percent": value[2] if value[2] else None,
+                "certain": value[3],
+                "sources": d["sources"],
+            }
+        )
+    # A leading record where nothing holds says nothing.
+    while (
+        records
+        and records[0]["direct_percent"] is None
+        and records[0]["voting_percent"] is None
+        and records[0]["integrated_percent"] is None
+    ):
+        records.pop(0)
+    return records
