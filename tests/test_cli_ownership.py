@@ -141,7 +141,11 @@ def test_a_date_with_a_time_zone_is_an_error_naming_the_node(tmp_path):
     path.write_text(
         og.graph(["a", "b"], og.stake("ab", "a", "b", 30, start='"2010-01-01Z"^^xsd:date'))
     )
+    # Rejected in both places: validation reports the date (exit 1, naming the node and
+    # the value), and the ownership reader refuses it when validation is skipped (exit 2).
     r = _main("stake", "a", "b", "--data", str(path))
+    assert r.returncode == 1 and "2010-01-01Z" in r.stderr and "example.org/ab" in r.stderr
+    r = _main("stake", "a", "b", "--data", str(path), "--no-validate")
     assert r.returncode == 2 and "example.org/ab" in r.stderr and "time zone" in r.stderr
 
 

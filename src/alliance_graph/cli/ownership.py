@@ -14,35 +14,23 @@ import sys
 import click
 
 from ..errors import EXIT_VIOLATIONS
-from ..temporal import READINGS
+from ..names import curie
+from .options import at_option, data_option, format_option, reading_option
 
-FORMATS = ("table", "json")
-RECORD_FORMATS = ("table", "json", "jsonl", "csv")
+ROW_FORMATS = ("csv", "tsv", "jsonl")
 INTEGRATED_COLUMNS = ["holder", "held", "at", "direct_percent", "integrated_percent", "certain"]
 
 
-def _options(*, at: bool = True, interest: bool = False, formats=FORMATS):
-    """The options every ownership command shares."""
+def _options(*, at: bool = True, interest: bool = False):
+    """The options every ownership command shares (the project's shared ones, plus
+    --scenario and --no-validate)."""
 
     def decorate(f):
-        f = click.option(
-            "--format",
-            "fmt",
-            type=click.Choice(formats),
-            default="table",
-            show_default=True,
-            help="table for people; json"
-            + (", jsonl or csv" if len(formats) > 2 else "")
-            + " for programs (percentages are numbers 0-100).",
+        f = format_option(
+            help_text="table for people; csv, tsv, json or jsonl for programs "
+            "(percentages are numbers 0-100)."
         )(f)
-        f = click.option(
-            "--reading",
-            type=click.Choice(READINGS),
-            default="as-of",
-            show_default=True,
-            help="certain: only stakes certainly valid; possible: the largest possible "
-            "figure; as-of: the latest figure known on the day (see docs/ownership.md).",
-        )(f)
+        f = reading_option()(f)
         f = click.option(
             "--scenario",
             "scenario",
@@ -58,16 +46,7 @@ def _options(*, at: bool = True, interest: bool = False, formats=FORMATS):
             help="Do not validate --data with the shipped shapes first (stderr says what "
             "is then taken on trust).",
         )(f)
-        f = click.option(
-            "--data",
-            "data",
-            multiple=True,
-            type=click.Path(dir_okay=False),
-            metavar="FILE",
-            help="RDF file(s) in the alliance-graph vocabulary to analyse instead of the "
-            "shipped data (any format the loader reads; repeat for several). Validated "
-            "first: violations stop the command with exit code 1.",
-        )(f)
+        f = data_option(f)
         if interest:
             f = click.option(
                 "--interest",
@@ -77,19 +56,13 @@ def _options(*, at: bool = True, interest: bool = False, formats=FORMATS):
                 help="Stakes in capital, or the votes their holders may exercise.",
             )(f)
         if at:
-            f = click.option(
-                "--at",
-                "at",
-                metavar="DATE",
-                default=None,
-                help="YYYY, YYYY-MM or YYYY-MM-DD (default: today).",
-            )(f)
+            f = at_option()(f)
         return f
 
     return decorate
 
 
-def _validated(data, no_validate: bool) -> None:
+def _validated(data, no_validate: bool, data_format=None) -> None:
     """Validate user data with the shipped shapes; exit 1 with the report on violations."""
     if not data:
         return
@@ -103,7 +76,11 @@ def _validated(data, no_validate: bool) -> None:
         return
     from ..validate import validate
 
-    report = validate(list(data))
+    report = (
+        validate(list(data))
+        if data_format is None
+        else validate(list(data), data_format=data_format)
+    )
     if report.failed():
         click.echo(report.to_text(), err=True, nl=False)
         click.echo(
@@ -113,20 +90,20 @@ def _validated(data, no_validate: bool) -> None:
         sys.exit(EXIT_VIOLATIONS)
 
 
-def _store(data, no_validate: bool, scenario=None):
+def _store(data, no_validate: bool, scenario=None, data_format=None):
     from .. import ownership as own
     from ..store import open_store
 
-    _validated(data, no_validate)
-    store = open_store(list(data) if data else None)
+    _validated(data, no_validate, data_format)
+    store = open_store(list(data) if data else None, data_format=data_format)
     applied = own.apply_scenario(store, scenario) if scenario else []
     return store, applied
 
 
-def _holdings(data, no_validate: bool = False, scenario=None):
+def _holdings(data, no_validate: bool = False, scenario=None, data_format=None):
     from .. import ownership as own
 
-    store, _ = _store(data, no_validate, scenario)
+    store, _ = _store(data, no_validate, scenario, data_format)
     h = own.holdings_from_store(store)
     if no_validate and h.set_aside:
         skipped = [a for a in h.set_aside if a.winner is None and "deprecated" not in a.reason]
@@ -136,7 +113,8 @@ def _holdings(data, no_validate: bool = False, scenario=None):
 
 
 def _short(iri: str) -> str:
-    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    # Sources print one way everywhere: src:... (the saved queries' form).
+    return curie(iri)
 
 
 def _json(value) -> None:
@@ -177,7 +155,7 @@ def ownership():
 @click.argument("holder")
 @click.argument("held")
 @_options()
-def stake(holder, held, at, data, no_validate, scenario, reading, fmt):
+def stake(holder, held, at, data, data_format, no_validate, scenario, reading, fmt):
     """The direct stake of HOLDER in HELD: capital and votes, its parts, with sources.
 
     The parts say what is held directly and through each intermediary, with the votes
@@ -191,7 +169,9 @@ def stake(holder, held, at, data, no_validate, scenario, reading, fmt):
     """
     from .. import ownership as own
 
-    record = own.stake(_holdings(data, no_validate, scenario), holder, held, at, reading=reading)
+    record = own.stake(
+        _holdings(data, no_validate, scenario, data_format), holder, held, at, reading=reading
+    )
     if fmt == "json":
         _json(record)
         return
@@ -205,6 +185,9 @@ def stake(holder, held, at, data, no_validate, scenario, reading, fmt):
         f"{c['percent']:g}% ({', '.join(_short(s) for s in c['sources'])})"
         for c in record["candidates"]
     ]
+    if fmt in ROW_FORMATS:  # one row, the parts and claims in the json form
+        _records([row], fmt, list(row))
+        return
     _table([row])
     if len(record["parts"]) > 1 or any(p["via"] for p in record["parts"]):
         click.echo("\nParts:")
@@ -243,7 +226,20 @@ def stake(holder, held, at, data, no_validate, scenario, reading, fmt):
     "cross-holdings there can be millions). The total is given when no other path exists.",
 )
 @_options(interest=True)
-def paths(holder, held, max_depth, limit, at, interest, data, no_validate, scenario, reading, fmt):
+def paths(
+    holder,
+    held,
+    max_depth,
+    limit,
+    at,
+    interest,
+    data,
+    data_format,
+    no_validate,
+    scenario,
+    reading,
+    fmt,
+):
     """Every chain of stakes from HOLDER to HELD, most significant first, and their sum.
 
     A path's percent is the product of its stakes. The sum counts each chain once;
@@ -256,7 +252,7 @@ def paths(holder, held, max_depth, limit, at, interest, data, no_validate, scena
     from .. import ownership as own
 
     result = own.paths(
-        _holdings(data, no_validate, scenario),
+        _holdings(data, no_validate, scenario, data_format),
         holder,
         held,
         at,
@@ -272,6 +268,9 @@ def paths(holder, held, max_depth, limit, at, interest, data, no_validate, scena
         {"percent": p["percent"], "certain": p["certain"], "path": " -> ".join(p["nodes"])}
         for p in result["paths"]
     ]
+    if fmt in ROW_FORMATS:
+        _records(rows, fmt, ["percent", "certain", "path"])
+        return
     if rows:
         _table(rows)
     certain = "" if result["certain"] else " (not certain)"
@@ -316,7 +315,7 @@ def _report_cycles(cycles) -> None:
     help="The plain Leontief sum over all walks, (I - A)^-1 A, instead of the default "
     "that removes the edges into the holder (Vitali et al. 2011, SI section 3).",
 )
-@_options(interest=True, formats=RECORD_FORMATS)
+@_options(interest=True)
 def integrated(
     holder,
     held,
@@ -326,6 +325,7 @@ def integrated(
     at,
     interest,
     data,
+    data_format,
     no_validate,
     scenario,
     reading,
@@ -349,7 +349,7 @@ def integrated(
     from ..errors import UsageError
 
     definition = "plain" if plain else "corrected"
-    h = _holdings(data, no_validate, scenario)
+    h = _holdings(data, no_validate, scenario, data_format)
     options = {"definition": definition, "interest": interest, "reading": reading}
     if all_pairs:
         if holder or held:
@@ -403,8 +403,8 @@ def _stream_records(records, fmt: str) -> None:
     if fmt == "jsonl":
         for r in records:
             out.write(json.dumps(r, ensure_ascii=False) + "\n")
-    elif fmt == "csv":
-        writer = csv.writer(out, lineterminator="\n")
+    elif fmt in ("csv", "tsv"):
+        writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
         writer.writerow(columns)
         for r in records:
             writer.writerow(
@@ -453,7 +453,7 @@ BASIS_HELP = (
     help=BASIS_HELP,
 )
 @_options()
-def control(held, threshold, basis, at, data, no_validate, scenario, reading, fmt):
+def control(held, threshold, basis, at, data, data_format, no_validate, scenario, reading, fmt):
     """Who controls HELD, directly or through controlled companies, by votes or ownership.
 
     A holder's aggregate figure in HELD is its own stake plus the whole stakes of the
@@ -469,7 +469,7 @@ def control(held, threshold, basis, at, data, no_validate, scenario, reading, fm
     from .. import ownership as own
 
     result = own.control(
-        _holdings(data, no_validate, scenario),
+        _holdings(data, no_validate, scenario, data_format),
         held,
         at,
         threshold=threshold,
@@ -478,6 +478,22 @@ def control(held, threshold, basis, at, data, no_validate, scenario, reading, fm
     )
     if fmt == "json":
         _json(result)
+        return
+    if fmt in ROW_FORMATS:  # one row per holder: its aggregate, and whether it controls
+        controlling = {c["controller"]: c for c in result["controllers"]}
+        rows = [
+            {
+                "held": result["held"],
+                "at": result["at"],
+                "holder": a["holder"],
+                "aggregate_percent": a["aggregate_percent"],
+                "direct_percent": a["direct_percent"],
+                "controls_held": a["holder"] in controlling,
+                "certain": a["certain"],
+            }
+            for a in result["aggregates"]
+        ]
+        _records(rows, fmt, list(rows[0]) if rows else ["held", "at", "holder"])
         return
     _print_control(result)
 
@@ -521,8 +537,8 @@ def _print_control(result) -> None:
 @click.argument("holder")
 @click.argument("held")
 @click.option("--plain", is_flag=True, help="Plain integrated ownership (see `integrated`).")
-@_options(at=False, formats=RECORD_FORMATS)
-def timeline(holder, held, plain, data, no_validate, scenario, reading, fmt):
+@_options(at=False)
+def timeline(holder, held, plain, data, data_format, no_validate, scenario, reading, fmt):
     """The days on which HOLDER's direct, voting or integrated stake in HELD changes.
 
     \b
@@ -533,7 +549,7 @@ def timeline(holder, held, plain, data, no_validate, scenario, reading, fmt):
     from .. import ownership as own
 
     records = own.timeline(
-        _holdings(data, no_validate, scenario),
+        _holdings(data, no_validate, scenario, data_format),
         holder,
         held,
         definition="plain" if plain else "corrected",
@@ -561,7 +577,7 @@ def timeline(holder, held, plain, data, no_validate, scenario, reading, fmt):
     metavar="FILE",
     help="The what-if changes (CSV or YAML of sell/buy/set changes, or RDF).",
 )
-@click.option("--at", "at", metavar="DATE", default=None, help="YYYY, YYYY-MM or YYYY-MM-DD.")
+@at_option()
 @click.option(
     "--min",
     "min_percent",
@@ -571,31 +587,11 @@ def timeline(holder, held, plain, data, no_validate, scenario, reading, fmt):
     metavar="PERCENT",
     help="Leave out integrated figures that move by less than PERCENT.",
 )
-@click.option(
-    "--data",
-    "data",
-    multiple=True,
-    type=click.Path(dir_okay=False),
-    metavar="FILE",
-    help="RDF file(s) to analyse instead of the shipped data (repeatable).",
-)
+@data_option
 @click.option("--no-validate", is_flag=True, help="Do not validate --data first.")
-@click.option(
-    "--reading",
-    type=click.Choice(READINGS),
-    default="as-of",
-    show_default=True,
-    help="How uncertain dates are read (see docs/ownership.md).",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="table",
-    show_default=True,
-    help="table for people, json for programs.",
-)
-def compare(scenario, at, min_percent, data, no_validate, reading, fmt):
+@reading_option()
+@format_option()
+def compare(scenario, at, min_percent, data, data_format, no_validate, reading, fmt):
     """Before and after a what-if SCENARIO on --at: integrated ownership, control, and
     the rules (agreement terms among them) the scenario would break.
 
@@ -605,16 +601,20 @@ def compare(scenario, at, min_percent, data, no_validate, reading, fmt):
 
     \b
     Example:
-        alliance-graph ownership compare --scenario trust-sale.csv --at 2026-07-01
+        alliance-graph ownership compare --scenario docs/examples/trust-sale.csv --at 2026-07-01
     """
     from ..ownership import compare as compare_scenario
 
-    _validated(data, no_validate)
+    _validated(data, no_validate, data_format)
     result = compare_scenario(
         list(data) if data else None, scenario, at, reading=reading, min_percent=min_percent
     )
     if fmt == "json":
         _json(result)
+        return
+    if fmt in ROW_FORMATS:  # the integrated figures that move, one row each
+        rows = result["integrated"]
+        _records(rows, fmt, list(rows[0]) if rows else ["holder", "held"])
         return
     click.echo(f"Scenario {scenario} on {result['at']}:")
     _table(result["changes"])
