@@ -113,3 +113,27 @@ def test_extra_shapes_add_to_the_shipped_ones(tmp_path):
         run("--shapes", str(extra), "--no-default-shapes", "--format", "json").output
     )
     assert alone["shapes"] == 1 and alone["counts"] == report["counts"]
+
+
+def test_report_formats_are_the_shared_ones_and_rows_are_one_per_result(tmp_path, capsys):
+    import csv
+    import io
+
+    from alliance_graph.cli.validate import FORMATS as CLI_FORMATS
+    from alliance_graph.validate.reports import FORMATS
+
+    assert CLI_FORMATS == FORMATS
+    assert {"table", "csv", "tsv", "json", "jsonl"} <= set(FORMATS)
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        "@prefix ag: <https://w3id.org/alliance-graph/ontology#> .\n"
+        "@prefix res: <https://w3id.org/alliance-graph/resource/> .\n"
+        "res:x a ag:Shareholding ; ag:percent 150 .\n"
+    )
+    from alliance_graph.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["validate", str(bad), "--format", "csv"])
+    assert exit_.value.code == 1
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows and all(r["focus"] == "res:x" and r["line"] == "3" for r in rows)

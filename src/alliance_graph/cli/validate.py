@@ -7,9 +7,11 @@ import sys
 import click
 
 from ..errors import EXIT_VIOLATIONS
+from .options import format_option
 
 ENGINES = ("shacl-rust", "pyshacl-oxigraph", "pyshacl")
-FORMATS = ("text", "json", "junit", "sarif", "github")
+# The report formats of alliance_graph.validate.reports (kept here so --help imports nothing).
+FORMATS = ("table", "csv", "tsv", "json", "jsonl", "junit", "sarif", "github", "text")
 
 
 @click.command()
@@ -55,13 +57,10 @@ FORMATS = ("text", "json", "junit", "sarif", "github")
     show_default=True,
     help="Lowest severity that makes the run fail (exit code 1).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="text for people, json for programs, junit / sarif / github for CI.",
+@format_option(
+    FORMATS,
+    help_text="table for people (text is its old name); csv, tsv, jsonl (a row per "
+    "result) or json (the whole report) for programs; junit, sarif or github for CI.",
 )
 @click.option(
     "-o",

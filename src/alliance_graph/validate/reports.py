@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .results import SEVERITIES, Rule, ValidationReport, ValidationResult, severity_rank
 
-FORMATS = ("text", "json", "junit", "sarif", "github")
+FORMATS = ("table", "csv", "tsv", "json", "jsonl", "junit", "sarif", "github", "text")
 TOOL = "alliance-graph validate"
 INFORMATION_URI = "https://w3id.org/alliance-graph"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -27,9 +27,17 @@ GITHUB_COMMANDS = {"Violation": "error", "Warning": "warning", "Info": "notice"}
 
 
 def render(report: ValidationReport, fmt: str = "text", fail_on: str = "violation") -> str:
-    """``report`` as text in ``fmt`` (one of :data:`FORMATS`)."""
-    if fmt == "text":
+    """``report`` as text in ``fmt`` (one of :data:`FORMATS`): ``table`` (``text`` is its
+    old name) for people; csv, tsv and jsonl one row per result, json the whole report,
+    for programs; junit, sarif and github for CI."""
+    if fmt in ("table", "text"):
         return report.to_text() if report.results else report.summary_line() + "\n"
+    if fmt in ("csv", "tsv", "jsonl"):
+        from ..output import render as render_rows
+
+        rows = report.to_dict()["results"]
+        columns = list(dict.fromkeys(k for r in rows for k in r)) or ["severity", "message"]
+        return render_rows(rows, fmt, columns)
     if fmt == "json":
         doc = report.to_dict()
         doc["fail_on"] = fail_on
