@@ -27,6 +27,12 @@ from .text import query_form, tokenize, where_offset
 _NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 # The line grlc looks for before it adds its own xsd: prefix (gquery.rewrite_query).
 GRLC_XSD_PREFIX = "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>"
+# (GROUP_CONCAT(... ; separator="x") AS ?v), one level of parentheses inside
+_LIST_RE = re.compile(
+    r'GROUP_CONCAT\s*\((?:[^()]|\([^()]*\))*?;\s*separator\s*=\s*"((?:[^"\\]|\\.)*)"\s*\)'
+    r"\s*AS\s*\?(\w+)",
+    re.IGNORECASE,
+)
 
 @dataclass(frozen=True)
 class SavedQuery:
@@ -41,6 +47,8 @@ class SavedQuery:
     text: str  # the SPARQL, without the #+ header
     path: Path
     form: str = "SELECT"
+    # list columns (GROUP_CONCAT ... AS ?v) and their separators: sorted in every answer
+    lists: Mapping[str, str] = field(default_factory=dict)
     _where: int = field(default=0, repr=False)
 
     @property
@@ -250,6 +258,7 @@ def _parse(name: str, size: int, mtime_ns: int) -> SavedQuery:
         text=body,
         path=path,
         form=form,
+        lists={var: sep for sep, var in _LIST_RE.findall(body)},
         _where=where or 0,
     )
     try:
