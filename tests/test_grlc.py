@@ -258,6 +258,10 @@ def test_every_saved_query_through_grlc_answers_as_the_cli(grlc_api, capsys):
         ("stakes-on-date", {"date": "2003-06-30", "reading": "Certain"}),
         ("stakes-on-date", {"date": "2003"}),
         ("stakes-on-date", {"date": "2003-06"}),
+        ("stakes-on-date", {"date": "2003-02-30"}),
+        ("members-on-date", {"date": "2018-02-30"}),
+        ("events-in-period", {"from": "2023-01-01", "to": "2023-02-30"}),
+        ("stakes-on-date", {"date": "2003-06-30", "held": "res:NissanMotor"}),
         ("stakes-on-date", {"date": "2003-06-30", "held": "NissanMotor"}),
         ("members-on-date", {"date": "2018"}),
         ("roles-on-date", {"date": "2010-06-30", "reading": "maybe"}),
@@ -274,3 +278,8 @@ def test_a_value_outside_what_grlc_users_must_pass_selects_nothing(grlc_api, nam
         assert json.loads(body)["results"]["bindings"] == [], (name, args)
     else:  # an error is fine too: nothing that looks like an answer
         assert status >= 400, (name, args, status)
+
+
+def test_a_required_parameter_left_out_is_an_error_under_grlc(grlc_api):
+    status, _ = _call(grlc_api, "stakes-on-date", {}, "application/sparql-results+json")
+    assert status == 500
