@@ -97,10 +97,12 @@ SUBSTITUTE = """
 import json, sys
 from grlc import gquery
 jobs = json.load(open(sys.argv[1]))
-out = []
+out, metas = [], {}
 for job in jobs:
-    raw = open(job["file"], encoding="utf-8").read()
-    meta = gquery.get_metadata(raw, "http://127.0.0.1:9/unused")
+    if job["file"] not in metas:
+        raw = open(job["file"], encoding="utf-8").read()
+        metas[job["file"]] = gquery.get_metadata(raw, "http://127.0.0.1:9/unused")
+    meta = metas[job["file"]]
     params = {k: {"required": v["required"], "enum": v.get("enum"), "default": v.get("default")}
               for k, v in meta.get("parameters", {}).items()}
     try:
