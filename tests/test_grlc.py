@@ -34,6 +34,7 @@ from test_endpoint import EXTRA, pushed, server  # noqa: F401  (fixtures)
 
 from alliance_graph import queries
 from alliance_graph.cli import main
+from alliance_graph.errors import DataFileError
 
 GRLC = "1.3.11"
 ROOT = Path(__file__).resolve().parents[1]
@@ -285,3 +286,54 @@ def test_a_value_outside_what_grlc_users_must_pass_selects_nothing(grlc_api, nam
 def test_a_required_parameter_left_out_is_an_error_under_grlc(grlc_api):
     status, _ = _call(grlc_api, "stakes-on-date", {}, "application/sparql-results+json")
     assert status == 500
+
+
+GOOD = """#+ summary: Echo
+#+ description: a day and a reading
+#+ params:
+#+   - name: date
+#+     type: date
+#+   - name: reading
+#+     type: string
+#+ defaults:
+#+   - reading: as-of
+#+ enumerate:
+#+   - reading: [as-of, certain]
+#+ example:
+#+   date: "2003-06-30"
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+SELECT ?day ?reading WHERE {
+  BIND(?_date_xsd_date AS ?day)
+  BIND(COALESCE(?__reading, "as-of") AS ?reading)
+}
+"""
+
+
+def test_the_catalogue_reads_grlcs_decorators(tmp_path):
+    (tmp_path / "echo.rq").write_text(GOOD)
+    q = queries.get("echo", folder=tmp_path)
+    reading = q.parameter("reading")
+    assert (reading.default, reading.enum, reading.variable) == (
+        "as-of", ("as-of", "certain"), "__reading"
+    )
+    assert queries.run(q, {"date": "2003-06-30"}).rows == [
+        {"day": "2003-06-30", "reading": "as-of"}
+    ]
+
+
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        ("PREFIX xsd: <", "PREFIX xsd:  <", "exact line"),
+        ("#+   - reading: as-of", "#+   - reading: as-of\n#+   - mode: fast",
+         r"defaults: no #\+ params entry declares \['mode'\]"),
+        ("#+   - reading: [as-of, certain]", "#+   - reading", "grlc would ask the endpoint"),
+        ("a day and a reading", "binds ?_date_xsd_date", "grlc would take it for a parameter"),
+        ("#+   - reading: [as-of, certain]", "#+   - reading: as-of", "needs a list"),
+    ],
+)
+def test_the_catalogue_refuses_what_breaks_under_grlc(tmp_path, old, new, message):
+    assert old in GOOD
+    (tmp_path / "echo.rq").write_text(GOOD.replace(old, new))
+    with pytest.raises(DataFileError, match=message):
+        queries.get("echo", folder=tmp_path)

@@ -34,6 +34,7 @@ _LIST_RE = re.compile(
     re.IGNORECASE,
 )
 
+
 @dataclass(frozen=True)
 class SavedQuery:
     """A saved query: its documentation, parameters and SPARQL text."""
@@ -196,7 +197,7 @@ def _parse(name: str, size: int, mtime_ns: int) -> SavedQuery:
                     path, f"parameter {name!r}: {key} {spec[key]!r} differs from "
                     f"{grlc_key} {given[name]!r}"
                 )
-        enum = given_enum if (given_enum := enums.get(name, spec.get("enum"))) else ()
+        enum = enums.get(name, spec.get("enum")) or ()
         if not isinstance(enum, list | tuple):
             raise DataFileError(path, f"enumerate: {name!r} needs a list of values")
         p = Parameter(
@@ -233,6 +234,13 @@ def _parse(name: str, size: int, mtime_ns: int) -> SavedQuery:
             "subqueries included",
         )
     declared = {p.variable for p in params}
+    # grlc looks for parameter variables in the whole file, its #+ header included.
+    in_header = re.search(r"\?__?[A-Za-z0-9]", _header_text(meta))
+    if in_header:
+        raise DataFileError(
+            path, f"the #+ header mentions {in_header.group(0)}...: grlc would take it for a "
+            "parameter; write the name without '?'"
+        )
     for var in set(re.findall(r"\?(__?[A-Za-z0-9]+(?:_[A-Za-z0-9]+)*)", body)) - declared:
         raise DataFileError(
             path, f"?{var} looks like a parameter (grlc naming) but no #+ params entry declares it"
@@ -266,6 +274,15 @@ def _parse(name: str, size: int, mtime_ns: int) -> SavedQuery:
     except UsageError as exc:
         raise DataFileError(path, f"example: {exc}") from None
     return query
+
+
+def _header_text(value) -> str:
+    """Every string of a parsed header, joined."""
+    if isinstance(value, Mapping):
+        return " ".join(_header_text(k) + " " + _header_text(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return " ".join(_header_text(v) for v in value)
+    return value if isinstance(value, str) else ""
 
 
 def _decorator(path: Path, meta: Mapping, key: str) -> dict:
