@@ -182,7 +182,7 @@ def test_unknown_and_missing_parameters_are_named():
 def test_binding_writes_one_values_row_at_the_top_of_where(catalogue):
     text = catalogue["stake-history"].bind({"holder": "Renault", "held": "NissanMotor"})
     where = text.index("WHERE {")
-    values = text.index("VALUES (?_holder_iri ?_held_iri ?_claims)")
+    values = text.index("VALUES (?_holder_iri ?_held_iri ?__claims)")
     assert where < values < text.index("?stake a ag:Shareholding")
     assert f'(<{RES}Renault> <{RES}NissanMotor> "best")' in text
 

@@ -194,7 +194,8 @@ def show(name):
             if p.required:
                 note = "required"
             elif p.default is not None:
-                note = f"default {p.default}"
+                shown = catalogue_api.compact(p.default) if p.type == "iri" else p.default
+                note = f"default {shown}"
             else:
                 note = "optional"
             lines.append(f"  {p.name} ({p.type}, {note}): {p.description or p.expects}")

@@ -1,9 +1,11 @@
 """The catalogue of saved queries: documented ``.rq`` files and their ``#+`` headers.
 
-A saved query is a SPARQL file whose ``#+`` header is YAML in the style of grlc's
-decorators (``summary``, ``description``, ``tags``) plus ``params`` and ``example``.
-Parameter variables follow grlc's naming (``?_date_xsd_date``, ``?_holder_iri``,
-``?__plan_iri`` for an optional one), so grlc can serve the folder as a web API too.
+A saved query is a SPARQL file whose ``#+`` header is YAML read by grlc too: grlc's
+decorators (``summary``, ``description``, ``tags``, ``defaults``, ``enumerate``) plus
+``params`` (types and descriptions) and ``example``, which grlc ignores. Parameter
+variables follow grlc's naming (``?_date_xsd_date``, ``?_holder_iri``; ``?__plan_iri``
+for one that may be left out or has a default, which the SPARQL then applies), so grlc
+serves the folder unchanged as a web API (docs/queries.md; tests/test_grlc.py).
 """
 
 from __future__ import annotations
@@ -23,6 +25,16 @@ from .params import PARAM_TYPES, Parameter, values_block
 from .text import query_form, tokenize, where_offset
 
 _NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
+# The line grlc looks for before it adds its own xsd: prefix (gquery.rewrite_query).
+GRLC_XSD_PREFIX = "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>"
+# (GROUP_CONCAT(... ; separator="x") AS ?v), one level of parentheses inside
+_LIST_RE = re.compile(
+    r'GROUP_CONCAT\s*\((?:[^()]|\([^()]*\))*?;\s*separator\s*=\s*"((?:[^"\\]|\\.)*)"\s*\)'
+    r"\s*AS\s*\?(\w+)",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class SavedQuery:
     """A saved query: its documentation, parameters and SPARQL text."""
@@ -36,6 +48,8 @@ class SavedQuery:
     text: str  # the SPARQL, without the #+ header
     path: Path
     form: str = "SELECT"
+    # list columns (GROUP_CONCAT ... AS ?v) and their separators: sorted in every answer
+    lists: Mapping[str, str] = field(default_factory=dict)
     _where: int = field(default=0, repr=False)
 
     @property
@@ -152,6 +166,8 @@ def _parse(name: str, size: int, mtime_ns: int) -> SavedQuery:
     for key in ("summary", "description"):
         if not isinstance(meta.get(key), str) or not meta[key].strip():
             raise DataFileError(path, f"the #+ header needs a {key!r}")
+    defaults = _decorator(path, meta, "defaults")
+    enums = _decorator(path, meta, "enumerate")
     params = []
     for i, spec in enumerate(meta.get("params") or []):
         if not isinstance(spec, dict) or "name" not in spec or "type" not in spec:
@@ -173,12 +189,23 @@ def _parse(name: str, size: int, mtime_ns: int) -> SavedQuery:
         }
         if unknown:
             raise DataFileError(path, f"parameter {spec['name']!r}: unknown keys {sorted(unknown)}")
+        name = spec["name"]
+        pairs = (("default", "defaults", defaults), ("enum", "enumerate", enums))
+        for key, grlc_key, given in pairs:
+            if key in spec and name in given and spec[key] != given[name]:
+                raise DataFileError(
+                    path, f"parameter {name!r}: {key} {spec[key]!r} differs from "
+                    f"{grlc_key} {given[name]!r}"
+                )
+        enum = enums.get(name, spec.get("enum")) or ()
+        if not isinstance(enum, list | tuple):
+            raise DataFileError(path, f"enumerate: {name!r} needs a list of values")
         p = Parameter(
-            name=spec["name"],
+            name=name,
             type=spec["type"],
             description=str(spec.get("description", "")).strip(),
-            default=spec.get("default"),
-            enum=tuple(spec.get("enum") or ()),
+            default=defaults.get(name, spec.get("default")),
+            enum=tuple(enum),
             optional=bool(spec.get("optional", False)),
             namespace=spec.get("namespace", "res"),
         )
@@ -194,7 +221,26 @@ def _parse(name: str, size: int, mtime_ns: int) -> SavedQuery:
                 path, f"parameter {p.name!r} is declared but ?{p.variable} is not used in the query"
             )
         params.append(p)
+    for key, given in (("defaults", defaults), ("enumerate", enums)):
+        unknown = set(given) - {p.name for p in params}
+        if unknown:
+            raise DataFileError(path, f"{key}: no #+ params entry declares {sorted(unknown)}")
+    xsd_typed = [p.name for p in params if PARAM_TYPES[p.type][1].startswith("_xsd_")]
+    if xsd_typed and GRLC_XSD_PREFIX not in body:
+        raise DataFileError(
+            path,
+            f"parameters {', '.join(xsd_typed)} are typed xsd:, so the query needs the exact "
+            f"line {GRLC_XSD_PREFIX!r}: without it grlc writes one before every SELECT, "
+            "subqueries included",
+        )
     declared = {p.variable for p in params}
+    # grlc looks for parameter variables in the whole file, its #+ header included.
+    in_header = re.search(r"\?__?[A-Za-z0-9]", _header_text(meta))
+    if in_header:
+        raise DataFileError(
+            path, f"the #+ header mentions {in_header.group(0)}...: grlc would take it for a "
+            "parameter; write the name without '?'"
+        )
     for var in set(re.findall(r"\?(__?[A-Za-z0-9]+(?:_[A-Za-z0-9]+)*)", body)) - declared:
         raise DataFileError(
             path, f"?{var} looks like a parameter (grlc naming) but no #+ params entry declares it"
@@ -220,6 +266,7 @@ def _parse(name: str, size: int, mtime_ns: int) -> SavedQuery:
         text=body,
         path=path,
         form=form,
+        lists={var: sep for sep, var in _LIST_RE.findall(body)},
         _where=where or 0,
     )
     try:
@@ -227,6 +274,35 @@ def _parse(name: str, size: int, mtime_ns: int) -> SavedQuery:
     except UsageError as exc:
         raise DataFileError(path, f"example: {exc}") from None
     return query
+
+
+def _header_text(value) -> str:
+    """Every string of a parsed header, joined."""
+    if isinstance(value, Mapping):
+        return " ".join(_header_text(k) + " " + _header_text(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return " ".join(_header_text(v) for v in value)
+    return value if isinstance(value, str) else ""
+
+
+def _decorator(path: Path, meta: Mapping, key: str) -> dict:
+    """grlc's ``defaults`` or ``enumerate`` decorator as {parameter: value}: a list of
+    one-key mappings (grlc's form) or one mapping."""
+    given = meta.get(key) or []
+    if isinstance(given, Mapping):
+        given = [given]
+    out: dict = {}
+    if not isinstance(given, list):
+        raise DataFileError(path, f"{key} must be a list of 'name: value' entries")
+    for entry in given:
+        if not isinstance(entry, Mapping):
+            raise DataFileError(
+                path,
+                f"{key}: {entry!r} must be 'name: value'"
+                + (" (grlc would ask the endpoint for the values)" if key == "enumerate" else ""),
+            )
+        out.update(entry)
+    return out
 
 
 def _check_grlc_safe(path: Path, body: str, variables: set[str]) -> None:

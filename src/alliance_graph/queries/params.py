@@ -55,8 +55,9 @@ class Parameter:
 
     @property
     def variable(self) -> str:
-        """The query variable (grlc naming: ``_`` always bound, ``__`` maybe unbound)."""
-        lead = "__" if self.optional else "_"
+        """The query variable (grlc naming: ``_`` always bound, ``__`` maybe unbound:
+        optional, or with a default that grlc does not apply, so the SPARQL does)."""
+        lead = "__" if self.optional or self.default is not None else "_"
         return f"{lead}{self.name}{PARAM_TYPES[self.type][1]}"
 
     @property

@@ -61,6 +61,48 @@ def to_python(term, *, compact_iris: bool = False) -> Any:
     return str(term)
 
 
+def canonical_decimal(lex: str) -> str:
+    """The canonical form of an xsd:decimal (XSD 1.1): ``15`` for ``15.0``, ``0.5`` for
+    ``00.50``; a lexical form that is no decimal unchanged."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(lex.strip())
+    except InvalidOperation:
+        return lex
+    if not value.is_finite():
+        return lex
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value.normalize(), "f")
+
+
+def sorted_lists(result: Result, lists: dict[str, str]) -> Result:
+    """``result`` with the items of its list columns (``{variable: separator}``, see
+    :attr:`SavedQuery.lists`) in sorted order: GROUP_CONCAT has none, and engines differ."""
+    if not lists or result.form != "SELECT":
+        return result
+
+    def tidy(term):
+        if not isinstance(term, ox.Literal) or not term.value:
+            return term
+        sep = lists_in[var]
+        text = sep.join(sorted(term.value.split(sep)))
+        if term.language:
+            return ox.Literal(text, language=term.language)
+        return ox.Literal(text, datatype=term.datatype)
+
+    lists_in = {v: s for v, s in lists.items() if v in result.variables and s}
+    solutions = []
+    for s in result.solutions:
+        row = dict(s)
+        for var in lists_in:
+            row[var] = tidy(row.get(var))
+        solutions.append(row)
+    result.solutions = solutions
+    return result
+
+
 def json_term(term) -> dict | None:
     if term is None:
         return None
@@ -69,6 +111,8 @@ def json_term(term) -> dict | None:
     if isinstance(term, ox.BlankNode):
         return {"type": "bnode", "value": term.value}
     out = {"type": "literal", "value": term.value}
+    if term.datatype.value == XSD + "decimal":
+        out["value"] = canonical_decimal(term.value)
     if term.language:
         out["xml:lang"] = term.language
     elif term.datatype.value != XSD + "string":

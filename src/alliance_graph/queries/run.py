@@ -26,7 +26,7 @@ from ..isolate import default_max_memory
 from ..isolate import run as isolated
 from ..terms import from_rdflib
 from .catalogue import SavedQuery, get, is_shipped
-from .results import Result
+from .results import Result, sorted_lists
 from .safety import check, check_read_only, expanded
 from .text import query_form
 
@@ -56,7 +56,7 @@ def run(
     if any(p.type == "iri" for p in saved.parameters):
         names = names_for(**options)
     text = saved.bind(params, names=names)
-    return sparql(text, trusted=is_shipped(saved), **options)
+    return sorted_lists(sparql(text, trusted=is_shipped(saved), **options), dict(saved.lists))
 
 
 def names_for(
