@@ -51,28 +51,62 @@ INVENTORY = Path(__file__).resolve().parents[2] / "shared" / "SEED-INVENTORY.md"
 
 ID_PATTERN = re.compile(r"\b[OPSRCEMTVG]\d{1,2}[a-d]?\b")
 
-# Web addresses the inventory gives for public-record sources: a source cited under one
-# of these names must carry that address.
+# Article-level web addresses the inventory gives for public-record sources: a source
+# cited under one of these names must carry that address.
 SOURCE_URLS = {
     "renault-1999-03-29": "dieselnet.com/news/1999/03nissan.php",
     "bbc-1999-closing": "news.bbc.co.uk/2/hi/business/1627671.stm",
-    "nissan-2001-10-30": "uk.nissannews.com",
     "justauto-2002-warrants": "just-auto.com/?p=10580",
-    "leftlane-2010-04-05": "leftlanenews.com",
     "dieselnet-2010-04": "dieselnet.com/news/2010/04renault.php",
+    "justauto-2024-03": "just-auto.com/news/renault-sells-more-shares-back-to-nissan/",
+    "justauto-2024-09": "just-auto.com/news/renault-to-sell-more-nissan-shares/",
+    "netdenjd-2023-02": "netdenjd.com/articles/-/280243",
+    "technode-2023-07-26": (
+        "technode.global/2023/07/26/nissan-to-invest-664m-in-renaults-ev-and-software-entity-ampere/"
+    ),
+    "renault-urd-2020": "renaultgroup.com/en/2020-Universal-Registration-Document/448/",
+    "webcg-2005-03-09": "webcg.net/articles/-/13824",
+}
+
+# Sources for which the inventory names only the site: the record has no web address (a
+# home page is no address of the source) and its access note names the site.
+SOURCE_SITES = {
+    "nissan-2001-10-30": "uk.nissannews.com",
+    "leftlane-2010-04-05": "leftlanenews.com",
     "ccfa-2015": "ccfa.fr",
     "renault-board-2015-04-30": "media.renaultgroup.com",
     "bloomberg-2016-10-21": "unitedauto.com.sg",
     "reuters-2023-11-08": "nasdaq.com",
     "boursier-2023-amf": "boursier.com",
-    "justauto-2024-03": "just-auto.com/news/renault-sells-more-shares-back-to-nissan/",
-    "justauto-2024-09": "just-auto.com/news/renault-to-sell-more-nissan-shares/",
     "response-2024-11-08": "response.jp",
     "netdenjd-2024-11": "netdenjd.com",
     "aof-2025-03-31": "boursorama.com",
     "ians-2025-03-31": "sakshipost.com",
     "bs-2025-07-01": "business-standard.com",
     "reuters-2025-08-26": "japannews.yomiuri.co.jp",
+    "negocios-2002-03": "negocios.teste.online.xl.pt",
+    "rttnews-2023-02-06": "nasdaq.com",
+    "afp-2023-11-08": "japantoday.com",
+    "kyodo-2023-01-30": "nippon.com",
+    "cheersandgears-2019-01-24": "cheersandgears.com",
+    "leftlane-2019-01-24": "leftlanenews.com",
+    "nzherald-2019-06-21": "nzherald.co.nz",
+    "autocarpro-2008-02-22": "autocarpro.in",
+    "newsdrum-2025-08-01": "newsdrum.in",
+    "jiji-2023-10-24": "nippon.com",
+    "reuters-2024-01-29": "nasdaq.com",
+    "electrive-2025-05-19": "electrive.com",
+    "wardsauto-2014-06-18": "wardsauto.com",
+    "autonews-2022-05-16": "autonews.com",
+    "universalis-2000": "universalis.fr",
+    "greencarcongress-2005": "greencarcongress.com",
+    "paultan-2022-05-10": "paultan.org",
+    "informativos-1999": "informativos.net",
+    "omecanico-2014": "omecanico.com.br",
+    "justauto-2018-01-30": "just-auto.com",
+    "volvo-2006-03-21": "sec.gov",
+    "volvo-2006-09-25": "sec.gov",
+    "response-2007-07": "response.jp",
 }
 
 # ---------------------------------------------------------------------------------------
@@ -192,12 +226,19 @@ def on_record(graph, node: URIRef, *sources: str) -> list[dict]:
     for source in sources:
         row = one(
             graph,
-            f"""SELECT ?publisher ?url WHERE {{ src:{source} ag:publisher ?publisher .
-                  OPTIONAL {{ src:{source} ag:url ?url }} }}""",
+            f"""SELECT ?publisher ?url ?access ?published WHERE {{
+                  src:{source} ag:publisher ?publisher .
+                  OPTIONAL {{ src:{source} ag:url ?url }}
+                  OPTIONAL {{ src:{source} ag:accessNote ?access }}
+                  OPTIONAL {{ src:{source} ag:published ?published }} }}""",
         )
         assert str(row["publisher"]).strip()
+        assert "url" in row or "access" in row, f"{source}: neither a web address nor a note"
         if source in SOURCE_URLS:
             assert SOURCE_URLS[source] in str(row.get("url", "")), (source, row)
+        if source in SOURCE_SITES:
+            assert "url" not in row, (source, row)
+            assert SOURCE_SITES[source] in str(row["access"]), (source, row)
     return cites
 
 

@@ -46,6 +46,7 @@ BUILT_IN = {
     OWL + "equivalentClass",
     OWL + "equivalentProperty",
     OWL + "disjointWith",
+    OWL + "members",
     OWL + "imports",
     OWL + "deprecated",
 }
