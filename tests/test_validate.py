@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 from rdflib import BNode, Graph, URIRef
+from test_terms import TERM_BREAKS
 
 from alliance_graph import resources
 from alliance_graph.errors import DataFileError, UsageError
@@ -94,8 +95,8 @@ BREAKS = [
     ),
     add(
         "agsh:SourceShape/ag:url",
-        "src:bs-2025-07-01",
-        'src:bs-2025-07-01 ag:url "https://example.org/"^^xsd:anyURI .',
+        "src:webcg-2005-03-09",  # a second address (bs-2025-07-01 has none now)
+        'src:webcg-2005-03-09 ag:url "https://example.org/a-second-page"^^xsd:anyURI .',
     ),
     swap(
         "agsh:Citation-source",
@@ -603,6 +604,10 @@ BREAKS = [
     ),
 ]
 
+
+# The agreement-term and source rules of shapes/alliance-terms.ttl have their cases in
+# tests/test_terms.py (tests/ is on sys.path under pytest).
+BREAKS += TERM_BREAKS
 
 # Rules that warn rather than fail (docs/validation.md says why); all others are violations.
 WARNINGS = {
