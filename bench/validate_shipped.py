@@ -112,6 +112,7 @@ def prepare(folder: Path) -> dict[str, Path]:
     from alliance_graph import resources
     from alliance_graph.graph import load
 
+    sys.path.insert(0, str(ROOT / "tests"))  # test_validate.py imports test_terms.py
     spec = importlib.util.spec_from_file_location("breaks", ROOT / "tests" / "test_validate.py")
     breaks = importlib.util.module_from_spec(spec)
     sys.modules["breaks"] = breaks  # dataclasses look their module up there

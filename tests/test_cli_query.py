@@ -213,7 +213,8 @@ def test_limit_option(capsys):
     out = invoke("query", "competing-claims", "--limit", "2", "--format", "json")
     assert len(json.loads(out.stdout)) == 2
     assert "truncated: showing the first 2 results" in out.stderr
-    assert len(json.loads(invoke("query", "competing-claims", "--format", "json").stdout)) == 21
+    # 21, and the Chennai and Dacia pairs of inventory R20 and R24
+    assert len(json.loads(invoke("query", "competing-claims", "--format", "json").stdout)) == 29
 
 
 def test_push_needs_an_endpoint(capsys, monkeypatch):

@@ -60,3 +60,41 @@ def test_each_check_catches_its_break(tmp_path):
     assert orphan.severity == "Warning" and orphan.file == str(ontology) and orphan.line
     (dl,) = [r for r in results if r.rule == "ontology:owl2-dl" and r.focus == "ag:holder"]
     assert "punning" in dl.message.lower() and "DataProperty" in dl.message
+
+
+CONTRADICTIONS = """
+res:Renault a ag:Person .
+res:stake-renault-nissan-1999 a ag:Event .
+res:IvanEspinosa ag:holder res:Renault .
+"""
+
+
+def test_owl_rl_closure_finds_seeded_contradictions(tmp_path):
+    # An organisation typed as a person, a stake typed as an event, and a person used as a
+    # shareholding (ag:holder's domain): the disjointness axioms make each a contradiction.
+    data = tmp_path / "data.ttl"
+    shutil.copy(resources.data_files()[0], data)
+    data.write_text(data.read_text() + CONTRADICTIONS)
+    results, _ = check_ontology([data], resources.shapes_files())
+    found = {r.focus: r for r in results if r.rule == "ontology:consistent"}
+    assert set(found) == {"res:Renault", "res:stake-renault-nissan-1999", "res:IvanEspinosa"}
+    assert "ag:Organisation and ag:Person" in found["res:Renault"].message
+    assert "ag:Relationship and ag:Event" in found["res:stake-renault-nissan-1999"].message
+    assert found["res:Renault"].severity == "Violation"
+    assert found["res:Renault"].file == str(data) and found["res:Renault"].line
+
+
+def test_owl_rl_closure_of_the_shipped_files_is_consistent():
+    from alliance_graph.ontology_checks import owl_rl_contradictions
+    from rdflib import Graph
+
+    from alliance_graph.graph import parse_into
+
+    onto, data = Graph(), Graph()
+    for path in resources.ontology_files():
+        parse_into(onto, path)
+    for path in resources.data_files():
+        parse_into(data, path)
+    size = len(data)
+    assert owl_rl_contradictions(onto, data) == []
+    assert len(data) == size  # the closure works on a copy

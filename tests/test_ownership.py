@@ -142,7 +142,9 @@ def test_stakes_after_the_rebalancing_and_each_trust_sale(h):
         "2023-11-20": (15.0 + 28.4, 15.0, True),
         "2024-01-15": (15.0 + 24.63, 15.0, False),  # 24.63% only reported 2024-03-27
         "2024-06-01": (15.0 + 22.73, 15.0, False),
-        "2025-04-15": (17.05 + 18.66, 17.05, True),
+        # The 2023 agreement caps the votes Renault may exercise in Nissan at 15%, so its
+        # direct 17.05% carries 15% of the votes (inventory R15).
+        "2025-04-15": (17.05 + 18.66, min(17.05, 15.0), True),
     }
     for day, (percent, votes, certain) in cases.items():
         r = own.stake(h, "renault", "nissan motor", day)
@@ -251,11 +253,12 @@ def test_integrated_in_everything_a_holder_reaches(h):
     rows = own.integrated(h, "Renault", None, "2017-06-30")
     by_held = {r["held"]: r for r in rows}
     assert "Renault" not in by_held  # the corrected definition never counts the holder
-    # Renault in the Chennai joint venture: 49% directly + via Nissan's 51%
+    # Renault in the Chennai joint venture in 2017: 30% directly + 43.4% of Nissan's 70%
+    # (the shares of 2010-2023, inventory R20; 49/51 only from 2023), every stake certain.
     assert by_held["Renault Nissan Automotive India Private Ltd"][
         "integrated_percent"
-    ] == pytest.approx(49 + 43.4 * 0.51)
-    assert by_held["Renault Nissan Automotive India Private Ltd"]["certain"] is False
+    ] == pytest.approx(30 + 43.4 * 0.70)
+    assert by_held["Renault Nissan Automotive India Private Ltd"]["certain"] is True
     assert rows == sorted(rows, key=lambda r: -r["integrated_percent"])
     # plain: Renault owns part of itself through Nissan
     plain = {
@@ -289,10 +292,15 @@ def test_integrated_is_zero_without_a_path(h):
 
 
 def test_control_of_the_chennai_joint_venture(h):
+    # 2020: Nissan's 70% of 2010-2023 (inventory R20), certain.
     r = own.control(h, "RNAIPL", "2020-01-01")
     assert [c["controller"] for c in r["controllers"]] == ["Nissan Motor"]
+    assert r["controllers"][0]["votes_percent"] == pytest.approx(70.0)
+    assert r["controllers"][0]["certain"] is True
+    # 2024: its 51% since the 2023 change, whose day is not known: certain from 2024.
+    r = own.control(h, "RNAIPL", "2024-06-01")
+    assert [c["controller"] for c in r["controllers"]] == ["Nissan Motor"]
     assert r["controllers"][0]["votes_percent"] == pytest.approx(51.0)
-    assert r["controllers"][0]["certain"] is False  # the 51% stake has no known start
     r = own.control(h, "RNAIPL", "2026-01-01")
     assert [c["controller"] for c in r["controllers"]] == ["Renault"]
 

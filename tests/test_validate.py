@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import BNode, Graph, URIRef
+from test_terms import TERM_BREAKS
 
 from alliance_graph import resources
 from alliance_graph.errors import DataFileError, UsageError
@@ -95,8 +96,8 @@ BREAKS = [
     ),
     add(
         "agsh:SourceShape/ag:url",
-        "src:bs-2025-07-01",
-        'src:bs-2025-07-01 ag:url "https://example.org/"^^xsd:anyURI .',
+        "src:webcg-2005-03-09",  # a second address (bs-2025-07-01 has none now)
+        'src:webcg-2005-03-09 ag:url "https://example.org/a-second-page"^^xsd:anyURI .',
     ),
     swap(
         "agsh:Citation-source",
@@ -154,8 +155,10 @@ BREAKS = [
     swap(
         "agsh:RelationshipEndShape",
         "res:commitment-lockup-10",
-        'ag:start "2025-03-31"^^xsd:date ;\n    ag:endStatus ag:Ongoing ;',
-        'ag:start "2025-03-31"^^xsd:date ;',
+        "res:NissanMotor , res:Renault ;\n    ag:commitmentKind ag:ShareLockUp ;\n"
+        '    ag:start "2025-03-31"^^xsd:date ;\n    ag:endStatus ag:Ongoing ;',
+        "res:NissanMotor , res:Renault ;\n    ag:commitmentKind ag:ShareLockUp ;\n"
+        '    ag:start "2025-03-31"^^xsd:date ;',
     ),
     swap(
         "agsh:ShareholdingShape",
@@ -526,8 +529,8 @@ BREAKS = [
     swap(
         "agsh:approximate-datatype",
         "res:stake-nissan-mmc-2024-approx",
-        "ag:VotingInterest ;\n    ag:approximate true ;",
-        'ag:VotingInterest ;\n    ag:approximate "yes" ;',
+        'ag:VotingInterest ;\n    ag:approximate true ;\n    ag:start "2024-11-08"',
+        'ag:VotingInterest ;\n    ag:approximate "yes" ;\n    ag:start "2024-11-08"',
     ),
     swap(
         "agsh:text-datatype",
@@ -575,8 +578,10 @@ BREAKS = [
     swap(
         "agsh:ended-has-end",
         "res:commitment-lockup-10",
-        'ag:start "2025-03-31"^^xsd:date ;\n    ag:endStatus ag:Ongoing ;',
-        'ag:start "2025-03-31"^^xsd:date ;\n    ag:endStatus ag:Ended ;',
+        "res:NissanMotor , res:Renault ;\n    ag:commitmentKind ag:ShareLockUp ;\n"
+        '    ag:start "2025-03-31"^^xsd:date ;\n    ag:endStatus ag:Ongoing ;',
+        "res:NissanMotor , res:Renault ;\n    ag:commitmentKind ag:ShareLockUp ;\n"
+        '    ag:start "2025-03-31"^^xsd:date ;\n    ag:endStatus ag:Ended ;',
     ),
     # --- ownership and people over time -------------------------------------------------
     swap(
@@ -625,6 +630,10 @@ BREAKS = [
     ),
 ]
 
+
+# The agreement-term and source rules of shapes/alliance-terms.ttl have their cases in
+# tests/test_terms.py (tests/ is on sys.path under pytest).
+BREAKS += TERM_BREAKS
 
 # Rules that warn rather than fail (docs/validation.md says why); all others are violations.
 WARNINGS = {
@@ -906,7 +915,7 @@ def test_validate_leaves_no_trace_on_the_graph_it_reads():
         rows = list(
             view.query("SELECT ?s WHERE { ?s a <https://w3id.org/alliance-graph/ontology#Person> }")
         )
-        assert len(rows) == 4
+        assert len(rows) == 15  # the four of the article and eleven executives of 2017-2025
     assert len(graph) == before
 
 

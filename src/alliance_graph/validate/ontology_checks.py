@@ -10,7 +10,12 @@
   is declared as exactly one of object, datatype or annotation property (the RDF, RDFS and
   OWL built-ins aside), object properties take nodes and datatype properties literals;
 - ``ontology:owl2-dl``: the ontology is in the OWL 2 DL profile, as py-horned-owl's
-  profile checker reads it (illegal punning, undeclared entities, non-DL axioms ...).
+  profile checker reads it (illegal punning, undeclared entities, non-DL axioms ...);
+- ``ontology:consistent``: the ontology and the data together are free of contradictions
+  an OWL 2 RL reasoner finds (owlrl's closure: an individual in two disjoint classes, such
+  as an organisation typed as a person or a stake typed as an event, directly or through
+  subclasses, domains and ranges). The closure runs on what reasoning reads: every triple
+  whose object is a node, and the literal-valued triples of properties with a domain.
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ BUILT_IN = {
     OWL + "equivalentClass",
     OWL + "equivalentProperty",
     OWL + "disjointWith",
+    OWL + "members",
     OWL + "imports",
     OWL + "deprecated",
 }
@@ -88,6 +94,12 @@ RULES = {
         "Violation",
         "within OWL 2 DL",
         "The ontology conforms to the OWL 2 DL profile (py-horned-owl's profile checker).",
+    ),
+    "ontology:consistent": (
+        "Violation",
+        "no contradiction an OWL 2 RL reasoner finds",
+        "The OWL 2 RL closure (owlrl) of the ontology and the data finds no contradiction: "
+        "no individual in two disjoint classes, directly or by subclass, domain or range.",
     ),
 }
 
@@ -197,6 +209,12 @@ def check_ontology(data_files, shapes_files, ontology_files=None):
     for iri, message in _owl2_dl_violations(onto):
         add("ontology:owl2-dl", iri, message)
 
+    facts = Graph()
+    for path in data_files:
+        parse_into(facts, path)
+    for iri, message in owl_rl_contradictions(onto, facts):
+        add("ontology:consistent", iri, message)
+
     rules = [
         Rule(rule_id, sev, title, text, "ontology") for rule_id, (sev, title, text) in RULES.items()
     ]
@@ -221,6 +239,51 @@ def _owl2_dl_violations(onto) -> list[tuple[str, str]]:
             message += f": {', '.join(str(k) for k in kinds)}"
         out.add((str(iri) if iri is not None else ONTOLOGY_IRI, f"not in OWL 2 DL: {message}"))
     return sorted(out)
+
+
+# Where owlrl writes what its closure finds inconsistent.
+_OWLRL_ERROR = "http://www.daml.org/2002/03/agents/agent-ont#error"
+
+
+def owl_rl_contradictions(ontology, data) -> list[tuple[str, str]]:
+    """The contradictions owlrl's OWL 2 RL closure finds in ``ontology`` with ``data`` (two
+    rdflib graphs, left unchanged): (the IRI of the individual at fault, or the ontology's,
+    and a message)."""
+    import owlrl
+    from rdflib import Graph, Literal, URIRef
+
+    rdfs_domain = URIRef(RDFS + "domain")
+    with_domain = set(ontology.subjects(rdfs_domain, None))
+    closure = Graph()
+    for graph in (ontology, data):
+        for s, p, o in graph:
+            if isinstance(o, Literal) and p not in with_domain:
+                continue  # labels, notes, figures: nothing for the reasoner to read
+            if str(p).startswith(SKOS):
+                continue  # annotations
+            closure.add((s, p, o))
+    owlrl.DeductiveClosure(
+        owlrl.OWLRL_Semantics, rdfs_closure=False, axiomatic_triples=False, datatype_axioms=False
+    ).expand(closure)
+    out = set()
+    for message in closure.objects(None, URIRef(_OWLRL_ERROR)):
+        text = " ".join(str(message).split())
+        # owlrl names the individual last ("... have a common individual <iri>").
+        iris = re.findall(r"https?://\S+", text)
+        focus = next((i for i in reversed(iris) if not i.startswith(AG)), ONTOLOGY_IRI)
+        out.add((focus, f"OWL 2 RL closure (owlrl): {_shorten(text)}"))
+    return sorted(out)
+
+
+def _shorten(text: str) -> str:
+    """owlrl's message with the project's IRIs written as CURIEs."""
+    for prefix, namespace in (
+        ("ag:", AG),
+        ("res:", "https://w3id.org/alliance-graph/resource/"),
+        ("src:", "https://w3id.org/alliance-graph/source/"),
+    ):
+        text = text.replace(namespace, prefix)
+    return text
 
 
 def _u(iri: str):
