@@ -76,15 +76,14 @@ def test_guess_uses_the_longest_matching_suffix():
 
 
 def test_adding_a_format_is_one_entry_and_one_function(parts, tmp_path, monkeypatch):
-    monkeypatch.setattr(E, "FORMATS", dict(E.FORMATS))
-    monkeypatch.setattr(E, "_LOOKUP", dict(E._LOOKUP))
-
     def count(parts, out, options):
         out.write(f"{len(parts.full)}\n".encode())
 
-    E.register(E.Format("count", count, "number of triples", ("n",), (".count",)))
+    monkeypatch.delitem(E.FORMATS, "count", raising=False)  # removed again after the test
+    E.register(E.Format("count", count, "number of triples", ("n",), (".count",), "text/x-n"))
     written = E.export(None, tmp_path / "x.count", parts=parts)
     assert written.read_text() == f"{len(parts.full)}\n"
+    assert E.get("N").name == E.get("text/x-n").name == "count"
 
 
 # ---------------------------------------------------------------------------------------
