@@ -44,7 +44,7 @@ def test_dash_writes_to_stdout_and_at_restricts(tmp_path):
     result = _run("export", "-f", "mermaid", "--at", "2015-06-30", "-o", "-")
     assert result.exit_code == 0
     assert result.output.startswith("%% Ownership on 2015-06-30")
-    assert '-->|"43.4%"| n_NissanMotor' in result.output
+    assert '(["43.4%"]) --> n_NissanMotor' in result.output
 
 
 def test_folder_format_with_own_data(tmp_path, data_copy):

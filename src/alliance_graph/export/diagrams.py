@@ -80,14 +80,24 @@ def write_mermaid(parts: Parts, out, options: Options) -> None:
     lines = [
         "%% Ownership on " + net.graph["at"] + " (" + net.graph["reading"] + " reading)",
         "%% Solid arrows carry votes; dotted arrows are shares without votes.",
+        "%% Each figure is a small node on its own arrow, never a label beside arrows.",
         "flowchart LR",
     ]
     for node in sorted(net.nodes):
         label = net.nodes[node].get("label") or local_name(node)
         lines.append(f'    {ids[node]}["{_mermaid_text(label)}"]')
-    for u, v, caption, voting in ownership_arrows(net):
-        arrow = "-->" if voting else "-.->"
-        lines.append(f'    {ids[u]} {arrow}|"{_mermaid_text(caption)}"| {ids[v]}')
+    # A label on an edge (-->|"49%"|) is placed by the layout at the edge's middle, and
+    # where arrows converge it can sit nearer another arrow than its own (issue 16 item
+    # 8). A figure drawn as a node that the arrow passes through cannot be misread.
+    positions = []
+    for number, (u, v, caption, voting) in enumerate(ownership_arrows(net), start=1):
+        line, arrow = ("---", "-->") if voting else ("-.-", "-.->")
+        figure = f"p_{number}"
+        positions.append(figure)
+        lines.append(f'    {ids[u]} {line} {figure}(["{_mermaid_text(caption)}"]) {arrow} {ids[v]}')
+    if positions:
+        lines.append("    classDef figure fill:#ffffff,stroke:#9aa5b1,font-size:12px")
+        lines.append(f"    class {','.join(positions)} figure")
     out.write(("\n".join(lines) + "\n").encode("utf-8"))
 
 

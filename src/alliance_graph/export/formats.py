@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import diagrams, graph_tools, jsonld, neo4j, rdf, tables
+from . import cytoscape, diagrams, gexf, graphml, jsonld, neo4j, rdf, tables
 from .registry import Format, register
 
 for _fmt in (
@@ -19,11 +19,11 @@ for _fmt in (
            ("xml", "rdf", "rdf/xml", "owl"), (".rdf", ".owl", ".xml"), "application/rdf+xml"),
     Format("jsonld", jsonld.write_jsonld, "JSON-LD with the project's context embedded",
            ("json-ld",), (".jsonld", ".json-ld"), "application/ld+json"),
-    Format("graphml", graph_tools.write_graphml, "GraphML (yEd, Gephi, Cytoscape) via NetworkX",
+    Format("graphml", graphml.write_graphml, "GraphML (yEd, Gephi, Cytoscape) via NetworkX",
            (), (".graphml",), "application/graphml+xml", dated=True),
-    Format("gexf", graph_tools.write_gexf, "GEXF (Gephi) via NetworkX",
+    Format("gexf", gexf.write_gexf, "GEXF (Gephi) via NetworkX",
            (), (".gexf",), dated=True),
-    Format("cytoscape", graph_tools.write_cytoscape, "Cytoscape.js elements JSON",
+    Format("cytoscape", cytoscape.write_cytoscape, "Cytoscape.js elements JSON",
            ("cyjs", "cytoscape.js"), (".cyjs", ".cy.json"), dated=True),
     Format("neo4j", neo4j.write_neo4j, "CSV folder for neo4j-admin database import",
            ("neo4j-csv",), (), folder=True, dated=True, folder_files=neo4j.NEO4J_FILES),

@@ -9,7 +9,10 @@ export costs about what rdflib's serialiser costs (figures in docs/export.md).
 
 from __future__ import annotations
 
-from rdflib import Dataset, Graph
+import re
+
+from rdflib import BNode, Dataset, Graph, Literal
+from rdflib.plugins.serializers.trig import TrigSerializer
 
 from ..graph import PREFIXES
 from .parts import GRAPH_NS, Parts
@@ -62,8 +65,66 @@ def dataset(parts: Parts, options: Options) -> Dataset:
 
 
 def write_trig(parts: Parts, out, options: Options) -> None:
-    out.write(dataset(parts, options).serialize(format="trig", encoding="utf-8"))
+    # rdflib's TriG writer sorts what is inside each graph, but takes the graphs in the
+    # order the store hashes them: give it the parts' order.
+    data = dataset(parts, options)
+    serializer = TrigSerializer(data)
+    order = [str(name) for name, _ in parts.named(options.derived)]
+    serializer.contexts = sorted(
+        (c for c in serializer.contexts if str(c.identifier) in order),
+        key=lambda c: order.index(str(c.identifier)),
+    )
+    serializer.serialize(out, encoding="utf-8")
+
+
+def _order(triple: tuple) -> tuple:
+    return tuple(
+        (2, str(t), str(t.datatype or ""), t.language or "")
+        if isinstance(t, Literal)
+        else (1 if isinstance(t, BNode) else 0, str(t), "", "")
+        for t in triple
+    )
+
+
+class SortedGraph(Graph):
+    """A view of another graph's store whose triples come in sorted order.
+
+    rdflib's store yields triples in the order of Python's salted hashes, so a serialiser
+    that walks the store without sorting (RDF/XML) writes different bytes in every
+    process. Serialising this view instead gives the same bytes for the same graph.
+    """
+
+    def __init__(self, graph: Graph):
+        super().__init__(store=graph.store, identifier=graph.identifier)
+        self.namespace_manager = graph.namespace_manager
+        self._everything: list | None = None
+
+    def triples(self, triple):  # type: ignore[override]
+        if triple == (None, None, None):
+            if self._everything is None:
+                self._everything = sorted(super().triples(triple), key=_order)
+            return iter(self._everything)
+        found = list(super().triples(triple))
+        if len(found) > 1:
+            found.sort(key=_order)
+        return iter(found)
+
+    def __contains__(self, triple) -> bool:
+        return next(iter(Graph.triples(self, triple)), None) is not None
+
+
+_XMLNS = re.compile(rb"(?:\n  xmlns(?::[A-Za-z0-9_.-]+)?=\"[^\"]*\")+")
 
 
 def write_rdfxml(parts: Parts, out, options: Options) -> None:
-    out.write(parts.graph(options.derived).serialize(format="pretty-xml", encoding="utf-8"))
+    text = SortedGraph(parts.graph(options.derived)).serialize(
+        format="pretty-xml", encoding="utf-8"
+    )
+    # The namespace declarations come from a set: put them in alphabetical order.
+    match = _XMLNS.search(text)
+    if match:
+        declarations = sorted(match.group(0).split(b"\n")[1:])
+        text = (
+            text[: match.start()] + b"".join(b"\n" + d for d in declarations) + text[match.end() :]
+        )
+    out.write(text)

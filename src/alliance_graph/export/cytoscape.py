@@ -1,39 +1,12 @@
-"""Graph-tool exports of the property graph: GraphML, GEXF (Gephi) and Cytoscape.js."""
+"""The Cytoscape.js export: the property graph as an ``elements`` JSON document."""
 
 from __future__ import annotations
 
 import json
 
 from .parts import Parts
-from .property_graph import for_options, networkx_graph
+from .property_graph import for_options
 from .registry import Options
-
-
-def write_graphml(parts: Parts, out, options: Options) -> None:
-    import networkx as nx
-
-    graph = networkx_graph(for_options(parts, options))
-    nx.write_graphml(graph, out, encoding="utf-8", named_key_ids=True)
-
-
-# GEXF gives these edge attribute names a meaning of its own (start and end are its
-# time model, which wants one date format for the whole file).
-_GEXF_RENAMED = {"start": "start_given", "end": "end_given"}
-
-
-def write_gexf(parts: Parts, out, options: Options) -> None:
-    import networkx as nx
-
-    graph = networkx_graph(for_options(parts, options))
-    for _, _, attrs in graph.edges(data=True):
-        for old, new in _GEXF_RENAMED.items():
-            if old in attrs:
-                attrs[new] = attrs.pop(old)
-    for _, attrs in graph.nodes(data=True):
-        for old, new in _GEXF_RENAMED.items():
-            if old in attrs:
-                attrs[new] = attrs.pop(old)
-    nx.write_gexf(graph, out, encoding="utf-8")
 
 
 def write_cytoscape(parts: Parts, out, options: Options) -> None:
