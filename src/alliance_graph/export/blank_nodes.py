@@ -33,7 +33,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from rdflib import BNode
-from rdflib.term import Node
 
 _SHORT = 24
 
@@ -42,34 +41,52 @@ def _hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _n3(term: Node) -> str:
-    return term.n3()
+def _n3(term: str) -> str:
+    return term
+
+
+def _blank(term: str) -> bool:
+    return term.startswith("_:")
 
 
 def stable_labels(triples: Iterable[tuple]) -> dict[BNode, BNode]:
-    """A stable new blank node for every blank node in ``triples`` (see the module doc)."""
-    content: dict[BNode, list] = defaultdict(list)  # b -> [(p, o)]
-    parents: dict[BNode, list] = defaultdict(list)  # b -> [(s, p)]
-    order: dict[BNode, int] = {}
+    """A stable new blank node for every blank node in rdflib ``triples``."""
+    terms: dict[str, BNode] = {}
+    rows = []
+    for triple in triples:
+        row = tuple(t.n3() for t in triple)
+        for t, text in zip(triple, row, strict=True):
+            if isinstance(t, BNode):
+                terms[text] = t
+        rows.append(row)
+    return {terms[old]: BNode(new) for old, new in label_strings(rows).items()}
+
+
+def label_strings(triples: Iterable[tuple[str, str, str]]) -> dict[str, str]:
+    """Stable labels for triples written as N-Triples terms (``<iri>``, ``"lit"@en``,
+    ``_:id``): ``_:id`` -> the new label (without ``_:``), for every blank node."""
+    content: dict[str, list] = defaultdict(list)  # b -> [(p, o)]
+    parents: dict[str, list] = defaultdict(list)  # b -> [(s, p)]
+    order: dict[str, int] = {}
     for s, p, o in triples:
-        if isinstance(s, BNode):
+        if _blank(s):
             content[s].append((p, o))
             order.setdefault(s, len(order))
-        if isinstance(o, BNode):
+        if _blank(o):
             parents[o].append((s, p))
             order.setdefault(o, len(order))
     if not order:
         return {}
 
     tree = _tree_nodes(order, parents, content)
-    keys: dict[BNode, str] = {}  # the full key each label is the hash of
+    keys: dict[str, str] = {}  # the full key each label is the hash of
     signature = _signatures(tree, content)
-    labels: dict[BNode, str] = {}
+    labels: dict[str, str] = {}
 
     # Top-down: a node's label needs its parent's. Roots first, then their children.
     ties: dict[str, int] = defaultdict(int)
     frontier = sorted(
-        (b for b in tree if not parents[b] or not isinstance(parents[b][0][0], BNode)),
+        (b for b in tree if not parents[b] or not _blank(parents[b][0][0])),
         key=lambda b: _root_key(b, parents, signature),
     )
     while frontier:
@@ -77,7 +94,7 @@ def stable_labels(triples: Iterable[tuple]) -> dict[BNode, BNode]:
         for b in frontier:
             if parents[b]:
                 s, p = parents[b][0]
-                anchor = labels[s] if isinstance(s, BNode) else _n3(s)
+                anchor = labels[s] if _blank(s) else _n3(s)
                 key = f"{anchor} {_n3(p)} {signature[b]}"
             else:
                 key = signature[b]
@@ -86,13 +103,13 @@ def stable_labels(triples: Iterable[tuple]) -> dict[BNode, BNode]:
                 key = f"{key} #{ties[key]}"
             keys[b] = key
             labels[b] = "b" + _hash(key)[:_SHORT]
-            following.extend(o for _, o in content[b] if isinstance(o, BNode))
+            following.extend(o for _, o in content[b] if _blank(o))
         frontier = sorted(following, key=lambda b: signature[b])
 
     rest = [b for b in order if b not in tree]
     if rest:
         labels.update(_refined_labels(rest, parents, content))
-    return {b: BNode(label) for b, label in _unclash(labels, keys).items()}
+    return _unclash(labels, keys)
 
 
 def _root_key(b, parents, signature) -> tuple:
@@ -116,7 +133,7 @@ def _tree_nodes(order, parents, content) -> set:
 
     for b, pairs in content.items():
         for _, o in pairs:
-            if isinstance(o, BNode):
+            if _blank(o):
                 ra, rb = find(b), find(o)
                 if ra is not rb:
                     group[ra] = rb
@@ -129,15 +146,15 @@ def _tree_nodes(order, parents, content) -> set:
             continue
         # In-degree at most one: a connected group is a tree exactly when it has one root
         # (a node no blank node points at); otherwise it holds a cycle.
-        roots = [b for b in nodes if not parents[b] or not isinstance(parents[b][0][0], BNode)]
+        roots = [b for b in nodes if not parents[b] or not _blank(parents[b][0][0])]
         if len(roots) == 1:
             tree.update(nodes)
     return tree
 
 
-def _signatures(tree: set, content) -> dict[BNode, str]:
+def _signatures(tree: set, content) -> dict[str, str]:
     """Each tree node's content hash, children before parents (no recursion)."""
-    signature: dict[BNode, str] = {}
+    signature: dict[str, str] = {}
     for start in tree:
         if start in signature:
             continue
@@ -146,20 +163,19 @@ def _signatures(tree: set, content) -> dict[BNode, str]:
             b, expanded = stack.pop()
             if b in signature:
                 continue
-            children = [o for _, o in content[b] if isinstance(o, BNode)]
+            children = [o for _, o in content[b] if _blank(o)]
             if not expanded and any(c not in signature for c in children):
                 stack.append((b, True))
                 stack.extend((c, False) for c in children if c not in signature)
                 continue
             lines = sorted(
-                f"{_n3(p)} " + ("_:" + signature[o] if isinstance(o, BNode) else _n3(o))
-                for p, o in content[b]
+                f"{_n3(p)} " + ("_:" + signature[o] if _blank(o) else _n3(o)) for p, o in content[b]
             )
             signature[b] = _hash("\n".join(lines))
     return signature
 
 
-def _refined_labels(nodes: list, parents, content) -> dict[BNode, str]:
+def _refined_labels(nodes: list, parents, content) -> dict[str, str]:
     """Labels for shared or cyclic blank nodes, from their structure alone.
 
     Colour refinement: a node's colour starts as the hash of what it links to and is
@@ -190,7 +206,7 @@ def _refined_labels(nodes: list, parents, content) -> dict[BNode, str]:
                 return colour
             classes = now
 
-    labels: dict[BNode, str] = {}
+    labels: dict[str, str] = {}
     groups: dict[str, int] = defaultdict(int)
     for members in _components(nodes, inside, parents, content):
         colour = refine(colour, members)
@@ -243,8 +259,3 @@ def _unclash(labels: dict, keys: dict) -> dict:
             for b in nodes:
                 labels[b] = "b" + _hash(keys.get(b, label) + " " + label)
     return labels
-
-
-def relabel(term, mapping: dict):
-    """``term`` with its blank node replaced from ``mapping`` (other terms unchanged)."""
-    return mapping.get(term, term) if isinstance(term, BNode) else term

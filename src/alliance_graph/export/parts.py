@@ -20,7 +20,7 @@ from .. import resources
 from ..errors import DataFileError
 from ..graph import PREFIXES, parse_into
 from ..temporal import AG, materialise
-from .blank_nodes import relabel, stable_labels
+from .blank_nodes import stable_labels
 
 GRAPH_NS = Namespace("https://w3id.org/alliance-graph/graph/")
 #: The named graphs of the N-Quads and TriG exports, in the order they are written.
@@ -114,7 +114,7 @@ def _name_blank_nodes(*graphs: Graph) -> None:
         for s, p, o in triples:
             graph.remove((s, p, o))
         for s, p, o in triples:
-            graph.add((relabel(s, mapping), p, relabel(o, mapping)))
+            graph.add((mapping.get(s, s), p, mapping.get(o, o)))
 
 
 # An escaped UTF-16 surrogate (\uD800-\uDFFF) in a string: not a character, so no RDF
