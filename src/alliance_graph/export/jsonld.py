@@ -26,24 +26,36 @@ def context() -> dict:
         raise ExportError(f"{path}: cannot read the JSON-LD context: {exc}") from None
 
 
+def _key(item) -> tuple:
+    # rdflib writes nodes flat: a value is a string, a number, a reference {"@id"} or a
+    # value object {"@value", "@language"/"@type"}, so these fields order it fully.
+    if isinstance(item, dict):
+        return tuple(str(item.get(k, "")) for k in ("@id", "@value", "@language", "@type"))
+    return ("", str(item), type(item).__name__, "")
+
+
 def _ordered(value, key: str = ""):
     """``value`` with every array sorted, except ``@list`` arrays, whose order is data."""
     if isinstance(value, dict):
-        return {k: _ordered(v, k) for k, v in value.items()}
+        for k, v in value.items():
+            if isinstance(v, dict | list):
+                value[k] = _ordered(v, k)
+        return value
     if isinstance(value, list):
-        items = [_ordered(v) for v in value]
-        if key == "@list":
-            return items
-        if key == "@graph":
-            return sorted(items, key=lambda item: str(item.get("@id", "")))
-        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+        items = [_ordered(v) if isinstance(v, dict | list) else v for v in value]
+        if key != "@list":
+            items.sort(key=_key)
+        return items
     return value
 
 
 def write_jsonld(parts: Parts, out, options: Options) -> None:
+    from rdflib.plugins.serializers.jsonld import from_rdf
+
     ctx = context()
-    text = parts.graph(options.derived).serialize(format="json-ld", context=ctx, auto_compact=True)
-    doc = json.loads(text)
+    # rdflib's JSON-LD serialiser builds this document and dumps it; taking the document
+    # itself saves parsing the text back to order it.
+    doc = from_rdf(parts.graph(options.derived), context_data=ctx, auto_compact=True)
     doc = {k: (v if k == "@context" else _ordered(v, k)) for k, v in doc.items()}
     doc["@context"] = ctx
     text = json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
