@@ -127,6 +127,21 @@ def test_rdf_round_trip_is_isomorphic(parts, full_iso, fmt, parser):
     assert to_isomorphic(back) == full_iso
 
 
+@pytest.mark.parametrize(
+    "fmt, syntax",
+    [("turtle", "TURTLE"), ("ntriples", "N_TRIPLES"), ("nquads", "N_QUADS"),
+     ("trig", "TRIG"), ("rdfxml", "RDF_XML"), ("jsonld", "JSON_LD")],
+)  # fmt: skip
+def test_pyoxigraph_reads_every_rdf_export(parts, fmt, syntax):
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.load(_bytes(fmt, parts), format=getattr(ox.RdfFormat, syntax))
+    # The union of the named graphs (quads) or the default graph holds every triple once.
+    triples = {(q.subject, q.predicate, q.object) for q in store}
+    assert len(triples) == len(parts.full)
+
+
 @pytest.mark.parametrize("fmt", ["nquads", "trig"])
 def test_quads_keep_each_part_in_its_named_graph(parts, fmt):
     dataset = Dataset()
