@@ -20,8 +20,10 @@ from .registry import Options
 
 
 def _sorted_lines(chunks: list[bytes]) -> bytes:
-    lines = sorted(line for chunk in chunks for line in chunk.splitlines() if line.strip())
-    return b"\n".join(lines) + b"\n"
+    lines = [line for chunk in chunks for line in chunk.split(b"\n")]
+    lines.sort()
+    first = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+    return b"\n".join(lines[first:]) + b"\n"  # blank lines sort first: drop them
 
 
 def _ntriples(graph: Graph) -> bytes:
@@ -46,7 +48,7 @@ def write_nquads(parts: Parts, out, options: Options) -> None:
     for name, part in parts.named(options.derived):
         tail = f" <{name}> .".encode()
         chunks.append(
-            b"\n".join(line[:-2] + tail for line in _ntriples(part).splitlines() if line.strip())
+            b"\n".join(line[:-2] + tail for line in _ntriples(part).split(b"\n") if line)
         )
     out.write(_sorted_lines(chunks))
 
