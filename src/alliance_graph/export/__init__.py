@@ -7,8 +7,8 @@ One module a job:
 - :mod:`.parts`: what an export reads (:func:`load_parts`), with stable blank-node
   labels from :mod:`.blank_nodes`;
 - :mod:`.rdf` and :mod:`.jsonld`: the RDF syntaxes;
-- :mod:`.property_graph`: RDF as nodes and edges, read by :mod:`.graph_tools` (GraphML,
-  GEXF, Cytoscape.js), :mod:`.neo4j` and :mod:`.tables`;
+- :mod:`.property_graph`: RDF as nodes and edges, read by :mod:`.graphml`, :mod:`.gexf`
+  (dynamic, for Gephi), :mod:`.cytoscape`, :mod:`.neo4j` and :mod:`.tables`;
 - :mod:`.diagrams`: the ownership network as Mermaid and DOT;
 - :mod:`.dispatch`: :func:`export`, the one entry point; :mod:`.atomic` writes files and
   folders whole or not at all.
