@@ -252,10 +252,9 @@ _:d1 ag:note _:d2 . _:d2 ag:note _:d1 .
 def test_shared_and_cyclic_blank_nodes_are_stable_too(tmp_path):
     path = tmp_path / "odd.ttl"
     path.write_text(SHARED_AND_CYCLIC, encoding="utf-8")
-    first = _exports_in_a_process(tmp_path / "1", "1", [path])
-    second = _exports_in_a_process(tmp_path / "2", "2", [path])
-    assert first == second
     parts = E.load_parts([path])
+    first = {name: _bytes(name, parts) for name in RDF_FORMATS}  # this process
+    assert _exports_in_a_process(tmp_path / "other", "7", [path]) == first
     for fmt, parser in (("ntriples", "nt"), ("turtle", "turtle"), ("trig", "trig")):
         if fmt == "trig":
             dataset = Dataset()
@@ -266,6 +265,18 @@ def test_shared_and_cyclic_blank_nodes_are_stable_too(tmp_path):
         assert isomorphic(back, parts.full), fmt
     labels = set(E.stable_labels(Graph().parse(data=SHARED_AND_CYCLIC, format="turtle")).values())
     assert len(labels) == 6  # shared, c1-c3, d1-d2: six nodes, six labels
+
+
+def test_blank_node_labels_do_not_depend_on_the_order_triples_come_in():
+    triples = list(Graph().parse(data=SHARED_AND_CYCLIC + CITED, format="turtle"))
+
+    def relabelled(order):
+        mapping = E.stable_labels(order)
+        return {tuple(mapping.get(t, t) for t in triple) for triple in order}
+
+    expected = relabelled(triples)
+    for order in (triples[::-1], sorted(triples, key=lambda t: (str(t[1]), str(t[2])))):
+        assert relabelled(order) == expected
 
 
 @pytest.mark.parametrize("mode", ["json-ld-1.1", "json-ld-1.0"])
