@@ -13,6 +13,7 @@ import re
 
 from rdflib import BNode, Dataset, Graph, Literal
 from rdflib.plugins.serializers.trig import TrigSerializer
+from rdflib.term import Node
 
 from ..graph import PREFIXES
 from .parts import GRAPH_NS, Parts
@@ -47,9 +48,7 @@ def write_nquads(parts: Parts, out, options: Options) -> None:
     chunks = []
     for name, part in parts.named(options.derived):
         tail = f" <{name}> .".encode()
-        chunks.append(
-            b"\n".join(line[:-2] + tail for line in _ntriples(part).split(b"\n") if line)
-        )
+        chunks.append(b"\n".join(line[:-2] + tail for line in _ntriples(part).split(b"\n") if line))
     out.write(_sorted_lines(chunks))
 
 
@@ -93,19 +92,37 @@ class SortedGraph(Graph):
 
     rdflib's store yields triples in the order of Python's salted hashes, so a serialiser
     that walks the store without sorting (RDF/XML) writes different bytes in every
-    process. Serialising this view instead gives the same bytes for the same graph.
+    process. Serialising this view instead gives the same bytes for the same graph. The
+    triples are sorted once and indexed by subject, which is how the RDF/XML writer
+    asks for them.
     """
 
     def __init__(self, graph: Graph):
         super().__init__(store=graph.store, identifier=graph.identifier)
         self.namespace_manager = graph.namespace_manager
         self._everything: list | None = None
+        self._by_subject: dict = {}
+
+    def _index(self) -> None:
+        if self._everything is None:
+            self._everything = sorted(Graph.triples(self, (None, None, None)), key=_order)
+            for triple in self._everything:
+                self._by_subject.setdefault(triple[0], []).append(triple)
 
     def triples(self, triple):  # type: ignore[override]
-        if triple == (None, None, None):
-            if self._everything is None:
-                self._everything = sorted(super().triples(triple), key=_order)
-            return iter(self._everything)
+        s, p, o = triple
+        if isinstance(p, Node) or p is None:
+            self._index()
+            if s is None and p is None and o is None:
+                return iter(self._everything)
+            if s is not None:
+                return iter(
+                    [
+                        t
+                        for t in self._by_subject.get(s, ())
+                        if (p is None or t[1] == p) and (o is None or t[2] == o)
+                    ]
+                )
         found = list(super().triples(triple))
         if len(found) > 1:
             found.sort(key=_order)
