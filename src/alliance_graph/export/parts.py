@@ -70,12 +70,13 @@ def bound(graph: Graph) -> Graph:
     for prefix, iri in PREFIXES.items():
         graph.bind(prefix, iri, override=True)
     graph.bind("owl", str(OWL))
+    graph.bind("graph", str(GRAPH_NS))  # written only where used: TriG's graph names
     return graph
 
 
 def load_parts(data: Iterable[Path | str] | None = None) -> Parts:
     """Load the ontology and ``data`` (the shipped data when None) into :class:`Parts`."""
-    ontology = bound(Graph())
+    ontology = bound(Graph(identifier=GRAPH_NAMES["ontology"]))
     for path in resources.ontology_files():
         parse_into(ontology, path)
     written = bound(Graph())
@@ -90,7 +91,7 @@ def load_parts(data: Iterable[Path | str] | None = None) -> Parts:
     for triple in written:
         full.add(triple)
     materialise(full)
-    derived = bound(Graph())
+    derived = bound(Graph(identifier=GRAPH_NAMES["derived"]))
     for triple in full:
         if triple not in written and triple not in ontology:
             derived.add(triple)
@@ -98,7 +99,9 @@ def load_parts(data: Iterable[Path | str] | None = None) -> Parts:
     # Provenance: the citation links, the citation nodes and what is said of sources.
     citations = set(written.objects(None, AG.citation))
     sources = set(written.subjects(RDF.type, AG.Source))
-    provenance, rest = bound(Graph()), bound(Graph())
+    # Each part is identified by its graph name: the TriG writer takes the parts as they are.
+    provenance = bound(Graph(identifier=GRAPH_NAMES["provenance"]))
+    rest = bound(Graph(identifier=GRAPH_NAMES["data"]))
     for s, p, o in written:
         target = provenance if (p == AG.citation or s in citations or s in sources) else rest
         target.add((s, p, o))

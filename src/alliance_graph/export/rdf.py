@@ -52,13 +52,14 @@ def write_nquads(parts: Parts, out, options: Options) -> None:
     out.write(_sorted_lines(chunks))
 
 
-def dataset(parts: Parts, options: Options) -> Dataset:
-    """The parts as the named graphs of an rdflib Dataset (for TriG)."""
+def dataset(parts: Parts, options: Options, empty: bool = False) -> Dataset:
+    """The parts as the named graphs of an rdflib Dataset (none with ``empty``: the
+    prefixes only)."""
     result = Dataset()
     for prefix, iri in PREFIXES.items():
         result.bind(prefix, iri, override=True)
     result.bind("graph", str(GRAPH_NS))
-    for name, part in parts.named(options.derived):
+    for name, part in [] if empty else parts.named(options.derived):
         target = result.graph(name)
         for triple in part:
             target.add(triple)
@@ -66,15 +67,12 @@ def dataset(parts: Parts, options: Options) -> Dataset:
 
 
 def write_trig(parts: Parts, out, options: Options) -> None:
-    # rdflib's TriG writer sorts what is inside each graph, but takes the graphs in the
-    # order the store hashes them: give it the parts' order.
-    data = dataset(parts, options)
-    serializer = TrigSerializer(data)
-    order = [str(name) for name, _ in parts.named(options.derived)]
-    serializer.contexts = sorted(
-        (c for c in serializer.contexts if str(c.identifier) in order),
-        key=lambda c: order.index(str(c.identifier)),
-    )
+    # rdflib's TriG writer sorts what is inside each graph. It is given the parts
+    # themselves, in their order (each part's identifier is its graph name), rather than
+    # a Dataset holding copies: copying into a Dataset cost more than writing, and a
+    # Dataset yields its graphs in the order the store hashes them.
+    serializer = TrigSerializer(dataset(parts, options, empty=True))
+    serializer.contexts = [part for _, part in parts.named(options.derived)]
     serializer.serialize(out, encoding="utf-8")
 
 
