@@ -1,12 +1,40 @@
-"""Time every export format on the shipped graph: median of three runs, and output size.
+"""Export benchmarks: every format on the shipped graph, and RDF exports against their
+serialisers on growing graphs.
 
-    python bench/export_times.py
+    python bench/export_times.py                      # every format, shipped graph
+    python bench/export_times.py --scaling            # RDF exports: shipped, 10k, 100k
+    python bench/export_times.py --scaling --sizes shipped,10000,100000,1000000 --rounds 3
 
-Prints the Markdown table of docs/export.md. Graph-shaped formats run with --at 2015-06-30.
+The first prints the format table of docs/export.md (median of three in-process exports;
+graph-shaped formats with --at 2015-06-30).
+
+``--scaling`` prints the scaling table of docs/export.md. For each size (triples of
+synthetic data from bench/generate.py, seed 1, plus the ontology; ``shipped`` is the
+shipped data) it loads the graph once with ``export.load_parts`` and then, in interleaved
+rounds (ours, the plain serialiser, ours, ...), times in the same process:
+
+- each RDF export as the project writes it (``FORMATS[name].writer``, into memory);
+- a plain rdflib serialise of the same graph in the same syntax, with nothing added:
+  ``Graph.serialize`` of ``longturtle``, ``nt``, ``pretty-xml`` and ``json-ld`` (the
+  shipped context), and for N-Quads and TriG a prebuilt rdflib ``Dataset`` holding the
+  four named graphs;
+- for N-Triples and N-Quads, pyoxigraph's own serialiser (``Store.dump``) of a prebuilt
+  store holding the same triples or quads;
+- for N-Triples up to 20,000 triples (``--before-up-to``), the export as it was before
+  blank nodes were named at load: rdflib's canonical blank nodes
+  (``rdflib.compare.to_canonical_graph``) on every export, which grows about
+  quadratically.
+
+It prints medians, the ratio of medians ours / rdflib, the ratio of the fastest rounds
+(less sensitive to other work on a shared machine) and ours / pyoxigraph. Building the
+prebuilt graphs and stores is not timed.
 """
 
 from __future__ import annotations
 
+import argparse
+import gc
+import io
 import os
 import statistics
 import sys
@@ -14,7 +42,16 @@ import tempfile
 import time
 from pathlib import Path
 
+import pyoxigraph as ox
+from rdflib import Dataset
+
 from alliance_graph import export as E
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import generate  # noqa: E402  (bench/generate.py, the one generator)
+
+RDF = ("turtle", "ntriples", "nquads", "trig", "rdfxml", "jsonld")
+BEFORE_UP_TO = 20_000  # the canonicalising export takes minutes beyond this
 
 
 def size_of(path: Path) -> int:
@@ -23,7 +60,7 @@ def size_of(path: Path) -> int:
     return path.stat().st_size
 
 
-def main(runs: int = 3) -> None:
+def every_format(runs: int = 3) -> None:
     start = time.perf_counter()
     parts = E.load_parts()
     print(f"load_parts: {time.perf_counter() - start:.2f} s ({len(parts.full)} triples)")
@@ -39,6 +76,146 @@ def main(runs: int = 3) -> None:
             kib = size_of(target) / 1024
             print(f"| {name} | {statistics.median(times):.2f} | {kib:.0f} |")
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
+
+
+def _ours(parts, name):
+    def run():
+        out = io.BytesIO()
+        E.FORMATS[name].writer(parts, out, E.Options())
+        return out.getvalue()
+
+    return run
+
+
+def _baselines(parts) -> dict:
+    """name -> {variant: callable}: the plain serialisers, on prebuilt inputs."""
+    graph = parts.full
+    data = Dataset()
+    for graph_name, part in parts.named():
+        target = data.graph(graph_name)
+        for triple in part:
+            target.add(triple)
+    triples = ox.Store()
+    triples.load(_ours(parts, "ntriples")(), format=ox.RdfFormat.N_TRIPLES)
+    quads = ox.Store()
+    quads.load(_ours(parts, "nquads")(), format=ox.RdfFormat.N_QUADS)
+    context = E.context()
+    default = ox.DefaultGraph()
+    return {
+        "turtle": {"rdflib": lambda: graph.serialize(format="longturtle", encoding="utf-8")},
+        "ntriples": {
+            "rdflib": lambda: graph.serialize(format="nt", encoding="utf-8"),
+            "pyoxigraph": lambda: triples.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=default),
+        },
+        "nquads": {
+            "rdflib": lambda: data.serialize(format="nquads", encoding="utf-8"),
+            "pyoxigraph": lambda: quads.dump(format=ox.RdfFormat.N_QUADS),
+        },
+        "trig": {"rdflib": lambda: data.serialize(format="trig", encoding="utf-8")},
+        "rdfxml": {"rdflib": lambda: graph.serialize(format="pretty-xml", encoding="utf-8")},
+        "jsonld": {
+            "rdflib": lambda: graph.serialize(
+                format="json-ld", context=context, auto_compact=True, encoding="utf-8"
+            )
+        },
+    }
+
+
+def _before(parts):
+    """N-Triples as the export wrote it before: canonical blank nodes on every export."""
+    from rdflib import Graph
+    from rdflib.compare import to_canonical_graph
+
+    def run():
+        canon = Graph()
+        for triple in to_canonical_graph(parts.full):
+            canon.add(triple)
+        text = canon.serialize(format="nt", encoding="utf-8")
+        return b"\n".join(sorted(line for line in text.splitlines() if line.strip())) + b"\n"
+
+    return run
+
+
+def _time(run) -> float:
+    gc.collect()
+    start = time.perf_counter()
+    run()
+    return time.perf_counter() - start
+
+
+def scaling(sizes: list[str], rounds: int, before: int, formats: tuple[str, ...]) -> None:
+    print(
+        "| triples | format | ours s | rdflib s | ours/rdflib | (fastest rounds) "
+        "| pyoxigraph s | ours/pyoxigraph |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as folder:
+        for size in sizes:
+            if size == "shipped":
+                data = None
+            else:
+                path = Path(folder) / f"synthetic-{size}.ttl"
+                path.write_text(generate(int(size), 1), encoding="utf-8")
+                data = [path]
+            start = time.perf_counter()
+            parts = E.load_parts(data)
+            loaded = time.perf_counter() - start
+            print(
+                f"<!-- {size}: load_parts {loaded:.1f} s, {len(parts.full)} triples -->",
+                flush=True,
+            )
+            baselines = _baselines(parts)
+            for name in formats:
+                variants = {"ours": _ours(parts, name), **baselines[name]}
+                if name == "ntriples" and len(parts.full) <= before:
+                    variants["before"] = _before(parts)
+                times: dict[str, list[float]] = {v: [] for v in variants}
+                for _ in range(rounds):  # interleaved: load changes hit every variant alike
+                    for variant, run in variants.items():
+                        times[variant].append(_time(run))
+                median = {v: statistics.median(t) for v, t in times.items()}
+                fastest = {v: min(t) for v, t in times.items()}
+                ours, plain = median["ours"], median["rdflib"]
+                ox_cell = ratio = ""
+                if "pyoxigraph" in median:
+                    ox_cell = f"{median['pyoxigraph']:.3f}"
+                    ratio = f"{ours / median['pyoxigraph']:.1f}×"
+                print(
+                    f"| {len(parts.full):,} | {name} | {ours:.3f} | {plain:.3f} | "
+                    f"{ours / plain:.2f}× | {fastest['ours'] / fastest['rdflib']:.2f}× "
+                    f"| {ox_cell} | {ratio} |",
+                    flush=True,
+                )
+                if "before" in median:
+                    print(
+                        f"| {len(parts.full):,} | ntriples, canonicalised as before | "
+                        f"{median['before']:.3f} | {plain:.3f} | {median['before'] / plain:.1f}× "
+                        f"| {fastest['before'] / fastest['rdflib']:.1f}× | | |",
+                        flush=True,
+                    )
+            del parts, baselines
+    print(f"\npython {sys.version.split()[0]}, {os.cpu_count()} cores, {rounds} rounds")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scaling", action="store_true", help="RDF exports vs serialisers")
+    parser.add_argument("--sizes", default="shipped,10000,100000", help="comma-separated")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--formats", default=",".join(RDF), help="comma-separated RDF formats")
+    parser.add_argument(
+        "--before-up-to",
+        type=int,
+        default=BEFORE_UP_TO,
+        metavar="TRIPLES",
+        help="time the canonicalising export of before up to this many triples",
+    )
+    args = parser.parse_args(argv)
+    if args.scaling:
+        formats = tuple(f for f in args.formats.split(",") if f)
+        scaling(args.sizes.split(","), args.rounds, args.before_up_to, formats)
+    else:
+        every_format()
 
 
 if __name__ == "__main__":

@@ -7,7 +7,8 @@ PREFIXES = """@prefix ag: <https://w3id.org/alliance-graph/ontology#> .
 @prefix ex: <http://example.org/> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-ex:src a ag:Source ; rdfs:label "register"@en ; ag:url "https://example.org/register/2020"^^xsd:anyURI .
+ex:src a ag:Source ; rdfs:label "register"@en ;
+    ag:url "https://example.org/register/2020"^^xsd:anyURI .
 """
 
 CITE = '[ a ag:Citation ; ag:source ex:src ; ag:locator "p. 1"{extra} ]'

@@ -44,7 +44,7 @@ def test_dash_writes_to_stdout_and_at_restricts(tmp_path):
     result = _run("export", "-f", "mermaid", "--at", "2015-06-30", "-o", "-")
     assert result.exit_code == 0
     assert result.output.startswith("%% Ownership on 2015-06-30")
-    assert '-->|"43.4%"| n_NissanMotor' in result.output
+    assert '(["43.4%"]) --> n_NissanMotor' in result.output
 
 
 def test_folder_format_with_own_data(tmp_path, data_copy):
@@ -87,3 +87,52 @@ def test_unusable_reading_is_a_usage_error(capsys):
         main(["export", "-f", "graphml", "--at", "2015", "--reading", "maybe"])
     assert exc.value.code == 2
     assert "maybe" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "name, literal, where",
+    [
+        ("lone.ttl", r'"bad \uD800 here"@en', ":6:21:"),
+        ("upper.nt", r'"bad \U0000DFFF here"', ":1:"),
+        ("pair.ttl", r'"\uD83D\uDE00"@en', ":6:17:"),  # a pair is no better in Turtle
+    ],
+)
+def test_an_escaped_surrogate_is_refused_with_file_and_line(tmp_path, capsys, name, literal, where):
+    # Issue 10: rdflib accepts the escape, then writing UTF-8 crashed with a traceback.
+    path = tmp_path / name
+    if name.endswith(".nt"):
+        path.write_text(
+            "<https://w3id.org/alliance-graph/resource/x> "
+            f"<http://www.w3.org/2000/01/rdf-schema#label> {literal} .\n",
+            encoding="utf-8",
+        )
+    else:
+        path.write_text(
+            "@prefix ag: <https://w3id.org/alliance-graph/ontology#> .\n"
+            "@prefix res: <https://w3id.org/alliance-graph/resource/> .\n"
+            "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n\n"
+            "res:x a ag:Company ;\n"
+            f"    rdfs:label {literal} .\n",
+            encoding="utf-8",
+        )
+    with pytest.raises(SystemExit) as exc:
+        main(["export", "-f", "nt", "--data", str(path), "-o", str(tmp_path / "out.nt")])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"Error: {path}{where}") and "surrogate" in err
+    assert not (tmp_path / "out.nt").exists()
+
+
+def test_escapes_that_are_characters_still_export(tmp_path):
+    path = tmp_path / "fine.jsonld"
+    # JSON may write a character outside the BMP as a surrogate pair of escapes; an
+    # escaped backslash before "uD800" is no escape at all.
+    path.write_text(
+        '{"@id": "https://w3id.org/alliance-graph/resource/x",'
+        ' "http://www.w3.org/2000/01/rdf-schema#label": "smile \\ud83d\\ude00 \\\\uD800"}',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.nt"
+    result = _run("export", "-f", "nt", "--data", str(path), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "smile \U0001f600 \\\\uD800" in out.read_text(encoding="utf-8")

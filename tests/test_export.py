@@ -76,15 +76,14 @@ def test_guess_uses_the_longest_matching_suffix():
 
 
 def test_adding_a_format_is_one_entry_and_one_function(parts, tmp_path, monkeypatch):
-    monkeypatch.setattr(E, "FORMATS", dict(E.FORMATS))
-    monkeypatch.setattr(E, "_LOOKUP", dict(E._LOOKUP))
-
     def count(parts, out, options):
         out.write(f"{len(parts.full)}\n".encode())
 
-    E.register(E.Format("count", count, "number of triples", ("n",), (".count",)))
+    monkeypatch.delitem(E.FORMATS, "count", raising=False)  # removed again after the test
+    E.register(E.Format("count", count, "number of triples", ("n",), (".count",), "text/x-n"))
     written = E.export(None, tmp_path / "x.count", parts=parts)
     assert written.read_text() == f"{len(parts.full)}\n"
+    assert E.get("N").name == E.get("text/x-n").name == "count"
 
 
 # ---------------------------------------------------------------------------------------
@@ -128,6 +127,21 @@ def test_rdf_round_trip_is_isomorphic(parts, full_iso, fmt, parser):
     assert to_isomorphic(back) == full_iso
 
 
+@pytest.mark.parametrize(
+    "fmt, syntax",
+    [("turtle", "TURTLE"), ("ntriples", "N_TRIPLES"), ("nquads", "N_QUADS"),
+     ("trig", "TRIG"), ("rdfxml", "RDF_XML"), ("jsonld", "JSON_LD")],
+)  # fmt: skip
+def test_pyoxigraph_reads_every_rdf_export(parts, fmt, syntax):
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.load(_bytes(fmt, parts), format=getattr(ox.RdfFormat, syntax))
+    # The union of the named graphs (quads) or the default graph holds every triple once.
+    triples = {(q.subject, q.predicate, q.object) for q in store}
+    assert len(triples) == len(parts.full)
+
+
 @pytest.mark.parametrize("fmt", ["nquads", "trig"])
 def test_quads_keep_each_part_in_its_named_graph(parts, fmt):
     dataset = Dataset()
@@ -151,22 +165,135 @@ def test_no_derived_leaves_out_the_loaders_additions(parts):
     assert "https://w3id.org/alliance-graph/graph/derived" not in names
 
 
-def test_rdf_exports_are_stable_across_processes(tmp_path):
-    # Blank nodes are named from their content and lines sorted: the bytes do not depend
-    # on hashing, which Python salts per process.
+RDF_FORMATS = ("ntriples", "turtle", "nquads", "trig", "jsonld", "rdfxml")
+
+
+def _exports_in_a_process(folder: Path, seed: str, data: list[Path] | None = None) -> dict:
     script = (
-        "import sys; from alliance_graph import export as E\n"
-        "E.export('ntriples', sys.argv[1]); E.export('turtle', sys.argv[2])\n"
+        "import sys; from pathlib import Path; from alliance_graph import export as E\n"
+        "data = sys.argv[2:] or None\n"
+        f"for name in {RDF_FORMATS!r}:\n"
+        "    E.export(name, Path(sys.argv[1]) / name, data=data)\n"
     )
-    outputs = []
-    for seed in ("1", "2"):
-        nt, ttl = tmp_path / f"{seed}.nt", tmp_path / f"{seed}.ttl"
-        env = {**os.environ, "PYTHONHASHSEED": seed}
-        subprocess.run([sys.executable, "-c", script, nt, ttl], check=True, env=env)
-        outputs.append((nt.read_bytes(), ttl.read_bytes()))
-    assert outputs[0] == outputs[1]
-    lines = outputs[0][0].decode().splitlines()
-    assert lines == sorted(lines)
+    folder.mkdir()
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    args = [sys.executable, "-c", script, str(folder), *(str(p) for p in data or [])]
+    subprocess.run(args, check=True, env=env)
+    return {name: (folder / name).read_bytes() for name in RDF_FORMATS}
+
+
+def test_rdf_exports_are_stable_across_processes(tmp_path):
+    # Blank nodes are named from the statements they hang off and lines sorted: the
+    # bytes depend neither on the parser's random labels nor on hashing, which Python
+    # salts per process.
+    first = _exports_in_a_process(tmp_path / "1", "1")
+    second = _exports_in_a_process(tmp_path / "2", "2")
+    assert first == second
+    for name in ("ntriples", "nquads"):
+        lines = first[name].decode().splitlines()
+        assert lines == sorted(lines)
+
+
+CITED = """\
+@prefix ag: <https://w3id.org/alliance-graph/ontology#> .
+@prefix res: <https://w3id.org/alliance-graph/resource/> .
+@prefix src: <https://w3id.org/alliance-graph/source/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+
+src:s a ag:Source ; rdfs:label "a source"@en .
+res:a a ag:Company ; rdfs:label "A"@en ;
+    ag:citation [ a ag:Citation ; ag:source src:s ; ag:locator "p. 1" ] ,
+                [ a ag:Citation ; ag:source src:s ; ag:locator "p. 2" ] ,
+                [ a ag:Citation ; ag:source src:s ; ag:locator "p. 2" ] .
+res:b a ag:Company ; rdfs:label "B"@en ;
+    ag:citation [ a ag:Citation ; ag:source src:s ; ag:locator "p. 1" ] .
+"""
+
+# The same statements, in another order and with other blank node labels.
+CITED_REORDERED = """\
+@prefix ag: <https://w3id.org/alliance-graph/ontology#> .
+@prefix res: <https://w3id.org/alliance-graph/resource/> .
+@prefix src: <https://w3id.org/alliance-graph/source/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+
+_:z ag:locator "p. 1" ; ag:source src:s ; a ag:Citation .
+res:b ag:citation _:z ; rdfs:label "B"@en ; a ag:Company .
+res:a ag:citation _:y2 , _:x , _:y1 ; rdfs:label "A"@en ; a ag:Company .
+_:y1 ag:locator "p. 2" ; ag:source src:s ; a ag:Citation .
+_:x ag:locator "p. 1" ; ag:source src:s ; a ag:Citation .
+_:y2 a ag:Citation ; ag:source src:s ; ag:locator "p. 2" .
+src:s rdfs:label "a source"@en ; a ag:Source .
+"""
+
+
+def test_blank_node_labels_come_from_the_statements_not_the_file_order(tmp_path):
+    one, two = tmp_path / "one.ttl", tmp_path / "two.ttl"
+    one.write_text(CITED, encoding="utf-8")
+    two.write_text(CITED_REORDERED, encoding="utf-8")
+    a, b = E.load_parts([one]), E.load_parts([two])
+    assert _bytes("ntriples", a) == _bytes("ntriples", b)
+    assert _bytes("turtle", a) == _bytes("turtle", b)
+    # Two identical citations of one company stay two nodes (a counter tells them apart).
+    back = Graph().parse(data=_bytes("ntriples", a), format="nt")
+    assert len(set(back.objects(URIRef(RES + "a"), AG.citation))) == 3
+    assert isomorphic(back, a.full)
+
+
+SHARED_AND_CYCLIC = """\
+@prefix ag: <https://w3id.org/alliance-graph/ontology#> .
+@prefix res: <https://w3id.org/alliance-graph/resource/> .
+
+res:p ag:note _:shared . res:q ag:note _:shared . _:shared ag:note "both" .
+_:c1 ag:note _:c2 . _:c2 ag:note _:c3 . _:c3 ag:note _:c1 .
+_:d1 ag:note _:d2 . _:d2 ag:note _:d1 .
+"""
+
+
+def test_shared_and_cyclic_blank_nodes_are_stable_too(tmp_path):
+    path = tmp_path / "odd.ttl"
+    path.write_text(SHARED_AND_CYCLIC, encoding="utf-8")
+    parts = E.load_parts([path])
+    first = {name: _bytes(name, parts) for name in RDF_FORMATS}  # this process
+    assert _exports_in_a_process(tmp_path / "other", "7", [path]) == first
+    for fmt, parser in (("ntriples", "nt"), ("turtle", "turtle"), ("trig", "trig")):
+        if fmt == "trig":
+            dataset = Dataset()
+            dataset.parse(data=first[fmt], format="trig")
+            back = _union(*(g for g in dataset.graphs() if len(g)))
+        else:
+            back = Graph().parse(data=first[fmt], format=parser)
+        assert isomorphic(back, parts.full), fmt
+    labels = set(E.stable_labels(Graph().parse(data=SHARED_AND_CYCLIC, format="turtle")).values())
+    assert len(labels) == 6  # shared, c1-c3, d1-d2: six nodes, six labels
+
+
+def test_blank_node_labels_do_not_depend_on_the_order_triples_come_in():
+    triples = list(Graph().parse(data=SHARED_AND_CYCLIC + CITED, format="turtle"))
+
+    def relabelled(order):
+        mapping = E.stable_labels(order)
+        return {tuple(mapping.get(t, t) for t in triple) for triple in order}
+
+    expected = relabelled(triples)
+    for order in (triples[::-1], sorted(triples, key=lambda t: (str(t[1]), str(t[2])))):
+        assert relabelled(order) == expected
+
+
+@pytest.mark.parametrize("mode", ["json-ld-1.1", "json-ld-1.0"])
+def test_jsonld_reads_in_pyld(parts, mode):
+    from pyld import jsonld
+
+    def no_fetching(url, options=None):
+        raise AssertionError(f"pyld tried to fetch {url}")
+
+    doc = json.loads(_bytes("jsonld", parts))
+    options = {"processingMode": mode, "documentLoader": no_fetching}
+    expanded = jsonld.expand(doc, options)
+    assert expanded and all("@id" in node for node in expanded)
+    nquads = jsonld.to_rdf(doc, {**options, "format": "application/n-quads"})
+    back = Graph().parse(data=nquads, format="nt")
+    assert len(back) == len(parts.full)
+    assert isomorphic(back, parts.full)
 
 
 def test_jsonld_embeds_the_shipped_context(parts):
@@ -245,23 +372,102 @@ def test_graph_tool_exports_read_back_with_networkx(parts, tmp_path, fmt, reader
     expected = E.networkx_graph(E.property_graph(parts, at=parse_date("2015-06-30")))
     assert set(back.nodes) == set(expected.nodes)
     assert set(back.edges(keys=True)) == set(expected.edges(keys=True))
-    renames = E._GEXF_RENAMED if fmt == "gexf" else {}
-
-    def unrenamed(attrs):  # GEXF's start/end are its time model: ours are renamed
-        return {next((o for o, n in renames.items() if n == k), k): v for k, v in attrs.items()}
-
+    # GEXF keeps start and end for its time model: the given dates are renamed there.
+    renames = {"start_given": "start", "end_given": "end"} if fmt == "gexf" else {}
     for node, attrs in expected.nodes(data=True):
         _check_flat(attrs)
-        assert unrenamed(back.nodes[node]) == attrs
+        assert {renames.get(k, k): v for k, v in back.nodes[node].items()} == attrs
     for u, v, k, attrs in expected.edges(keys=True, data=True):
         _check_flat(attrs)
-        got = unrenamed(back.edges[u, v, k])
+        got = dict(back.edges[u, v, k])
         if fmt == "gexf":
-            got.pop("id", None)  # GEXF keeps the edge id as the edge's own id
-            attrs = {key: value for key, value in attrs.items() if key != "id"}
+            for key in ("start", "end", "holds", "id"):  # time model; the edge's own id
+                got.pop(key, None)
+        else:
+            assert got.pop("iri") == k  # GraphML: the IRI is the edge id and an attribute
+        got = {renames.get(key, key): value for key, value in got.items()}
+        attrs = {key: value for key, value in attrs.items() if key != "id"}
         assert got == attrs, (u, v, k)
     stake = expected.edges[RES + "Renault", RES + "NissanMotor", RES + "stake-renault-nissan-2015"]
     assert stake["percent"] == 43.4 and stake["interest"] == "EconomicInterest; VotingInterest"
+
+
+def test_graphml_keys_have_their_own_ids_and_no_edge_id_key(parts):
+    from xml.etree import ElementTree as ET
+
+    root = ET.fromstring(_bytes("graphml", parts))
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    keys = root.findall("g:key", ns)
+    ids = [k.get("id") for k in keys]
+    assert len(ids) == len(set(ids))  # unique over both domains
+    names = [(k.get("for"), k.get("attr.name")) for k in keys]
+    assert ("node", "label") in names and ("edge", "label") in names
+    assert ("edge", "id") not in names
+    used = {d.get("key") for d in root.iter("{http://graphml.graphdrawing.org/xmlns}data")}
+    assert used <= set(ids)
+    # Each data element's key is declared for the element it sits in.
+    domain = {k.get("id"): k.get("for") for k in keys}
+    for element in root.iter():
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag in ("node", "edge"):
+            for d in element.findall("g:data", ns):
+                assert domain[d.get("key")] == tag
+
+
+def test_igraph_reads_graphml_without_warnings(parts, tmp_path):
+    import warnings
+
+    import igraph
+
+    path = E.export("graphml", tmp_path / "a.graphml", parts=parts, at="2015-06-30")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any warning igraph gives fails the test
+        graph = igraph.Graph.Read_GraphML(str(path))
+    expected = E.property_graph(parts, at=parse_date("2015-06-30"))
+    assert graph.vcount() == len(expected.nodes) and graph.ecount() == len(expected.edges)
+    assert sorted(graph.es["iri"]) == sorted(key for *_, key, _ in expected.edges)
+    assert sorted(graph.vs["id"]) == sorted(expected.nodes)
+
+
+def test_gexf_is_dynamic_with_days_and_uncertain_windows(parts, tmp_path):
+    from xml.etree import ElementTree as ET
+
+    path = E.export("gexf", tmp_path / "a.gexf", parts=parts)
+    root = ET.parse(path).getroot()
+    ns = {"g": "http://www.gexf.net/1.2draft"}
+    graph = root.find("g:graph", ns)
+    assert (graph.get("mode"), graph.get("timeformat")) == ("dynamic", "date")
+    back = nx.read_gexf(path)
+    # docs/temporal-model.md: 44.4% from 2002-03-01 (a known day), last reported on
+    # 2005-04-29 (endEarliest 2005-04-30), 44.3% reported on 2010-04-05 (endLatest).
+    # Shown while possible; GEXF intervals are closed, so it ends the day before.
+    edge = back.edges[RES + "Renault", RES + "NissanMotor", RES + "stake-renault-nissan-2002"]
+    assert (edge["start"], edge["end"]) == ("2002-03-01", "2010-04-04")
+    assert edge["holds"] == [
+        ("certain", "2002-03-01", "2005-04-29"),
+        ("possible", "2005-04-30", "2010-04-04"),
+    ]
+    assert edge["start_given"] == "2002-03-01"  # the date as given stays an attribute
+    # An ongoing stake has no end; a stake whose start is only bounded starts possible.
+    facts = {key: a for *_, key, a in E.property_graph(parts).edges}
+    for *_, k, attrs in back.edges(keys=True, data=True):
+        if "holds" not in attrs:
+            continue
+        # networkx reads a bound the file leaves out as the text "None"
+        spells = [tuple(None if x == "None" else x for x in spell) for spell in attrs["holds"]]
+        assert spells[0][1] == attrs.get("start")
+        assert spells[-1][2] == attrs.get("end")
+        for (_, _, last), (_, first, _) in zip(spells, spells[1:], strict=False):  # contiguous
+            gap = dt.date.fromisoformat(first) - dt.date.fromisoformat(last)
+            assert gap == dt.timedelta(days=1), k
+        fact = facts[k]
+        if fact.get("startEarliest") != fact.get("startLatest"):
+            assert spells[0][0] == "possible", k
+        if "endLatest" not in fact:
+            assert "end" not in attrs, k
+    # Dated relationships that are not stakes are on the timeline too.
+    tenures = [a for *_, a in back.edges(data=True) if a.get("relation") == "HOLDS_POST_AT"]
+    assert any("start" in a for a in tenures)
 
 
 def test_cytoscape_json_parses_back(parts):
@@ -370,7 +576,14 @@ def weird_parts(tmp_path_factory):
 
 
 MERMAID_NODE = re.compile(r'^    n_[A-Za-z0-9_]+\["[^"\[\]<>&|{}]*"\]$')
-MERMAID_EDGE = re.compile(r'^    n_[A-Za-z0-9_]+ (-->|-\.->)\|"[^"<>&|]*"\| n_[A-Za-z0-9_]+$')
+# holder, a line into the figure's own node, an arrow from it to the held company
+MERMAID_EDGE = re.compile(
+    r'^    (n_[A-Za-z0-9_]+) (---|-\.-) (p_[0-9]+)\(\["([^"<>&|\[\]]*)"\]\) (-->|-\.->) '
+    r"(n_[A-Za-z0-9_]+)$"
+)
+MERMAID_STYLE = re.compile(
+    r"^    (classDef figure [a-z:#0-9,-]+|class (p_[0-9]+,)*p_[0-9]+ figure)$"
+)
 
 
 def _check_mermaid(text: str) -> list[str]:
@@ -378,8 +591,24 @@ def _check_mermaid(text: str) -> list[str]:
     body = [line for line in lines if not line.startswith("%%")]
     assert body[0] == "flowchart LR"
     for line in body[1:]:
-        assert MERMAID_NODE.match(line) or MERMAID_EDGE.match(line), line
+        assert MERMAID_NODE.match(line) or MERMAID_EDGE.match(line) or MERMAID_STYLE.match(line), (
+            line
+        )
     return body[1:]
+
+
+def _mermaid_arrows(body: list[str]) -> list[tuple[str, str, str, bool]]:
+    """(holder id, held id, figure, voting) of every arrow; each figure node once."""
+    arrows, figures = [], []
+    for line in body:
+        match = MERMAID_EDGE.match(line)
+        if match:
+            holder, line_style, figure, caption, arrow, held = match.groups()
+            assert (line_style == "---") == (arrow == "-->")  # one style along the arrow
+            figures.append(figure)
+            arrows.append((holder, held, caption, arrow == "-->"))
+    assert len(figures) == len(set(figures))  # a figure node belongs to one arrow only
+    return arrows
 
 
 def test_mermaid_ids_and_labels_never_break_the_syntax(weird_parts):
@@ -393,14 +622,30 @@ def test_mermaid_ids_and_labels_never_break_the_syntax(weird_parts):
         '#123;end#125;"]'
     ) in nodes
     assert '    n_graph["subgraph --#gt; end; style"]' in nodes
-    assert any("-.->" in line and "12.5%" in line for line in body)  # no votes: dotted
-    assert any("-->" in line and "7%" in line for line in body)
+    arrows = _mermaid_arrows(body)
+    assert ("n_end", "n_graph", "12.5%", False) in arrows  # no votes: dotted
+    assert ("n_graph", "n_end", "7%", True) in arrows
 
 
 def test_mermaid_of_the_alliance(parts):
     body = _check_mermaid(_bytes("mermaid", parts, at=parse_date("2015-06-30")).decode())
-    assert '    n_NissanMotor -.->|"15% via Nissan Finance Co."| n_Renault' in body
-    assert '    n_Renault -->|"43.4%"| n_NissanMotor' in body
+    arrows = _mermaid_arrows(body)
+    assert ("n_NissanMotor", "n_Renault", "15% via Nissan Finance Co.", False) in arrows
+    assert ("n_Renault", "n_NissanMotor", "43.4%", True) in arrows
+
+
+def test_mermaid_figures_sit_on_their_own_arrow_in_2017(parts):
+    # Issue 16: in the 2017 chart "49% (uncertain)" (Renault's stake in RNAIPL) was drawn
+    # as an edge label that the layout put beside another arrow. Each figure is now a node
+    # on the path from holder to held, so it cannot belong to any other arrow.
+    body = _check_mermaid(_bytes("mermaid", parts, at=parse_date("2017-06-30")).decode())
+    arrows = _mermaid_arrows(body)
+    # The Chennai joint venture was 30/70 in 2017 (inventory R20): each figure on its arrow.
+    assert ("n_Renault", "n_RNAIPL", "30%", True) in arrows
+    assert ("n_NissanMotor", "n_RNAIPL", "70%", True) in arrows
+    assert not any("|" in line for line in body)  # no edge labels left
+    net = E.ownership_network(parts.full, "2017-06-30")
+    assert len(arrows) == len(E.ownership_arrows(net))
 
 
 _DOT_STRING = r'"(?:[^"\\]|\\.)*"'

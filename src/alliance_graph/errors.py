@@ -64,3 +64,7 @@ class QueryTimeoutError(AllianceGraphError):
 
 class EndpointError(AllianceGraphError):
     """A SPARQL endpoint is unreachable, too slow, or answered with an error."""
+
+
+class ExportError(AllianceGraphError):
+    """An export could not be written (the target is unusable or a writer failed)."""

@@ -241,6 +241,14 @@ class _Importer:
                 out.append(ox.Triple(node, _ag("publisher"), _s(publisher["name"])))
             if isinstance(src.get("url"), str):
                 out.append(ox.Triple(node, _ag("url"), _typed(src["url"], "anyURI")))
+            else:  # a source says where to find it (the shapes ask it of every source)
+                out.append(
+                    ox.Triple(
+                        node,
+                        _ag("accessNote"),
+                        _s("named by BODS statements that give no web address for it"),
+                    )
+                )
             types = src.get("type")
             if isinstance(types, list) and types:
                 out.append(
@@ -287,6 +295,17 @@ class _Importer:
                     out.append(ox.Triple(s, _ag("publisher"), _s(c["publisher"])))
                 if c.get("url"):
                     out.append(ox.Triple(s, _ag("url"), _typed(c["url"], "anyURI")))
+                else:
+                    out.append(
+                        ox.Triple(
+                            s,
+                            _ag("accessNote"),
+                            _s(
+                                c.get("accessNote")
+                                or "named by a BODS annotation without a web address"
+                            ),
+                        )
+                    )
                 if c.get("published"):
                     out.append(ox.Triple(s, _ag("published"), _date_literal(c["published"])))
                 if c.get("sourceNote"):

@@ -187,6 +187,8 @@ def _apply(store, change: Change, k: int, path: Path) -> dict:
     quads = [
         ox.Quad(source, ox.NamedNode(RDF_TYPE), ag("Source")),
         ox.Quad(source, ox.NamedNode(RDFS_LABEL), label),
+        # where to find it, as the shapes ask of every source: the user's own file
+        ox.Quad(source, ag("accessNote"), ox.Literal(f"the what-if file {path}")),
     ]
     if new > 0:
         s1 = ox.NamedNode(f"{SCENARIO}change-{k + 1}")

@@ -1,0 +1,147 @@
+"""The RDF exports: Turtle, N-Triples, N-Quads, TriG and RDF/XML, through rdflib.
+
+Blank nodes already carry stable labels (:func:`.parts.load_parts` names them once), so
+each writer serialises the graph as it is and the output is the same in every run:
+N-Triples and N-Quads as sorted lines, Turtle and TriG through rdflib's serialisers,
+which sort subjects, predicates and objects. Nothing is canonicalised on export, so an
+export costs about what rdflib's serialiser costs (figures in docs/export.md).
+"""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import BNode, Dataset, Graph, Literal
+from rdflib.plugins.serializers.trig import TrigSerializer
+from rdflib.term import Node
+
+from ..graph import PREFIXES
+from .parts import GRAPH_NS, Parts
+from .registry import Options
+
+
+def _sorted_lines(chunks: list[bytes]) -> bytes:
+    lines = [line for chunk in chunks for line in chunk.split(b"\n")]
+    lines.sort()
+    first = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+    return b"\n".join(lines[first:]) + b"\n"  # blank lines sort first: drop them
+
+
+def _ntriples(graph: Graph) -> bytes:
+    return graph.serialize(format="nt", encoding="utf-8")
+
+
+def write_turtle(parts: Parts, out, options: Options) -> None:
+    # longturtle puts one object on a line; rdflib's Turtle writer sorts subjects,
+    # predicates and objects, and blank nodes have stable labels: the same graph always
+    # gives the same bytes, and a change gives a small diff.
+    out.write(parts.graph(options.derived).serialize(format="longturtle", encoding="utf-8"))
+
+
+def write_ntriples(parts: Parts, out, options: Options) -> None:
+    out.write(_sorted_lines([_ntriples(parts.graph(options.derived))]))
+
+
+def write_nquads(parts: Parts, out, options: Options) -> None:
+    # Each part's N-Triples lines with its graph name before the final " .". A blank node
+    # keeps its one label in every graph it appears in: the same node, as in the union.
+    chunks = []
+    for name, part in parts.named(options.derived):
+        tail = f" <{name}> .".encode()
+        chunks.append(b"\n".join(line[:-2] + tail for line in _ntriples(part).split(b"\n") if line))
+    out.write(_sorted_lines(chunks))
+
+
+def dataset(parts: Parts, options: Options, empty: bool = False) -> Dataset:
+    """The parts as the named graphs of an rdflib Dataset (none with ``empty``: the
+    prefixes only)."""
+    result = Dataset()
+    for prefix, iri in PREFIXES.items():
+        result.bind(prefix, iri, override=True)
+    result.bind("graph", str(GRAPH_NS))
+    for name, part in [] if empty else parts.named(options.derived):
+        target = result.graph(name)
+        for triple in part:
+            target.add(triple)
+    return result
+
+
+def write_trig(parts: Parts, out, options: Options) -> None:
+    # rdflib's TriG writer sorts what is inside each graph. It is given the parts
+    # themselves, in their order (each part's identifier is its graph name), rather than
+    # a Dataset holding copies: copying into a Dataset cost more than writing, and a
+    # Dataset yields its graphs in the order the store hashes them.
+    serializer = TrigSerializer(dataset(parts, options, empty=True))
+    serializer.contexts = [part for _, part in parts.named(options.derived)]
+    serializer.serialize(out, encoding="utf-8")
+
+
+def _order(triple: tuple) -> tuple:
+    return tuple(
+        (2, str(t), str(t.datatype or ""), t.language or "")
+        if isinstance(t, Literal)
+        else (1 if isinstance(t, BNode) else 0, str(t), "", "")
+        for t in triple
+    )
+
+
+class SortedGraph(Graph):
+    """A view of another graph's store whose triples come in sorted order.
+
+    rdflib's store yields triples in the order of Python's salted hashes, so a serialiser
+    that walks the store without sorting (RDF/XML) writes different bytes in every
+    process. Serialising this view instead gives the same bytes for the same graph. The
+    triples are sorted once and indexed by subject, which is how the RDF/XML writer
+    asks for them.
+    """
+
+    def __init__(self, graph: Graph):
+        super().__init__(store=graph.store, identifier=graph.identifier)
+        self.namespace_manager = graph.namespace_manager
+        self._everything: list | None = None
+        self._by_subject: dict = {}
+
+    def _index(self) -> None:
+        if self._everything is None:
+            self._everything = sorted(Graph.triples(self, (None, None, None)), key=_order)
+            for triple in self._everything:
+                self._by_subject.setdefault(triple[0], []).append(triple)
+
+    def triples(self, triple):  # type: ignore[override]
+        s, p, o = triple
+        if isinstance(p, Node) or p is None:
+            self._index()
+            if s is None and p is None and o is None:
+                return iter(self._everything)
+            if s is not None:
+                return iter(
+                    [
+                        t
+                        for t in self._by_subject.get(s, ())
+                        if (p is None or t[1] == p) and (o is None or t[2] == o)
+                    ]
+                )
+        found = list(super().triples(triple))
+        if len(found) > 1:
+            found.sort(key=_order)
+        return iter(found)
+
+    def __contains__(self, triple) -> bool:
+        return next(iter(Graph.triples(self, triple)), None) is not None
+
+
+_XMLNS = re.compile(rb"(?:\n  xmlns(?::[A-Za-z0-9_.-]+)?=\"[^\"]*\")+")
+
+
+def write_rdfxml(parts: Parts, out, options: Options) -> None:
+    text = SortedGraph(parts.graph(options.derived)).serialize(
+        format="pretty-xml", encoding="utf-8"
+    )
+    # The namespace declarations come from a set: put them in alphabetical order.
+    match = _XMLNS.search(text)
+    if match:
+        declarations = sorted(match.group(0).split(b"\n")[1:])
+        text = (
+            text[: match.start()] + b"".join(b"\n" + d for d in declarations) + text[match.end() :]
+        )
+    out.write(text)
