@@ -169,16 +169,42 @@ def open_store(
     ontology: bool = True,
     derive: bool = True,
     data_format: str | None = None,
+    store_dir: Path | str | None = None,
 ) -> ox.Store:
     """A store with the ontology plus ``data`` (the shipped data when None), with the
     derived triples unless ``derive=False``. ``data_format`` names the format of the
-    data files (default: by suffix, else Turtle); ``-`` reads standard input."""
+    data files (default: by suffix, else Turtle); ``-`` reads standard input.
+
+    With ``store_dir``, the store is the on-disk one kept there for the same file
+    contents (read-only), built first when there is none (:mod:`alliance_graph.persist`);
+    standard input is never kept (it is loaded in memory)."""
+    paths = rdf_files.files_to_load(data, ontology=ontology)
+
+    def fill(store: ox.Store) -> None:
+        for path in paths:
+            load_into(store, path, data_format if _is_data(path) else None)
+        if derive:
+            store.extend(_derived_for_store(store))
+
+    if store_dir is not None and rdf_files.STDIN not in [str(p) for p in paths]:
+        from . import persist
+
+        for path in paths:
+            read_check(path)
+        options = f"derive={derive};format={data_format};ontology={ontology}"
+        return persist.open_persistent(store_dir, paths, fill, options=options)
     store = ox.Store()
-    for path in rdf_files.files_to_load(data, ontology=ontology):
-        load_into(store, path, data_format if _is_data(path) else None)
-    if derive:
-        store.extend(_derived_for_store(store))
+    fill(store)
     return store
+
+
+def read_check(path: Path | str) -> None:
+    """Raise the loader's :class:`DataFileError` if ``path`` is missing or a folder."""
+    path = Path(path)
+    if not path.exists():
+        raise DataFileError(path, "no such file")
+    if path.is_dir():
+        raise DataFileError(path, "is a folder, not an RDF file")
 
 
 def _is_data(path) -> bool:
