@@ -28,6 +28,7 @@ from ..errors import DataFileError, NetworkRefusedError, QueryError, QueryTimeou
 from ..guard import no_network
 from ..isolate import default_max_memory
 from ..isolate import run as isolated
+from ..namespaces import PREFIXES, RDFS_LABEL
 from ..terms import from_rdflib
 from .catalogue import SavedQuery, get, parse_saved_query, queries_dir
 from .results import Result
@@ -61,9 +62,56 @@ def run(
         options["store"] = cached_store(options.get("data"), options.get("data_format"))
     names = None
     if any(p.type == "iri" for p in saved.parameters):
-        names = names_for(**options)
+        names = _Exact(options.get("store"), lambda: names_for(**options))
     text = saved.bind(params, names=names)
     return sparql(text, trusted=_shipped(saved.path), **options)
+
+
+class _Exact:
+    """The names of the data, built only when needed: a value written as an IRI (full,
+    in angle brackets, or prefixed) that is the IRI of a labelled node is what
+    :meth:`alliance_graph.names.Names.resolve` answers first, and one look-up in the
+    store says so, where building the whole index reads every label (seconds at a
+    million triples). Any other value goes to the full index."""
+
+    def __init__(self, store: ox.Store | None, build):
+        self.store = store
+        self.build = build
+        self.full = None
+
+    def resolve(self, name, *, namespace=None, kinds=None, what="entity") -> str:
+        iri = self._written_iri(name) if self.store is not None and kinds is None else None
+        if iri is not None and (namespace is None or iri.startswith(namespace)):
+            try:
+                node = ox.NamedNode(iri)
+            except ValueError:
+                node = None
+            if node is not None and any(self.store.quads_for_pattern(node, _LABEL, None)):
+                return iri
+        return self.__getattr__("resolve")(name, namespace=namespace, kinds=kinds, what=what)
+
+    @staticmethod
+    def _written_iri(name) -> str | None:
+        if not isinstance(name, str):
+            return None
+        text = name.strip()
+        if text.startswith("<") and text.endswith(">"):
+            text = text[1:-1]
+        if text.startswith(("http:", "https:")):
+            return text
+        m = _CURIE.match(text)
+        if m and m.group(1) in PREFIXES:
+            return PREFIXES[m.group(1)] + (m.group(2) or "")
+        return None
+
+    def __getattr__(self, attr):
+        if self.full is None:
+            self.full = self.build()
+        return getattr(self.full, attr)
+
+
+_LABEL = ox.NamedNode(RDFS_LABEL)
+_CURIE = re.compile(r"^([A-Za-z][\w-]*):([^/].*)?$")  # as names.py reads a prefixed name
 
 
 def _in_memory(options) -> bool:
