@@ -152,3 +152,26 @@ def test_shipped_files_are_hashed_by_content(tmp_path):
     assert persist.key_of([a])[0] == persist.key_of([b])[0]
     b.write_bytes(b.read_bytes() + b"\n")
     assert persist.key_of([a])[0] != persist.key_of([b])[0]
+
+
+# --- the warm path: names given as IRIs need no names index ------------------------------
+
+RES = "https://w3id.org/alliance-graph/resource/"
+
+
+@pytest.mark.parametrize("written", [RES + "MitsubishiMotors", f"<{RES}MitsubishiMotors>",
+                                     "res:MitsubishiMotors"])
+def test_an_iri_parameter_answers_as_the_name_does(written):
+    from alliance_graph import queries
+
+    by_name = queries.run("entity-card", {"entity": "Mitsubishi Motors"}).rows
+    assert by_name  # the label resolves through the full index
+    assert queries.run("entity-card", {"entity": written}).rows == by_name
+
+
+def test_an_iri_of_nothing_labelled_is_still_refused():
+    from alliance_graph import queries
+    from alliance_graph.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="entity"):
+        queries.run("entity-card", {"entity": "res:NoSuchCompanyAnywhere"})
