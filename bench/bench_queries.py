@@ -219,7 +219,7 @@ COMMANDS = {
     "ownership stake": ["ownership", "stake", "Renault", "Nissan Motor", "--at", "2010-06-30"],
     "ownership integrated": ["ownership", "integrated", "Renault", "Nissan Motor", "--at",
                              "2010-06-30"],
-    "ownership timeline": ["ownership", "timeline", "Renault"],
+    "ownership timeline": ["ownership", "timeline", "Renault", "Nissan Motor"],
 }
 
 
