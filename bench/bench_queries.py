@@ -20,6 +20,10 @@ them alike. Reproduce with:
 
     python bench/bench_queries.py --part a --repeat 7
     python bench/bench_queries.py --part b --sizes 10000,100000,1000000
+    python bench/bench_queries.py --part c --repeat 5 [--no-bytecode]
+
+(c) Every command but plot and export, cold on the shipped data, beside ``python -c
+pass``; in interleaved rounds.
 """
 
 from __future__ import annotations
@@ -202,6 +206,51 @@ def table_a(data: dict) -> str:
     return "\n".join(lines)
 
 
+# --- (c) every command, cold, on the shipped data -----------------------------------------
+
+COMMANDS = {
+    "--help": ["--help"],
+    "queries": ["queries", "-f", "csv"],
+    "query twins": ["query", "twins", "-f", "csv"],
+    "sparql": ["sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "-f", "csv"],
+    "entities": ["entities", "nissan", "-f", "csv"],
+    "summary": ["summary", "-f", "csv"],
+    "validate": ["validate"],
+    "ownership stake": ["ownership", "stake", "Renault", "Nissan Motor", "--at", "2010-06-30"],
+    "ownership integrated": ["ownership", "integrated", "Renault", "Nissan Motor", "--at",
+                             "2010-06-30"],
+    "ownership timeline": ["ownership", "timeline", "Renault", "Nissan Motor"],
+}
+
+
+def part_c(args, out: dict) -> None:
+    runs = {"python -c pass": [sys.executable, "-c", "pass"]}
+    runs |= {name: [CLI, *argv] for name, argv in COMMANDS.items()}
+    times: dict = {name: [] for name in runs}
+    order = list(runs)
+    for i in range(args.repeat):  # interleaved, each command first in turn
+        k = i % len(order)
+        for name in order[k:] + order[:k]:
+            start = time.perf_counter()
+            subprocess.run(runs[name], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           env=ENV)
+            times[name].append(time.perf_counter() - start)
+    out["c"] = {name: {"median": median(ts), "min": min(ts)} for name, ts in times.items()}
+    out["c_bytecode"] = out.get("bytecode", True)
+
+
+def table_c(data: dict, bytecode: bool) -> str:
+    lines = [
+        f".pyc files for alliance_graph: {'yes' if bytecode else 'no (compiled at each start)'}",
+        "",
+        "| command | median s | min s |",
+        "|---|---|---|",
+    ]
+    for name, t in data.items():
+        lines.append(f"| `{name}` | {t['median']:.3f} | {t['min']:.3f} |")
+    return "\n".join(lines)
+
+
 # --- (b) synthetic data at three sizes ----------------------------------------------------
 
 
@@ -373,7 +422,7 @@ def table_b(data: dict) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--part", choices=["a", "b", "all"], default="all")
+    parser.add_argument("--part", choices=["a", "b", "c", "all"], default="all")
     parser.add_argument("--repeat", type=int, default=5, help="runs per timing (median)")
     parser.add_argument("--warm", type=int, default=20, help="warm runs per query in (a)")
     parser.add_argument(
@@ -393,7 +442,7 @@ def main(argv=None) -> int:
         help="cold CLI runs without .pyc files for alliance_graph (compiled at each start)",
     )
     args = parser.parse_args(argv)
-    package = Path(queries.__file__).parent
+    package = Path(queries.__file__).parents[1]  # alliance_graph, not alliance_graph.queries
     if args.no_bytecode:
         ENV["PYTHONDONTWRITEBYTECODE"] = "1"
         for cache in package.rglob("__pycache__"):
@@ -408,6 +457,9 @@ def main(argv=None) -> int:
     if args.part in ("b", "all"):
         part_b(args, out)
         print("\n## (b) synthetic data\n\n" + table_b(out["b"]))
+    if args.part in ("c", "all"):
+        part_c(args, out)
+        print("\n## (c) every command, cold\n\n" + table_c(out["c"], out["c_bytecode"]))
     if args.json:
         args.json.write_text(json.dumps(out, indent=2))
     return 0

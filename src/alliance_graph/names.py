@@ -228,6 +228,55 @@ class Names:
         return sorted(out, key=rank if wanted else (lambda e: (key(e.label), e.iri)))
 
 
+class LazyNames:
+    """The names of the data, built only when needed: a value written as an IRI (full,
+    in angle brackets, or prefixed) that is the IRI of a labelled node is what
+    :meth:`alliance_graph.names.Names.resolve` answers first, and one look-up in the
+    store says so, where building the whole index reads every label (seconds at a
+    million triples). Any other value goes to the full index."""
+
+    def __init__(self, store, build):
+        self.store = store
+        self.build = build
+        self.full = None
+
+    def resolve(self, name, *, namespace=None, kinds=None, what="entity") -> str:
+        iri = self._written_iri(name) if self.store is not None and kinds is None else None
+        if iri is not None and (namespace is None or iri.startswith(namespace)):
+            import pyoxigraph as ox
+
+            try:
+                node = ox.NamedNode(iri)
+            except ValueError:
+                node = None
+            if node is not None and any(
+                self.store.quads_for_pattern(node, ox.NamedNode(RDFS_LABEL), None)
+            ):
+                return iri
+        return self.__getattr__("resolve")(name, namespace=namespace, kinds=kinds, what=what)
+
+    @staticmethod
+    def _written_iri(name) -> str | None:
+        if not isinstance(name, str):
+            return None
+        text = name.strip()
+        if text.startswith("<") and text.endswith(">"):
+            text = text[1:-1]
+        if text.startswith(("http:", "https:")):
+            return text
+        m = _CURIE.match(text)
+        if m and m.group(1) in PREFIXES:
+            return PREFIXES[m.group(1)] + (m.group(2) or "")
+        return None
+
+    def __getattr__(self, attr):
+        if self.full is None:
+            self.full = self.build()
+        return getattr(self.full, attr)
+
+
+
+
 # ---------------------------------------------------------------------------------------
 # Building the index
 # ---------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .options import data_arguments, data_option, format_option
+from .options import data_arguments, data_option, format_option, store_option
 
 
 @click.command()
@@ -22,6 +22,7 @@ from .options import data_arguments, data_option, format_option
     help="Also sources and the ontology's own terms (default: the resources only).",
 )
 @data_option
+@store_option
 @format_option()
 def entities(text, kind, everything, data, data_format, fmt):
     """List entities whose label, alternative label or local name contains TEXT

@@ -2,6 +2,7 @@
 the model): the same flag means the same thing, with the same help, in every command.
 
 - ``--data FILE`` (repeatable, ``-`` for standard input) and ``--data-format``;
+- ``--store DIR``: the on-disk store of the loaded graph;
 - ``--at DATE`` and ``--reading``;
 - ``-f/--format`` for what a command prints, ``-o/--output`` for what it writes.
 """
@@ -42,6 +43,35 @@ def data_option(f):
         type=click.Path(dir_okay=False, allow_dash=True),
         metavar="FILE",
         help=DATA_HELP,
+    )(f)
+
+
+STORE_HELP = (
+    "Keep the loaded graph in an on-disk store in this folder and read it from there "
+    "while the files are unchanged (rebuilt when their contents change; safe for "
+    "several readers at once). Or set ALLIANCE_GRAPH_STORE. See docs/store.md."
+)
+
+
+def _use_store(ctx, param, value):
+    from .. import persist
+
+    persist.configure(value)
+
+
+def store_option(f):
+    """``--store DIR`` (or ``ALLIANCE_GRAPH_STORE``): the on-disk store of the loaded
+    graph (:mod:`alliance_graph.persist`). Set for the process, so the commands need no
+    parameter for it."""
+    return click.option(
+        "--store",
+        "store_dir",
+        envvar="ALLIANCE_GRAPH_STORE",
+        metavar="DIR",
+        default=None,
+        expose_value=False,
+        callback=_use_store,
+        help=STORE_HELP,
     )(f)
 
 

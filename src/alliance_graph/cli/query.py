@@ -11,7 +11,7 @@ from .. import queries as catalogue_api
 from ..endpoint import ENV_ENDPOINT
 from ..errors import UsageError
 from ..output import FORMATS, render
-from .options import data_arguments, data_option, format_option
+from .options import data_arguments, data_option, format_option, store_option
 
 TABLE_LIMIT = 1000
 ROW_FORMATS = (*FORMATS, "sparql-json")
@@ -28,6 +28,7 @@ def run_options(f):
             "CONSTRUCT and DESCRIBE (which also take ntriples, json-ld, or any row format).",
         ),
         data_option,
+        store_option,
         click.option(
             "--endpoint",
             envvar=ENV_ENDPOINT,

@@ -7,7 +7,7 @@ import json
 import click
 
 from ..errors import EXIT_VIOLATIONS
-from .options import data_arguments, data_option, format_option
+from .options import data_arguments, data_option, format_option, store_option
 
 NEXT_STEPS = """\
 Where to go next:
@@ -20,6 +20,7 @@ Where to go next:
 
 @click.command()
 @data_option
+@store_option
 @format_option()
 def summary(data, data_format, fmt):
     """Validate the graph, then show counts per class and the stakes over time.

@@ -10,6 +10,9 @@ shape: they are RDF terms in a VALUES row).
 
 from __future__ import annotations
 
+import os
+import re
+import time
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -19,13 +22,14 @@ import pyoxigraph as ox
 
 from .. import files as rdf_files
 from .. import names as names_mod
+from .. import persist
 from ..deadline import within
-from ..errors import NetworkRefusedError, QueryError, UsageError
+from ..errors import DataFileError, NetworkRefusedError, QueryError, QueryTimeoutError, UsageError
 from ..guard import no_network
 from ..isolate import default_max_memory
 from ..isolate import run as isolated
 from ..terms import from_rdflib
-from .catalogue import SavedQuery, get, is_shipped
+from .catalogue import SavedQuery, get, parse_saved_query, queries_dir
 from .results import Result, sorted_lists
 from .safety import check, check_read_only, expanded
 from .text import query_form
@@ -51,12 +55,54 @@ def run(
     ``default_graph``, ``auth``. Names given to IRI parameters resolve against the data
     the query runs on (labels, alternative labels, local names, in any case).
     """
-    saved = query if isinstance(query, SavedQuery) else get(query, folder)
+    saved = query if isinstance(query, SavedQuery) else _saved(query, folder)
+    if _in_memory(options):
+        # Found once for the names and the query alike (one look at the files' state).
+        options["store"] = cached_store(options.get("data"), options.get("data_format"))
     names = None
     if any(p.type == "iri" for p in saved.parameters):
-        names = names_for(**options)
+        names = names_mod.LazyNames(options.get("store"), lambda: names_for(**options))
     text = saved.bind(params, names=names)
-    return sorted_lists(sparql(text, trusted=is_shipped(saved), **options), dict(saved.lists))
+    return sorted_lists(
+        sparql(text, trusted=_shipped(saved.path), **options), dict(saved.lists)
+    )
+
+
+def _in_memory(options) -> bool:
+    return (
+        options.get("engine", "oxigraph") == "oxigraph"
+        and not options.get("endpoint")
+        and options.get("store") is None
+        and options.get("graph") is None
+    )
+
+
+def _saved(name: str, folder) -> SavedQuery:
+    """:func:`.catalogue.get`, with the file's path worked out once per name (the file's
+    state is still checked on every call: an edited query is read again)."""
+    path = _query_path(name, None if folder is None else str(folder))
+    if path is not None:
+        try:
+            return parse_saved_query(path)
+        except DataFileError:
+            pass  # gone since: get() says what there is
+    return get(name, folder)
+
+
+@lru_cache(maxsize=256)
+def _query_path(name: str, folder: str | None) -> Path | None:
+    path = (Path(folder) if folder is not None else queries_dir()) / f"{name}.rq"
+    return path if re.match(r"^[\w.-]+$", name) and path.is_file() else None
+
+
+@lru_cache(maxsize=256)
+def _shipped(path: Path) -> bool:
+    """:func:`.catalogue.is_shipped` once per file: resolving a path reads every folder
+    above it, which cost more than a small query."""
+    try:
+        return path.resolve().parent == queries_dir().resolve()
+    except OSError:
+        return False
 
 
 def names_for(
@@ -132,7 +178,7 @@ def sparql(
     """
     if isolate is None:
         isolate = not trusted
-    if max_memory is None:
+    if max_memory is None and isolate:
         max_memory = default_max_memory()
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r}; choose oxigraph or rdflib")
@@ -170,27 +216,50 @@ def sparql(
         return _run_rdflib(graph, text, form, limit, timeout, allow_network, isolate, max_memory)
     if store is None:
         store = cached_store(data, data_format)
-    return _run_oxigraph(store, text, form, limit, timeout, isolate, max_memory)
+    return _run_oxigraph(store, text, form, limit, timeout, isolate, max_memory, inline=trusted)
+
+
+@lru_cache(maxsize=64)
+def _paths(data: tuple | None) -> tuple[str, ...]:
+    """The files a load of ``data`` reads, resolved (once per process: resolving reads
+    every folder above a file)."""
+    out = []
+    for p in rdf_files.files_to_load(None if data is None else list(data)):
+        if str(p) == rdf_files.STDIN:
+            out.append(rdf_files.STDIN)
+            continue
+        try:
+            out.append(str(Path(p).resolve()))
+        except OSError:
+            out.append(str(p))
+    return tuple(out)
 
 
 def _data_key(data, data_format) -> tuple:
-    """Files and their state: the cache key of a loaded store."""
+    """Files and their state: the cache key of a loaded store (one stat a file)."""
     key = []
-    for p in rdf_files.files_to_load(data):
-        if str(p) == rdf_files.STDIN:
+    for p in _paths(None if data is None else tuple(str(d) for d in data)):
+        if p == rdf_files.STDIN:
             key.append((rdf_files.STDIN, None, None))
             continue
         try:
-            st = p.stat()
-            key.append((str(p.resolve()), st.st_mtime_ns, st.st_size))
+            st = os.stat(p)
+            key.append((p, st.st_mtime_ns, st.st_size))
         except OSError:
-            key.append((str(p), None, None))  # the loader names the missing file
+            key.append((p, None, None))  # the loader names the missing file
     return (tuple(key), data_format, data is None)
 
 
-def cached_store(data=None, data_format=None) -> ox.Store:
-    """The store of the ontology plus ``data``, loaded once per state of the files."""
-    return _store(_data_key(data, data_format))
+def cached_store(data=None, data_format=None, store_dir=None) -> ox.Store:
+    """The store of the ontology plus ``data``, loaded once per state of the files.
+
+    With ``store_dir`` (default: the one set by ``--store`` or ``ALLIANCE_GRAPH_STORE``,
+    :func:`alliance_graph.persist.configured`), the materialised graph is read from the
+    on-disk store there, built first if the files changed (:mod:`alliance_graph.persist`).
+    """
+    if store_dir is None:
+        store_dir = persist.configured()
+    return _store(_data_key(data, data_format), None if store_dir is None else str(store_dir))
 
 
 def cached_graph(data=None, data_format=None) -> Graph:
@@ -208,11 +277,11 @@ def _files(key) -> list | None:
 
 
 @lru_cache(maxsize=4)
-def _store(key: tuple) -> ox.Store:
+def _store(key: tuple, store_dir: str | None = None) -> ox.Store:
     # Queries are read-only, so one loaded store serves every query on the same files.
     from ..load import open_store
 
-    return open_store(_files(key), data_format=key[1])
+    return open_store(_files(key), data_format=key[1], store_dir=store_dir)
 
 
 @lru_cache(maxsize=2)
@@ -243,10 +312,36 @@ def _unique(items: Iterable) -> Iterable:
             yield item
 
 
-def _bounded(work, timeout, isolate: bool, max_memory):
+def _bounded(work, timeout, isolate: bool, max_memory, inline: bool = False):
     if isolate:
         return isolated(lambda: work(_NEVER), timeout=timeout, max_memory=max_memory)
+    if inline:
+        return _inline(work, timeout)
     return within(work, timeout, "the query")
+
+
+class _Clock:
+    """A stop signal given by the clock: set once ``timeout`` seconds have passed."""
+
+    def __init__(self, timeout: float | None):
+        self.end = None if timeout is None else time.monotonic() + timeout
+        self.hit = False
+
+    def is_set(self) -> bool:
+        if self.end is not None and time.monotonic() > self.end:
+            self.hit = True
+        return self.hit
+
+
+def _inline(work, timeout):
+    """Run a trusted query in the caller's thread, checking the clock between solutions:
+    no worker thread to start (a shipped query is known to finish; only its rows can be
+    many). A step the engine takes at once (a sort) is not interrupted."""
+    clock = _Clock(timeout)
+    value = work(clock)
+    if clock.hit:
+        raise QueryTimeoutError(f"the query did not finish within {timeout:g} s (--timeout)")
+    return value
 
 
 class _Never:
@@ -260,7 +355,8 @@ _NEVER = _Never()
 
 
 def _run_oxigraph(
-    store: ox.Store, text: str, form: str, limit, timeout, isolate=False, max_memory=None
+    store: ox.Store, text: str, form: str, limit, timeout, isolate=False, max_memory=None,
+    inline=False,
 ) -> Result:
     def work(stop):
         try:
@@ -288,7 +384,7 @@ def _run_oxigraph(
         solutions, cut = _take(answer, limit, stop, solution)
         return Result(form, variables, solutions, truncated=cut, limit=limit)
 
-    return _bounded(work, timeout, isolate, max_memory)
+    return _bounded(work, timeout, isolate, max_memory, inline)
 
 
 def _rdflib_prepared(text: str):

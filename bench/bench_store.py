@@ -1,0 +1,160 @@
+"""Loading and the on-disk store at scale, side by side in one run (issue 14, items 4, 5).
+
+For each size, synthetic ownership data from bench/generate.py (seed 1) is written once,
+then these run in interleaved rounds (each way in turn, so machine noise hits them alike):
+
+In process (item 4):
+
+- ``bare parse``: ``pyoxigraph.Store().load(path=...)`` of the file: pyoxigraph's parse
+  alone, nothing derived;
+- ``open_store``: :func:`alliance_graph.load.open_store` on the same file: the ontology,
+  the same parse, and the derived day bounds and best-rank marks.
+
+A fresh process per run (item 5), the saved query ``stake-history`` of one pair (the
+synthetic companies c0 and c1, ``claims=all``) through the CLI:
+
+- ``cold, reload``: ``alliance-graph query stake-history ... --data FILE`` (parse and
+  derive at every start);
+- ``cold, warm store``: the same with ``--store DIR``, the store built beforehand (the
+  build is timed once and printed);
+- ``cold, bare script``: a bare pyoxigraph script opening the same on-disk store
+  read-only and running the same bound text (the floor for a kept store).
+
+Printed: medians (seconds) and the ratios of the medians. Reproduce with:
+
+    python bench/bench_store.py --sizes 100000,1000000 --rounds 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from alliance_graph import persist, queries  # noqa: E402
+from alliance_graph.load import open_store  # noqa: E402
+
+CLI = str(Path(sys.executable).parent / "alliance-graph")
+SYN = "https://w3id.org/alliance-graph/resource/synthetic/"
+PARAMS = {"holder": SYN + "c0", "held": SYN + "c1", "claims": "all"}
+BARE_STORE = """
+import sys, pyoxigraph
+s = pyoxigraph.Store.read_only(sys.argv[1])
+print(sum(1 for _ in s.query(open(sys.argv[2], encoding="utf-8").read())))
+"""
+
+
+def _time(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def _run(cmd: list[str]) -> None:
+    done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed: {done.stderr.decode()[-800:]}")
+
+
+def bench_size(size: int, rounds: int, tmp: Path, cold: bool) -> dict:
+    from generate import generate
+
+    data = tmp / f"syn-{size}.ttl"
+    if not data.exists():
+        data.write_text(generate(size, seed=1), encoding="utf-8")
+    folder = tmp / f"store-{size}"
+    shutil.rmtree(folder, ignore_errors=True)
+    build = _time(lambda: open_store([data], store_dir=folder))
+    (kept,) = persist.builds(folder)
+    text = queries.get("stake-history").bind(PARAMS)
+    rq = tmp / "history.rq"
+    rq.write_text(text, encoding="utf-8")
+    params = [a for k, v in PARAMS.items() for a in ("-p", f"{k}={v}")]
+    query = [CLI, "query", "stake-history", *params, "-f", "csv", "--data", str(data)]
+    ways = {
+        "bare parse": lambda: ox.Store().load(path=str(data), format=ox.RdfFormat.TURTLE),
+        "open_store": lambda: open_store([data]),
+    }
+    if cold:
+        ways |= {
+            "cold, reload": lambda: _run(query),
+            "cold, warm store": lambda: _run([*query, "--store", str(folder)]),
+            "cold, bare script": lambda: _run(
+                [sys.executable, "-c", BARE_STORE, str(kept / "db"), str(rq)]
+            ),
+        }
+    times: dict = {way: [] for way in ways}
+    order = list(ways)
+    for i in range(rounds):
+        k = i % len(order)
+        for way in order[k:] + order[:k]:
+            times[way].append(_time(ways[way]))
+    med = {way: statistics.median(ts) for way, ts in times.items()}
+    triples = len(open_store([data]))
+    row = {"size": size, "triples": triples, "rounds": rounds, "build": build, **med}
+    row["open_store / bare parse"] = med["open_store"] / med["bare parse"]
+    if cold:
+        row["reload / warm store"] = med["cold, reload"] / med["cold, warm store"]
+    print(json.dumps(row), file=sys.stderr)
+    return row
+
+
+def table(rows: list[dict]) -> str:
+    lines = [
+        "| size (target) | triples | bare parse s | open_store s | open_store / bare "
+        "| store build s | cold reload s | cold warm store s | cold bare script s "
+        "| reload / warm store |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        cold = (
+            f"{r['cold, reload']:.2f} | {r['cold, warm store']:.2f} "
+            f"| {r['cold, bare script']:.2f} | {r['reload / warm store']:.1f}"
+            if "cold, reload" in r
+            else "n/a | n/a | n/a | n/a"
+        )
+        lines.append(
+            f"| {r['size']:,} | {r['triples']:,} | {r['bare parse']:.2f} | {r['open_store']:.2f} "
+            f"| {r['open_store / bare parse']:.2f} | {r['build']:.2f} | {cold} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--sizes", type=lambda s: [int(x) for x in s.split(",")], default=[100_000, 1_000_000]
+    )
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--no-cold", action="store_true", help="only the in-process loads")
+    parser.add_argument("--tmp", help="keep the generated files and stores here")
+    parser.add_argument("--json", metavar="FILE")
+    args = parser.parse_args(argv)
+    tmp = Path(args.tmp) if args.tmp else Path(tempfile.mkdtemp(prefix="bench-store-"))
+    tmp.mkdir(parents=True, exist_ok=True)
+    os.environ.pop(persist.ENV_STORE, None)
+    try:
+        rows = [bench_size(n, args.rounds, tmp, not args.no_cold) for n in args.sizes]
+    finally:
+        if not args.tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print(table(rows))
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,181 @@
+"""The materialised graph kept on disk (``--store DIR``, ``ALLIANCE_GRAPH_STORE``).
+
+A load parses every file and derives the day bounds and marks again; at a million
+triples that is seconds before the first answer. Here the result of a load is kept in
+pyoxigraph's on-disk store (RocksDB), one folder per set of inputs::
+
+    DIR/<key>/db        the store, opened read-only by every reader
+    DIR/<key>/sources   what it was built from (file, content hash), for people
+    DIR/<key>.lock      taken while one process builds it
+
+``<key>`` is a hash of the files' contents (not their dates or paths), their format and
+the build recipe (:data:`RECIPE`, pyoxigraph's version): the store is rebuilt only when a
+file's bytes change. A build writes into a private temporary folder, which is renamed to
+``DIR/<key>`` once complete: a reader sees a whole store or none, never half of one, and
+readers never write, so any number of processes may read at once
+(``pyoxigraph.Store.read_only``). Two processes that need the same missing store wait for
+one build (a file lock), not two. Older builds beyond :data:`KEEP` are removed, oldest
+first, when a new one is made.
+
+This module knows nothing of RDF formats: :func:`alliance_graph.load.open_store` hands it
+the files and a function that fills an empty store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import DataFileError, UsageError
+
+ENV_STORE = "ALLIANCE_GRAPH_STORE"
+# Bump when what a load derives changes: stores built by an older recipe are not reused.
+RECIPE = "materialised-1"
+KEEP = 4
+_READY = "sources"
+_settings: dict[str, str | None] = {}
+
+
+def configure(path: str | os.PathLike | None) -> None:
+    """Use ``path`` as the store folder of this process (the ``--store`` option); None
+    goes back to ``ALLIANCE_GRAPH_STORE`` or no store."""
+    if path is None or str(path) == "":
+        _settings.pop("dir", None)
+    else:
+        _settings["dir"] = str(path)
+
+
+def configured() -> str | None:
+    """The store folder in use: :func:`configure`'s, else ``ALLIANCE_GRAPH_STORE``'s."""
+    return _settings.get("dir") or os.environ.get(ENV_STORE) or None
+
+
+def content_hash(path: Path | str) -> str:
+    """The BLAKE2b hash of a file's bytes (read in blocks: memory stays flat)."""
+    digest = hashlib.blake2b(digest_size=20)
+    try:
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        raise DataFileError(path, f"cannot be read: {exc.strerror}") from None
+    return digest.hexdigest()
+
+
+def key_of(files: Sequence[Path | str], *, options: str = "") -> tuple[str, list[str]]:
+    """The key of a store built from ``files`` (in order) with ``options``, and the
+    content hash of each file."""
+    hashes = [content_hash(f) for f in files]
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (RECIPE, ox.__version__, options, *hashes):
+        digest.update(part.encode() + b"\0")
+    return digest.hexdigest(), hashes
+
+
+def open_persistent(
+    folder: str | os.PathLike,
+    files: Sequence[Path | str],
+    build: Callable[[ox.Store], None],
+    *,
+    options: str = "",
+) -> ox.Store:
+    """The store of ``files`` kept under ``folder``: opened read-only when it was built
+    from the same contents, else built first by ``build(empty_store)``."""
+    root = Path(folder)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--store {root}: cannot create the folder: {exc.strerror}") from None
+    if not root.is_dir():
+        raise UsageError(f"--store {root}: not a folder")
+    key, hashes = key_of(files, options=options)
+    final = root / key
+    if not (final / _READY).is_file():
+        with _Lock(root / f"{key}.lock"):
+            if not (final / _READY).is_file():  # another process may have built it
+                _build(root, final, files, hashes, build)
+                _prune(root, keep=final)
+    return ox.Store.read_only(str(final / "db"))
+
+
+def _build(root: Path, final: Path, files, hashes, build) -> None:
+    tmp = root / f".build-{final.name}-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        store = ox.Store(str(tmp / "db"))
+        build(store)
+        store.flush()
+        del store  # closes the database before it moves
+        (tmp / _READY).write_text(
+            "".join(f"{h}  {f}\n" for h, f in zip(hashes, files, strict=True)), encoding="utf-8"
+        )
+        shutil.rmtree(final, ignore_errors=True)  # a half-built leftover of a crash
+        os.replace(tmp, final)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def builds(folder: str | os.PathLike) -> list[Path]:
+    """The complete stores under ``folder``, oldest first."""
+    root = Path(folder)
+    found = [
+        p
+        for p in root.iterdir()
+        if not p.name.startswith(".") and p.is_dir() and (p / _READY).is_file()
+    ]
+    return sorted(found, key=lambda p: (p / _READY).stat().st_mtime_ns)
+
+
+def _prune(root: Path, keep: Path) -> None:
+    # A reader that still has an old store open keeps its files (they are unlinked, not
+    # truncated); a new reader never opens a store that is being removed (it is renamed
+    # away first).
+    old = [p for p in builds(root) if p != keep]
+    for path in old[: max(0, len(old) - (KEEP - 1))]:
+        trash = root / f".old-{path.name}-{os.getpid()}"
+        try:
+            os.replace(path, trash)
+        except OSError:
+            continue
+        shutil.rmtree(trash, ignore_errors=True)
+        Path(f"{path}.lock").unlink(missing_ok=True)
+
+
+class _Lock:
+    """An exclusive lock on a file (``flock``): held by one builder at a time, released
+    by the system if the process dies."""
+
+    def __init__(self, path: Path, wait: float = 3600.0):
+        self.path = path
+        self.wait = wait
+
+    def __enter__(self):
+        import fcntl
+
+        self.fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o644)
+        end = time.monotonic() + self.wait
+        while True:
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return self
+            except BlockingIOError:
+                if time.monotonic() > end:
+                    os.close(self.fd)
+                    raise UsageError(
+                        f"--store: {self.path} has been locked by another build for "
+                        f"{self.wait:g} s; remove it if no build is running"
+                    ) from None
+                time.sleep(0.05)
+
+    def __exit__(self, *exc):
+        import fcntl
+
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
+        os.close(self.fd)
