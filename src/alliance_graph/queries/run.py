@@ -172,12 +172,15 @@ def sparql(
     default, or "rdflib"). ``limit`` caps the rows (None: no cap); ``timeout`` the seconds.
     ``trusted`` skips the parse check (for the project's own saved queries only).
 
-    In process, an untrusted query runs ``isolate``-d (default: when not ``trusted``): in
+    In process, a query runs ``isolate``-d (default: when not ``trusted``, or on ``data``
+    files of the user's): in
     a forked child killed at ``timeout`` and bounded by ``max_memory`` bytes (default
     half the machine), so a runaway query stops instead of running on (:mod:`..isolate`).
     """
     if isolate is None:
-        isolate = not trusted
+        # The project's own query on the user's own files is bounded too: a saved query
+        # can still outgrow memory on a large graph (stakes-on-date does, docs/architecture.md).
+        isolate = not trusted or data is not None
     if max_memory is None and isolate:
         max_memory = default_max_memory()
     if engine not in ENGINES:
