@@ -136,3 +136,23 @@ def test_escapes_that_are_characters_still_export(tmp_path):
     result = _run("export", "-f", "nt", "--data", str(path), "-o", str(out))
     assert result.exit_code == 0, result.output
     assert "smile \U0001f600 \\\\uD800" in out.read_text(encoding="utf-8")
+
+
+def test_a_folder_export_into_a_read_only_folder_is_exit_2(tmp_path, capsys):
+    # Issue 10 item 9: every OSError on output is exit 2 naming the path and the reason.
+    import subprocess
+
+    from alliance_graph.cli import main
+
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    subprocess.run(["chattr", "+i", str(ro)], check=True)  # read-only even for root
+    try:
+        with pytest.raises(SystemExit) as exit_:
+            main(["export", "-f", "neo4j", "-o", str(ro / "neo4j")])
+        assert exit_.value.code == 2
+        err = capsys.readouterr().err
+        assert str(ro / "neo4j") in err and "cannot write" in err
+        assert not any(ro.iterdir())
+    finally:
+        subprocess.run(["chattr", "-i", str(ro)], check=True)

@@ -52,7 +52,10 @@ def write_folder_atomically(
             )
     if not parent.is_dir():
         raise ExportError(f"{target}: the folder {parent} does not exist")
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
+    except OSError as exc:
+        raise ExportError(f"{target}: cannot write in {parent}: {exc.strerror}") from None
     old = None
     try:
         write(tmp)
@@ -71,6 +74,10 @@ def write_folder_atomically(
                 raise
         else:
             os.replace(tmp, target)
+    except OSError as exc:  # a full disk, a file-size limit, a folder taken away
+        shutil.rmtree(tmp, ignore_errors=True)
+        where = exc.filename or target
+        raise ExportError(f"{target}: could not write {where}: {exc.strerror or exc}") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
