@@ -63,7 +63,9 @@ def test_every_face_refuses_it_with_exit_2(tmp_path, capsys, command):
 @pytest.mark.parametrize("context", ["http://127.0.0.1:9/ctx.jsonld", "file:///etc/passwd"])
 def test_json_ld_contexts_elsewhere_are_never_read(tmp_path, context):
     path = tmp_path / "remote.jsonld"
-    path.write_text('{"@context": "%s", "@id": "http://ex/a", "name": "A"}' % context)
+    import json
+
+    path.write_text(json.dumps({"@context": context, "@id": "http://ex/a", "name": "A"}))
     for read in (load.open_store, load.load_graph):
         with pytest.raises(DataFileError, match="never fetched or read"):
             read([path])
