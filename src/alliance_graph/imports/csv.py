@@ -243,6 +243,8 @@ def triples(path: Path | str, report: CsvReport | None = None) -> list[ox.Triple
     out = [
         ox.Triple(file_source, _n(RDF_TYPE), _ag("Source")),
         ox.Triple(file_source, _n(RDFS_LABEL), ox.Literal(f"CSV file {path.name}")),
+        # where to find it, as the shapes ask of every source: the user's own file
+        ox.Triple(file_source, _ag("accessNote"), ox.Literal(f"the CSV file {path.name}")),
     ]
     entities: dict[str, ox.NamedNode] = {}
     url_sources: dict[str, ox.NamedNode] = {}

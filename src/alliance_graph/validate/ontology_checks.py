@@ -262,9 +262,22 @@ def owl_rl_contradictions(ontology, data) -> list[tuple[str, str]]:
             if str(p).startswith(SKOS):
                 continue  # annotations
             closure.add((s, p, o))
-    owlrl.DeductiveClosure(
-        owlrl.OWLRL_Semantics, rdfs_closure=False, axiomatic_triples=False, datatype_axioms=False
-    ).expand(closure)
+    # owlrl swaps rdflib's lexical-to-value conversions for its own while it runs and
+    # does not put back all of them (ill-formed gYear and gYearMonth values then read as
+    # well-formed for the rest of the process): keep rdflib's table and restore it whole.
+    import rdflib.term
+
+    conversions = dict(rdflib.term._toPythonMapping)
+    try:
+        owlrl.DeductiveClosure(
+            owlrl.OWLRL_Semantics,
+            rdfs_closure=False,
+            axiomatic_triples=False,
+            datatype_axioms=False,
+        ).expand(closure)
+    finally:
+        rdflib.term._toPythonMapping.clear()
+        rdflib.term._toPythonMapping.update(conversions)
     out = set()
     for message in closure.objects(None, URIRef(_OWLRL_ERROR)):
         text = " ".join(str(message).split())
