@@ -85,10 +85,10 @@ def test_owl_rl_closure_finds_seeded_contradictions(tmp_path):
 
 
 def test_owl_rl_closure_of_the_shipped_files_is_consistent():
-    from alliance_graph.validate.ontology_checks import owl_rl_contradictions
     from rdflib import Graph
 
     from alliance_graph.graph import parse_into
+    from alliance_graph.validate.ontology_checks import owl_rl_contradictions
 
     onto, data = Graph(), Graph()
     for path in resources.ontology_files():
