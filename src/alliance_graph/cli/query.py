@@ -92,9 +92,10 @@ def _limit(fmt: str | None, limit: int | None) -> int | None:
 
 
 def _options(
-    data, data_format, endpoint, default_graph, engine, limit, timeout, allow_network, fmt,
-    max_memory=None,
+    fmt, *, data, data_format, endpoint, default_graph, engine, limit, timeout,
+    allow_network, max_memory=None,
 ):
+    """The library's keyword arguments for the options of :func:`run_options`."""
     from ..isolate import parse_size
 
     return {
@@ -220,20 +221,7 @@ def show(name):
     help="A parameter of the query; repeat for several.",
 )
 @run_options
-def query(
-    name,
-    params,
-    fmt,
-    data,
-    data_format,
-    endpoint,
-    default_graph,
-    engine,
-    limit,
-    timeout,
-    max_memory,
-    allow_network,
-):
+def query(name, params, fmt, **run):
     """Run the saved query NAME (see `alliance-graph queries`).
 
     Parameters are checked against their declared type and bound as RDF terms, never
@@ -251,18 +239,7 @@ def query(
     result = catalogue_api.run(
         name,
         _params(params),
-        **_options(
-            data,
-            data_format,
-            endpoint,
-            default_graph,
-            engine,
-            limit,
-            timeout,
-            allow_network,
-            fmt,
-            max_memory,
-        ),
+        **_options(fmt, **run),
     )
     _emit(result, fmt)
 
@@ -276,20 +253,7 @@ def query(
     help="Read the query from this file ('-' for stdin).",
 )
 @run_options
-def sparql_cmd(
-    text,
-    path,
-    fmt,
-    data,
-    data_format,
-    endpoint,
-    default_graph,
-    engine,
-    limit,
-    timeout,
-    max_memory,
-    allow_network,
-):
+def sparql_cmd(text, path, fmt, **run):
     """Run a read-only SPARQL query given inline or with --file FILE.
 
     Updates (INSERT, DELETE, LOAD, CLEAR, DROP...) are refused before anything runs; in
@@ -307,18 +271,7 @@ def sparql_cmd(
         text = click.open_file(path, encoding="utf-8").read()
     result = catalogue_api.sparql(
         text,
-        **_options(
-            data,
-            data_format,
-            endpoint,
-            default_graph,
-            engine,
-            limit,
-            timeout,
-            allow_network,
-            fmt,
-            max_memory,
-        ),
+        **_options(fmt, **run),
     )
     _emit(result, fmt)
 
