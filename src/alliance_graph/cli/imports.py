@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from .options import output_option
+
 
 @click.group("import")
 def import_cmd():
@@ -27,15 +29,15 @@ def _write(output: str, write) -> None:
     write_atomically(Path(output), write)
 
 
+_turtle_output = output_option(
+    required=True, metavar="OUT.ttl",
+    help_text="Turtle file to write (atomically: whole or not at all).",
+)
+
+
 @import_cmd.command("bods")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option(
-    "--output",
-    "-o",
-    required=True,
-    metavar="OUT.ttl",
-    help="Turtle file to write (atomically: whole or not at all).",
-)
+@_turtle_output
 def bods_cmd(file, output):
     """Import BODS 0.4 statements (a JSON array, or JSON Lines) as Turtle.
 
@@ -67,13 +69,7 @@ def bods_cmd(file, output):
 
 @import_cmd.command("csv")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option(
-    "--output",
-    "-o",
-    required=True,
-    metavar="OUT.ttl",
-    help="Turtle file to write (atomically: whole or not at all).",
-)
+@_turtle_output
 def csv_cmd(file, output):
     """Import a CSV of stakes, one row a stake, as Turtle.
 

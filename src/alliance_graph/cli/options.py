@@ -120,7 +120,10 @@ def format_option(choices=ROW_FORMATS, default: str | None = "table", help_text:
     return decorate
 
 
-def output_option(default: str | None = "-", help_text: str = ""):
+def output_option(
+    default: str | None = "-", help_text: str = "", *, required: bool = False,
+    metavar: str = "PATH",
+):
     """``-o/--output PATH``: where a command writes (atomically; '-' is standard output)."""
 
     def decorate(f):
@@ -128,9 +131,10 @@ def output_option(default: str | None = "-", help_text: str = ""):
             "-o",
             "--output",
             "output",
-            default=default,
-            show_default=default is not None,
-            metavar="PATH",
+            default=None if required else default,
+            required=required,
+            show_default=default is not None and not required,
+            metavar=metavar,
             help=help_text
             or "Write here (a temporary file renamed into place); '-' is standard output.",
         )(f)
