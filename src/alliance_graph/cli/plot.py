@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import click
 
-from ..temporal import READINGS
+from .options import at_option, data_arguments, data_option, output_option, reading_option
 
-_data_option = click.option(
-    "--data",
-    "data",
-    multiple=True,
-    type=click.Path(dir_okay=False),
-    help="Turtle file(s) to read instead of the shipped data (repeatable).",
-)
-_output_option = click.option(
-    "--output",
-    "-o",
+_output_option = output_option(
     required=True,
     metavar="FILE",
-    help="Picture to write: .png or .svg (written atomically).",
+    help_text="Picture to write: .png or .svg (written atomically).",
 )
 
 
@@ -34,17 +25,11 @@ def plot():
 
 
 @plot.command()
-@click.option("--at", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD; default today.")
-@click.option(
-    "--reading",
-    type=click.Choice(READINGS),
-    default="as-of",
-    show_default=True,
-    help="How uncertain dates are read (docs/temporal-model.md).",
-)
+@at_option()
+@reading_option()
 @_output_option
-@_data_option
-def network(at, reading, output, data):
+@data_option
+def network(at, reading, output, data, data_format):
     """The ownership network on a date: companies, and stakes as arrows.
 
     Arrows run from holder to held company, labelled with the percent of capital;
@@ -58,7 +43,7 @@ def network(at, reading, output, data):
     from .. import plot as plots
     from ..graph import load
 
-    graph = load(list(data) or None)
+    graph = load(data_arguments(data), data_format=data_format)
     written = plots.save(plots.network(graph, at, reading=reading), output)
     click.echo(f"Wrote {written}", err=True)
 
@@ -66,8 +51,8 @@ def network(at, reading, output, data):
 @plot.command()
 @click.argument("companies", nargs=-1, metavar="[COMPANY ...]")
 @_output_option
-@_data_option
-def timeline(companies, output, data):
+@data_option
+def timeline(companies, output, data, data_format):
     """The stakes between companies over time, with the key events.
 
     COMPANY is a label, alternative label or IRI (case does not matter); by default
@@ -82,6 +67,6 @@ def timeline(companies, output, data):
     from .. import plot as plots
     from ..graph import load
 
-    graph = load(list(data) or None)
+    graph = load(data_arguments(data), data_format=data_format)
     written = plots.save(plots.timeline(graph, list(companies) or None), output)
     click.echo(f"Wrote {written}", err=True)

@@ -7,7 +7,7 @@ import sys
 import click
 
 from ..errors import EXIT_VIOLATIONS
-from .options import format_option
+from .options import data_option, format_option
 
 ENGINES = ("shacl-rust", "pyshacl-oxigraph", "pyshacl")
 # The report formats of alliance_graph.validate.reports (kept here so --help imports nothing).
@@ -16,13 +16,7 @@ FORMATS = ("table", "csv", "tsv", "json", "jsonl", "junit", "sarif", "github", "
 
 @click.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
-@click.option(
-    "--data",
-    "data",
-    multiple=True,
-    type=click.Path(dir_okay=False),
-    help="RDF file to validate instead of the shipped data (repeatable; Turtle, N-Triples ...).",
-)
+@data_option
 @click.option(
     "--shapes",
     "shapes",
@@ -85,6 +79,7 @@ FORMATS = ("table", "csv", "tsv", "json", "jsonl", "junit", "sarif", "github", "
 def validate(
     files,
     data,
+    data_format,
     shapes,
     no_default_shapes,
     checks,
@@ -136,6 +131,7 @@ def validate(
             default_checks=not no_default_checks,
             ontology=ontology,
             engine=engine,
+            data_format=data_format,
         )
     text = render(report, fmt, fail_on)
     if output:

@@ -80,6 +80,7 @@ def validate(
     ontology: bool = False,
     engine: str = DEFAULT_ENGINE,
     timeout: float | None = None,
+    data_format: str | None = None,
 ) -> ValidationReport:
     """Validate ``data`` (RDF files; the shipped data when None).
 
@@ -94,7 +95,9 @@ def validate(
     :class:`~alliance_graph.errors.UsageError` for an unknown engine and
     :class:`ShapesError` when the shapes cannot run. With ``timeout`` (seconds), the work
     runs in a child process that is stopped when the time passes:
-    :class:`~alliance_graph.validate.limits.ValidationTimeoutError`.
+    :class:`~alliance_graph.validate.limits.ValidationTimeoutError`. ``data_format``
+    names the syntax of files whose suffix does not say (and of ``-``, standard input),
+    as for every other face.
     """
     if timeout is not None:
         from functools import partial
@@ -112,6 +115,7 @@ def validate(
             default_checks=default_checks,
             ontology=ontology,
             engine=engine,
+            data_format=data_format,
         )
         return run_with_timeout(work, timeout)
     if engine not in ENGINES:
@@ -123,7 +127,7 @@ def validate(
     shapes_files += [Path(p) for p in shapes]
     check_list = rule_queries.load(checks, default=default_checks)
     shapes_graph = read_shapes(shapes_files)
-    inputs = Inputs(data_files)
+    inputs = Inputs(data_files, data_format)
     raws = ENGINES[engine](inputs, shapes_graph) if shapes_files else []
     if check_list:
         raws += rule_queries.run(check_list, inputs.store)

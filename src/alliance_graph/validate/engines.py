@@ -43,8 +43,9 @@ class Inputs:
     """The data files, read into rdflib or pyoxigraph on first use (each engine needs one;
     the rule queries always run on pyoxigraph)."""
 
-    def __init__(self, files: list[Path]):
+    def __init__(self, files: list[Path], data_format: str | None = None):
         self.files = files
+        self.data_format = data_format
         self._graph = None
         self._store = None
 
@@ -60,7 +61,7 @@ class Inputs:
             # loader reads.
             normalise, rdflib.NORMALIZE_LITERALS = rdflib.NORMALIZE_LITERALS, False
             try:
-                self._graph = load(self.files)
+                self._graph = load(self.files, data_format=self.data_format)
             finally:
                 rdflib.NORMALIZE_LITERALS = normalise
         return self._graph
@@ -70,7 +71,7 @@ class Inputs:
         if self._store is None:
             from ..store import open_store
 
-            store = open_store(self.files)
+            store = open_store(self.files, data_format=self.data_format)
             refuse_rdf_star(store, self.files)
             self._store = store
         return self._store
@@ -88,12 +89,13 @@ def refuse_rdf_star(store, files: list[Path]) -> None:
     """A clear error for RDF-star data (quoted triples), which the SHACL engines cannot
     check: the file and the line of the first ``<<``. Files without ``<<`` cost one scan."""
     from ..errors import DataFileError
+    from ..load import read_bytes
 
     candidates = []
     for path in files:
         try:
-            data = Path(path).read_bytes()
-        except OSError:
+            data = read_bytes(path)
+        except DataFileError:
             continue
         found = _QUOTED.search(data)
         if found:

@@ -33,11 +33,16 @@ class FileIndex:
     def _read(self, path: Path) -> None:
         from urllib.parse import urljoin
 
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+        from ..errors import DataFileError
+        from ..load import read_bytes
+
+        try:  # the loader's reader: standard input ('-') is read once and kept
+            text = read_bytes(path).decode("utf-8")
+        except (DataFileError, UnicodeDecodeError):
             return
-        base = path.resolve().as_uri()
+        stdin = str(path) == "-"
+        base = None if stdin else path.resolve().as_uri()
+        where = "<stdin>" if stdin else str(path)
         prefixes: dict[str, str] = {}
         for number, line in enumerate(text.splitlines(), start=1):
             if not line or line[0] == "#":
@@ -62,4 +67,4 @@ class FileIndex:
                     continue
                 iri = prefixes[prefix] + re.sub(r"\\(.)", r"\1", local.rstrip("."))
             target = self._indented if match.group(1) else self._index
-            target.setdefault(iri, (str(path), number))
+            target.setdefault(iri, (where, number))
