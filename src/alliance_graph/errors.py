@@ -29,6 +29,10 @@ class DataFileError(AllianceGraphError):
                 where += f":{column}"
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self):
+        # Rebuilt from its parts, so that it crosses a process boundary (isolate.py) whole.
+        return (type(self), (self.path, self.reason, self.line, self.column))
+
 
 class UsageError(AllianceGraphError):
     """A parameter or option has a value the command cannot use."""

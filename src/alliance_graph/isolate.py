@@ -60,56 +60,34 @@ def run(
     timeout: float | None,
     max_memory: int | None,
     what: str = "the query",
+    start: str = "fork",
+    timeout_error: type[AllianceGraphError] = QueryTimeoutError,
 ) -> Any:
-    """``work()``'s result, computed in a forked child bounded by ``timeout`` seconds
-    and ``max_memory`` bytes (None: no bound). Raises :class:`QueryTimeoutError` or
+    """``work()``'s result, computed in a child process bounded by ``timeout`` seconds
+    and ``max_memory`` bytes (None: no bound). Raises ``timeout_error`` or
     :class:`QueryError` naming the limit that stopped it; the library's own errors
-    raised by ``work`` come back as they were."""
-    if not available():
+    raised by ``work`` come back as they were.
+
+    ``start="fork"`` (the default) shares the loaded store with the child; ``"spawn"``
+    starts a fresh interpreter (``work`` must then be picklable), for work that runs
+    native thread pools, whose locks a forked child can inherit held."""
+    if start == "fork" and not available():
         from .deadline import within
 
         return within(lambda _stop: work(), timeout, what)
-    ctx = multiprocessing.get_context("fork")
+    ctx = multiprocessing.get_context(start)
     reader, writer = ctx.Pipe(duplex=False)
-    base = _address_space()
-
-    def child() -> None:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
-        # What the child has to say comes over the pipe; an engine's abort message on
-        # running out of memory would only be noise beside the parent's clear error.
-        import faulthandler
-
-        faulthandler.disable()
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 2)
-        if max_memory is not None:
-            import resource
-
-            limit = base + max_memory
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        try:
-            message = ("ok", work())
-        except MemoryError:
-            message = ("memory", None)
-        except AllianceGraphError as exc:
-            message = ("error", (type(exc).__name__, str(exc)))
-        except BaseException as exc:  # reported, never a traceback
-            message = ("error", ("QueryError", f"{what} failed: {exc}"))
-        try:
-            writer.send(message)
-        except MemoryError:
-            writer.send(("memory", None))
-        except Exception as exc:  # an answer that cannot be sent (too large to pickle)
-            writer.send(("error", ("QueryError", f"{what} answered, but not sendably: {exc}")))
-        os._exit(0)
-
-    process = ctx.Process(target=child, daemon=True)
+    # A forked child inherits the parent's mappings: the limit is on what it adds.
+    base = _address_space() if start == "fork" else 0
+    process = ctx.Process(
+        target=_child, args=(writer, work, base, max_memory, what), daemon=True
+    )
     process.start()
     writer.close()
     try:
         ready = reader.poll(timeout)
         if not ready:
-            raise QueryTimeoutError(
+            raise timeout_error(
                 f"{what} did not finish within {timeout:g} s (--timeout); it was stopped"
             )
         try:
@@ -126,8 +104,53 @@ def run(
         return value
     if kind == "memory":
         raise QueryError(_over_memory(what, max_memory))
+    if kind == "raised":
+        raise value
     name, text = value
     raise _error_class(name)(text)
+
+
+def _child(writer, work, base: int, max_memory: int | None, what: str) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    # What the child has to say comes over the pipe; an engine's abort message on
+    # running out of memory would only be noise beside the parent's clear error.
+    import faulthandler
+
+    faulthandler.disable()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    if max_memory is not None:
+        import resource
+
+        limit = base + max_memory
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        message = ("ok", work())
+    except MemoryError:
+        message = ("memory", None)
+    except AllianceGraphError as exc:
+        message = _sendable(exc)
+    except BaseException as exc:  # reported, never a traceback
+        message = ("error", ("QueryError", f"{what} failed: {exc}"))
+    try:
+        writer.send(message)
+    except MemoryError:
+        writer.send(("memory", None))
+    except Exception as exc:  # an answer that cannot be sent (too large to pickle)
+        writer.send(("error", ("QueryError", f"{what} answered, but not sendably: {exc}")))
+    os._exit(0)
+
+
+def _sendable(exc: AllianceGraphError) -> tuple:
+    """The error itself when it survives pickling (its class and exit code kept), else
+    its class name and text."""
+    import pickle
+
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return ("raised", exc)
+    except Exception:
+        return ("error", (type(exc).__name__, str(exc)))
 
 
 def _over_memory(what: str, max_memory: int | None) -> str:

@@ -153,8 +153,15 @@ def parse_saved_query(path: Path) -> SavedQuery:
 
 def is_shipped(query: SavedQuery) -> bool:
     """Whether ``query`` is one of the project's own (checked by its tests, so trusted)."""
+    return _shipped_path(query.path)
+
+
+@lru_cache(maxsize=256)
+def _shipped_path(path: Path) -> bool:
+    # Once per file: resolving a path reads every folder above it, which costs more
+    # than a small query.
     try:
-        return query.path.resolve().parent == queries_dir().resolve()
+        return path.resolve().parent == queries_dir().resolve()
     except OSError:
         return False
 

@@ -29,7 +29,7 @@ from ..guard import no_network
 from ..isolate import default_max_memory
 from ..isolate import run as isolated
 from ..terms import from_rdflib
-from .catalogue import SavedQuery, get, parse_saved_query, queries_dir
+from .catalogue import SavedQuery, get, is_shipped, parse_saved_query, queries_dir
 from .results import Result, sorted_lists
 from .safety import check, check_read_only, expanded
 from .text import query_form
@@ -64,7 +64,7 @@ def run(
         names = names_mod.LazyNames(options.get("store"), lambda: names_for(**options))
     text = saved.bind(params, names=names)
     return sorted_lists(
-        sparql(text, trusted=_shipped(saved.path), **options), dict(saved.lists)
+        sparql(text, trusted=is_shipped(saved), **options), dict(saved.lists)
     )
 
 
@@ -93,16 +93,6 @@ def _saved(name: str, folder) -> SavedQuery:
 def _query_path(name: str, folder: str | None) -> Path | None:
     path = (Path(folder) if folder is not None else queries_dir()) / f"{name}.rq"
     return path if re.match(r"^[\w.-]+$", name) and path.is_file() else None
-
-
-@lru_cache(maxsize=256)
-def _shipped(path: Path) -> bool:
-    """:func:`.catalogue.is_shipped` once per file: resolving a path reads every folder
-    above it, which cost more than a small query."""
-    try:
-        return path.resolve().parent == queries_dir().resolve()
-    except OSError:
-        return False
 
 
 def names_for(

@@ -6,17 +6,15 @@ process or runs the work in another one:
 - :func:`exit_after` (for the command line): a watchdog thread that prints the reason and
   ends the process with exit code 2 when the time passes. Nothing is being written then:
   the report is written after the limit is lifted.
-- :func:`run_with_timeout` (for the Python API): the work runs in a child process started
-  with ``spawn`` (a forked child of a process whose native thread pools hold locks can
-  hang), which is killed when the time passes.
+- :func:`run_with_timeout` (for the Python API): the work runs in the killed child of
+  :mod:`alliance_graph.isolate`, started with ``spawn`` (a forked child of a process
+  whose native thread pools hold locks can hang).
 """
 
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
-import pickle
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -55,53 +53,19 @@ def exit_after(timeout: float | None, what: str = "validation") -> Iterator[None
         timer.cancel()
 
 
-def _child(conn, work: Callable[[], Any]) -> None:
-    try:
-        outcome = ("value", work())
-    except AllianceGraphError as exc:
-        try:
-            pickle.loads(pickle.dumps(exc))
-            outcome = ("error", exc)
-        except Exception:  # an error class whose arguments do not survive pickling
-            outcome = ("message", (str(exc), getattr(exc, "exit_code", EXIT_CANNOT_RUN)))
-    except BaseException as exc:  # a bug: say what it was, the parent raises it
-        outcome = ("message", (f"validation failed: {type(exc).__name__}: {exc}", 2))
-    conn.send(outcome)
-    conn.close()
-
-
 def run_with_timeout(work: Callable[[], Any], timeout: float, what: str = "validation"):
     """``work()`` (picklable) in a child process; its value, or its error raised here;
     after ``timeout`` seconds the child is killed and :class:`ValidationTimeoutError`
-    raised."""
+    raised. The child is the one :mod:`alliance_graph.isolate` starts, with ``spawn``."""
     if timeout <= 0:
         raise ValueError("timeout must be more than 0 seconds")
-    context = multiprocessing.get_context("spawn")
-    receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(send, work), daemon=True)
-    child.start()
-    send.close()
-    try:
-        if not receive.poll(timeout):
-            raise ValidationTimeoutError(timeout_message(timeout, what))
-        try:
-            kind, value = receive.recv()
-        except EOFError:
-            child.join(1)
-            raise AllianceGraphError(
-                f"the {what} process ended without an answer (exit status {child.exitcode}); "
-                "it may have run out of memory"
-            ) from None
-    finally:
-        if child.is_alive():
-            child.kill()
-        child.join(5)
-        receive.close()
-    if kind == "value":
-        return value
-    if kind == "error":
-        raise value
-    message, code = value
-    error = AllianceGraphError(message)
-    error.exit_code = code
-    raise error
+    from .. import isolate
+
+    return isolate.run(
+        work,
+        timeout=timeout,
+        max_memory=None,
+        what=f"the {what}",
+        start="spawn",
+        timeout_error=ValidationTimeoutError,
+    )
