@@ -32,6 +32,10 @@ FACES = {
     ],
     "ownership": ["ownership", "stake", "Renault", "Nissan", "--at", "2012-06-30", "-f", "json"],
     "entities": ["entities", "Nissan", "-f", "json"],
+    "compare": [
+        "ownership", "compare", "--scenario", str(ROOT / "docs/examples/trust-sale.csv"),
+        "--at", "2026-07-01", "-f", "json",
+    ],
     "summary": ["summary", "-f", "json"],
     "validate": ["validate", "-f", "json"],
 }

@@ -76,11 +76,7 @@ def _validated(data, no_validate: bool, data_format=None) -> None:
         return
     from ..validate import validate
 
-    report = (
-        validate(list(data))
-        if data_format is None
-        else validate(list(data), data_format=data_format)
-    )
+    report = validate(list(data), data_format=data_format)
     if report.failed():
         click.echo(report.to_text(), err=True, nl=False)
         click.echo(
@@ -607,7 +603,12 @@ def compare(scenario, at, min_percent, data, data_format, no_validate, reading, 
 
     _validated(data, no_validate, data_format)
     result = compare_scenario(
-        list(data) if data else None, scenario, at, reading=reading, min_percent=min_percent
+        list(data) if data else None,
+        scenario,
+        at,
+        reading=reading,
+        min_percent=min_percent,
+        data_format=data_format,
     )
     if fmt == "json":
         _json(result)

@@ -61,16 +61,18 @@ def compare(
     reading: str = "as-of",
     min_percent: float = 0.01,
     check_rules: bool = True,
+    data_format: str | None = None,
 ) -> dict:
     """``{"at", "changes", "integrated": [{"holder", "held", "before_percent",
     "after_percent"}], "control": [{"held", "basis", "before", "after"}], "broken":
     [{"severity", "node", "rule", "message"}]}``: what ``scenario`` changes on ``at``,
-    the data (files, or the shipped data when None) left untouched."""
+    the data (files, or the shipped data when None; ``data_format`` for files whose
+    suffix does not say) left untouched."""
     from ..store import open_store
 
     span = as_span(at)
-    before_store = open_store(data)
-    after_store = open_store(data)
+    before_store = open_store(data, data_format=data_format)
+    after_store = open_store(data, data_format=data_format)
     changes = apply_scenario(after_store, scenario)
     before, after = holdings_from_store(before_store), holdings_from_store(after_store)
     old, new = _integrated(before, span, reading), _integrated(after, span, reading)
