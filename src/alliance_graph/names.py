@@ -91,7 +91,7 @@ class Names:
     def __init__(self, entries: Iterable[Entry], subclasses: dict[str, set[str]] | None = None):
         self.entries: dict[str, Entry] = {e.iri: e for e in entries}
         # class local name -> itself and every subclass's local name
-        self._below = subclasses or {}
+        self.below = subclasses or {}
         self._exact: dict[str, set[str]] = {}
         self._tight: dict[str, set[str]] = {}
         self._by_raw: dict[str, list[Entry]] = {}
@@ -115,7 +115,7 @@ class Names:
         e = self.entries.get(iri)
         if e is None:
             return False
-        wanted = {k.casefold() for k in self._below.get(kind, {kind})} | {kind.casefold()}
+        wanted = {k.casefold() for k in self.below.get(kind, {kind})} | {kind.casefold()}
         return any(k.casefold() in wanted for k in e.kinds)
 
     def _pool(self, namespace: str | None, kinds: Iterable[str] | None):
@@ -275,8 +275,6 @@ class LazyNames:
         return getattr(self.full, attr)
 
 
-
-
 # ---------------------------------------------------------------------------------------
 # Building the index
 # ---------------------------------------------------------------------------------------
@@ -349,15 +347,40 @@ def from_store(store) -> Names:
     return from_triples(rows, pairs)
 
 
+# Bump when encode's layout changes: kept files of another version are rebuilt.
+NAMES_VERSION = "names-1"
+
+
+def encode(names: Names) -> dict:
+    """``names`` as JSON data: its entries and the class hierarchy, in order."""
+    return {
+        "entries": [[e.iri, e.label, e.alt_labels, e.kinds] for e in names.entries.values()],
+        "below": {k: sorted(v) for k, v in names.below.items()},
+    }
+
+
+def decode(data: dict) -> Names:
+    """The :class:`Names` :func:`encode` wrote."""
+    entries = [
+        Entry(str(i), str(label), list(alts), list(kinds))
+        for i, label, alts, kinds in data["entries"]
+    ]
+    return Names(entries, {k: set(v) for k, v in data["below"].items()})
+
+
 _CACHE: dict[int, tuple[object, Names]] = {}
 
 
 def for_store(store) -> Names:
-    """:func:`from_store`, built once per store object (stores are read-only here)."""
+    """:func:`from_store`, built once per store object (stores are read-only here), and
+    for an on-disk store (``--store``) once per store, kept beside it
+    (:func:`alliance_graph.persist.kept`)."""
     hit = _CACHE.get(id(store))
     if hit is not None and hit[0] is store:
         return hit[1]
-    names = from_store(store)
+    from . import persist
+
+    names = persist.kept(store, "names", NAMES_VERSION, lambda: from_store(store), encode, decode)
     if len(_CACHE) > 8:
         _CACHE.clear()
     _CACHE[id(store)] = (store, names)
