@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from alliance_graph import names, persist
+from alliance_graph import names, names_kept, persist
 from alliance_graph.cli import main
 from alliance_graph.load import open_store
 from alliance_graph.ownership import holdings_from_store, kept
@@ -96,26 +96,75 @@ def test_a_damaged_or_stale_file_is_rebuilt(tmp_path, fresh, damage):
     assert path.read_bytes() == raw  # rewritten as it was built
 
 
+NAMES_TRIED = (
+    "Nissan",
+    "renault",
+    "nissan motor",
+    "res:RenaultGroup",
+    "Mitsubishi Motors",
+    "Renault Nissan",  # several or none: the same error, word for word
+    "Nisan",
+    "",
+)
+
+
+def _same_resolution(expected, got) -> None:
+    for text in NAMES_TRIED:
+        for kinds in (None, ["Company"]):
+            try:
+                want = expected.resolve(text, kinds=kinds)
+            except Exception as exc:
+                with pytest.raises(type(exc)) as err:
+                    got.resolve(text, kinds=kinds)
+                assert str(err.value) == str(exc)
+            else:
+                assert got.resolve(text, kinds=kinds) == want
+
+
 def test_the_names_index_is_kept_and_resolves_alike(tmp_path, fresh):
     _, expected = fresh
-    store = open_store(store_dir=tmp_path)
-    got = names.for_store(store)
-    assert _kept_file(tmp_path, "names").is_file()
-    names._CACHE.clear()  # as a new process: read from the file
-    back = names.for_store(open_store(store_dir=tmp_path))
-    assert back is not got
-    for n in (got, back):
-        assert sorted(n.entries) == sorted(expected.entries)
-        assert n.below == expected.below
-    for text in ("Nissan", "renault", "nissan motor", "res:RenaultGroup", "Mitsubishi Motors"):
-        try:
-            want = expected.resolve(text)
-        except Exception as exc:  # the same error, word for word
-            with pytest.raises(type(exc)) as err:
-                back.resolve(text)
-            assert str(err.value) == str(exc)
-        else:
-            assert back.resolve(text) == want
+    first = open_store(store_dir=tmp_path)
+    built = names_kept.for_store(first)
+    (folder,) = persist.builds(tmp_path)
+    path = folder / names_kept.FILE
+    assert path.is_file() and (folder / f"{names_kept.FILE}.head").is_file()
+    # Another opening (as another process would) reads the file in place.
+    again = open_store(store_dir=tmp_path)
+    back = names_kept.for_store(again)
+    assert back is not built
+    assert sorted(back.entries) == sorted(expected.entries)
+    assert back.below == expected.below
+    assert [back.label(i) for i in sorted(expected.entries)] == [
+        expected.label(i) for i in sorted(expected.entries)
+    ]
+    _same_resolution(expected, back)
+    assert [e.iri for e in back.search("nissan")] == [e.iri for e in expected.search("nissan")]
+
+
+def test_a_damaged_names_file_is_rebuilt(tmp_path, fresh):
+    _, expected = fresh
+    names_kept.for_store(open_store(store_dir=tmp_path))
+    (folder,) = persist.builds(tmp_path)
+    path = folder / names_kept.FILE
+    raw = path.read_bytes()
+    path.write_bytes(raw[:-4096] + bytes(4096))  # the last page zeroed
+    back = names_kept.for_store(open_store(store_dir=tmp_path))
+    assert path.read_bytes() != raw[:-4096] + bytes(4096)
+    _same_resolution(expected, back)
+
+
+def test_a_label_parameter_with_a_store_answers_as_without(tmp_path, capsys):
+    args = ["query", "entity-card", "-p", "entity=Nissan Motor", "-f", "csv"]
+    answers = []
+    for extra in ([], ["--store", str(tmp_path)], ["--store", str(tmp_path)]):
+        with pytest.raises(SystemExit) as exit_:
+            main([*args, *extra])
+        assert exit_.value.code == 0
+        answers.append(capsys.readouterr().out)
+    assert answers[0] == answers[1] == answers[2]
+    assert "NissanMotor" in answers[0] or "Nissan" in answers[0]
+    (folder,) = persist.builds(tmp_path)
+    assert (folder / names_kept.FILE).is_file()
 
 
 def test_ownership_with_a_store_answers_as_without(tmp_path, capsys):

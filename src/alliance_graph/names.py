@@ -101,6 +101,24 @@ class Names:
                 self._exact.setdefault(key(n), set()).add(e.iri)
                 self._tight.setdefault(_tight(n), set()).add(e.iri)
 
+    @classmethod
+    def over(cls, entries, by_raw, exact, tight, below: dict[str, set[str]]) -> Names:
+        """An index over mappings built elsewhere (an index read in place from a file,
+        :mod:`alliance_graph.names_kept`): ``entries`` IRI -> :class:`Entry`, ``by_raw``
+        a name as written -> entries, ``exact`` and ``tight`` a compared form -> IRIs."""
+        self = cls.__new__(cls)
+        self.entries, self._by_raw, self._exact, self._tight = entries, by_raw, exact, tight
+        self.below = below
+        return self
+
+    def forms(self):
+        """(form, text, IRI) for every way a name is looked up: form 0 the name as
+        written, 1 its compared form (:func:`key`), 2 the form without spaces."""
+        for form, index in enumerate((self._by_raw, self._exact, self._tight)):
+            for text, hits in index.items():
+                for hit in hits:
+                    yield form, text, hit.iri if isinstance(hit, Entry) else hit
+
     def __contains__(self, iri: str) -> bool:
         return iri in self.entries
 
@@ -347,41 +365,22 @@ def from_store(store) -> Names:
     return from_triples(rows, pairs)
 
 
-# Bump when encode's layout changes: kept files of another version are rebuilt.
-NAMES_VERSION = "names-1"
-
-
-def encode(names: Names) -> dict:
-    """``names`` as JSON data: its entries and the class hierarchy, in order."""
-    return {
-        "entries": [[e.iri, e.label, e.alt_labels, e.kinds] for e in names.entries.values()],
-        "below": {k: sorted(v) for k, v in names.below.items()},
-    }
-
-
-def decode(data: dict) -> Names:
-    """The :class:`Names` :func:`encode` wrote."""
-    entries = [
-        Entry(str(i), str(label), list(alts), list(kinds))
-        for i, label, alts, kinds in data["entries"]
-    ]
-    return Names(entries, {k: set(v) for k, v in data["below"].items()})
-
-
 _CACHE: dict[int, tuple[object, Names]] = {}
 
 
 def for_store(store) -> Names:
-    """:func:`from_store`, built once per store object (stores are read-only here), and
-    for an on-disk store (``--store``) once per store, kept beside it
-    (:func:`alliance_graph.persist.kept`)."""
+    """:func:`from_store`, built once per store object (stores are read-only here). For an
+    on-disk store, :func:`alliance_graph.names_kept.for_store` keeps it beside the store."""
     hit = _CACHE.get(id(store))
     if hit is not None and hit[0] is store:
         return hit[1]
-    from . import persist
+    names = from_store(store)
+    remember(store, names)
+    return names
 
-    names = persist.kept(store, "names", NAMES_VERSION, lambda: from_store(store), encode, decode)
+
+def remember(store, names: Names) -> None:
+    """Let :func:`for_store` answer ``names`` for ``store`` from now on."""
     if len(_CACHE) > 8:
         _CACHE.clear()
     _CACHE[id(store)] = (store, names)
-    return names

@@ -36,6 +36,7 @@ the files and a function that fills an empty store.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import time
@@ -176,9 +177,57 @@ def kept(
         lock.__exit__()
 
 
-def _read_kept(path: Path, header: dict):
-    import json
+def kept_file(
+    store: ox.Store, name: str, version: str, write: Callable[[Path], None]
+) -> Path | None:
+    """The file ``DIR/<key>/<name>`` beside an on-disk store, written once by
+    ``write(path)`` (for a format read in place, such as an SQLite index) and checked at
+    every use against ``<name>.head`` (version, store, BLAKE2b digest of the bytes): a
+    file that does not match is written again. None for a store not opened from a folder,
+    or when the folder cannot be written."""
+    folder = folder_of(store)
+    if folder is None:
+        return None
+    path = folder / name
+    header = {"name": name, "version": version, "store": folder.name}
+    if _file_matches(path, header):
+        return path
+    try:
+        lock = _Lock(folder.parent / f"{folder.name}.{name}.lock")
+        lock.__enter__()
+    except (OSError, UsageError):
+        return None
+    try:
+        if _file_matches(path, header):
+            return path
+        tmp = path.with_name(f".{name}-{os.getpid()}")
+        try:
+            Path(tmp).unlink(missing_ok=True)
+            write(tmp)
+            head = dict(header, digest=content_hash(tmp))
+            head_tmp = path.with_name(f".{name}.head-{os.getpid()}")
+            head_tmp.write_text(json.dumps(head), encoding="utf-8")
+            os.replace(tmp, path)
+            os.replace(head_tmp, path.with_name(f"{name}.head"))
+        except (OSError, DataFileError):
+            Path(tmp).unlink(missing_ok=True)
+            return None
+        return path
+    finally:
+        lock.__exit__()
 
+
+def _file_matches(path: Path, header: dict) -> bool:
+    try:
+        head = json.loads(path.with_name(f"{path.name}.head").read_text(encoding="utf-8"))
+        if not isinstance(head, dict) or {k: head.get(k) for k in header} != header:
+            return False
+        return head.get("digest") == content_hash(path)
+    except (OSError, ValueError, DataFileError):
+        return False
+
+
+def _read_kept(path: Path, header: dict):
     try:
         with open(path, "rb") as f:
             head = json.loads(f.readline())
@@ -196,8 +245,6 @@ def _read_kept(path: Path, header: dict):
 
 
 def _write_kept(path: Path, header: dict, data) -> None:
-    import json
-
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
     head = dict(header, digest=hashlib.blake2b(payload, digest_size=20).hexdigest())
     tmp = path.with_name(f".{path.name}-{os.getpid()}")

@@ -73,9 +73,19 @@ def decode(data: dict) -> Holdings:
     def d(n):
         return None if n is None else day(n)
 
+    new = object.__new__
+
     def stake(r: list) -> Stake:
+        # The frozen dataclasses' __init__ sets each field through object.__setattr__:
+        # at tens of thousands of stakes that was most of the reading. The same fields
+        # are set here directly (the objects compare equal: tests/test_kept.py).
         se, sl, ee, el = r[9]
-        return Stake(
+        interval = new(Interval)
+        interval.__dict__.update(
+            start_earliest=d(se), start_latest=d(sl), end_earliest=d(ee), end_latest=d(el)
+        )
+        x = new(Stake)
+        x.__dict__.update(
             iri=table[r[0]],
             holder=table[r[1]],
             held=table[r[2]],
@@ -85,12 +95,13 @@ def decode(data: dict) -> Holdings:
             voting_cap=None if r[6] is None else float(r[6]),
             economic=bool(r[7]),
             voting=bool(r[8]),
-            interval=Interval(d(se), d(sl), d(ee), d(el)),
+            interval=interval,
             evidence=tuple(day(n) for n in r[10]),
             sources=tuple(table[i] for i in r[11]),
             rank=int(r[12]),
             reported=tuple(day(n) for n in r[13]),
         )
+        return x
 
     return Holdings(
         [stake(r) for r in data["stakes"]],
