@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from alliance_graph import names, names_kept, persist
+from alliance_graph import entities, names, names_kept, persist
 from alliance_graph.cli import main
+from alliance_graph.errors import UnknownEntityError
 from alliance_graph.load import open_store
 from alliance_graph.ownership import holdings_from_store, kept
 
@@ -201,3 +202,23 @@ def test_concurrent_processes_build_the_kept_file_once_and_agree(tmp_path, fresh
     (build,) = persist.builds(tmp_path)
     assert [p.name for p in build.iterdir() if p.name.startswith(".")] == []
     assert holdings_from_store(open_store(store_dir=tmp_path)) == h
+
+
+def test_an_entity_iri_resolves_as_the_index_does_without_building_it(fresh, monkeypatch):
+    h, _ = fresh
+    index = entities.names_of(kept.decode(kept.encode(h)))
+    expected = {
+        (iri, w): index.resolve(w)
+        for iri in sorted(h.entities)
+        for w in (iri, f"<{iri}>", f"  {iri} ")
+    }
+
+    def no_index(holdings):
+        raise AssertionError("the names index was built")
+
+    monkeypatch.setattr(entities, "names_of", no_index)
+    for (iri, written), want in expected.items():
+        assert entities.resolve(h, written) == want == iri
+    monkeypatch.undo()
+    with pytest.raises(UnknownEntityError):
+        entities.resolve(h, "https://w3id.org/alliance-graph/resource/NoSuchThing")
