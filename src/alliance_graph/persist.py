@@ -7,8 +7,9 @@ pyoxigraph's on-disk store (RocksDB), one folder per set of inputs::
     DIR/<key>/db        the store, opened read-only by every reader
     DIR/<key>/sources   what it was built from (file, content hash), for people
     DIR/<key>.lock      taken while one process builds it
-    DIR/<key>/<name>.json   what a face computes from the store once (the ownership
-                        index, the names index): :func:`kept`
+    DIR/<key>/holdings.json     the ownership index, computed once (:func:`kept`)
+    DIR/<key>/names.sqlite      the names index, read in place (:func:`kept_file`,
+                                checked against ``names.sqlite.head``)
 
 ``<key>`` is a hash of the files' contents (not their dates or paths), their format and
 the build recipe (:data:`RECIPE`, pyoxigraph's version): the store is rebuilt only when a
@@ -21,13 +22,13 @@ first, when a new one is made.
 
 What the faces compute from a store and read at every start (the Holdings of the
 ownership commands, the names index of label parameters) is kept beside it the same way
-(:func:`kept`): built once by the first process that needs it, written to a private file
-and renamed into place, read by every later one; a file that is missing, of another
-format version, of another store or damaged (its digest does not match) is rebuilt, so
-a kept file can make an answer faster but never different. The files are JSON (lists,
-numbers, strings): reading one runs no code, unlike a pickle, so even a file someone
-else put there can at worst make us rebuild or answer from the data it claims, never
-execute anything.
+(:func:`kept`, :func:`kept_file`): built once by the first process that needs it, under
+a lock, written to a private file and renamed into place, read by every later one; a
+file that is missing, of another format version, of another store or damaged (its
+BLAKE2b digest does not match) is rebuilt, so a kept file can make an answer faster but
+not different. The formats are JSON and SQLite: reading either runs no code (unlike a
+pickle, whose loading can call any function), so even a file someone else put there can
+at worst make us rebuild, or answer from the data it claims, never execute anything.
 
 This module knows nothing of RDF formats: :func:`alliance_graph.load.open_store` hands it
 the files and a function that fills an empty store.
