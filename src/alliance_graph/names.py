@@ -371,12 +371,17 @@ _CACHE: dict[int, tuple[object, Names]] = {}
 def for_store(store) -> Names:
     """:func:`from_store`, built once per store object (stores are read-only here). For an
     on-disk store, :func:`alliance_graph.names_kept.for_store` keeps it beside the store."""
-    hit = _CACHE.get(id(store))
-    if hit is not None and hit[0] is store:
-        return hit[1]
-    names = from_store(store)
-    remember(store, names)
+    names = cached(store)
+    if names is None:
+        names = from_store(store)
+        remember(store, names)
     return names
+
+
+def cached(store) -> Names | None:
+    """The names :func:`for_store` has for ``store`` already, or None."""
+    hit = _CACHE.get(id(store))
+    return hit[1] if hit is not None and hit[0] is store else None
 
 
 def remember(store, names: Names) -> None:

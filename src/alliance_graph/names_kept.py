@@ -30,6 +30,9 @@ FILE = "names.sqlite"
 def for_store(store) -> Names:
     """The names of ``store`` (:func:`alliance_graph.names.for_store`), kept beside it
     when it is an on-disk store."""
+    hit = names_mod.cached(store)
+    if hit is not None:
+        return hit
     path = persist.kept_file(store, FILE, VERSION, lambda p: write(names_mod.from_store(store), p))
     if path is None:
         return names_mod.for_store(store)
