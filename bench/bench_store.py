@@ -18,7 +18,18 @@ synthetic companies c0 and c1, ``claims=all``) through the CLI:
 - ``cold, warm store``: the same with ``--store DIR``, the store built beforehand (the
   build is timed once and printed);
 - ``cold, bare script``: a bare pyoxigraph script opening the same on-disk store
-  read-only and running the same bound text (the floor for a kept store).
+  read-only and running the same bound text (the floor for a kept store);
+- ``cold, label``: the query with ``--store`` and its parameters given as labels
+  ("Company 0"), resolved through the names index kept beside the store;
+- ``integrated, store``: ``ownership integrated <c0> --at 2010-06-30 --no-validate``
+  with ``--store`` (the ownership index kept beside the store), and ``integrated,
+  reload`` the same without it.
+
+Also in process: ``parse + insert`` is the bare parse followed by ``Store.extend`` of
+the derived quads computed beforehand: what adding them costs with no derivation at all
+(the floor of any open_store). The kept files are built once before the rounds (printed
+as ``kept build``). Cold runs also report the CPU time of the child (user + system), which
+the load of a shared machine inflates less than the wall time.
 
 Printed: medians (seconds) and the ratios of the medians. Reproduce with:
 
@@ -30,6 +41,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -43,12 +55,13 @@ import pyoxigraph as ox
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from alliance_graph import persist, queries  # noqa: E402
+from alliance_graph import derive, persist, queries  # noqa: E402
 from alliance_graph.load import open_store  # noqa: E402
 
 CLI = str(Path(sys.executable).parent / "alliance-graph")
 SYN = "https://w3id.org/alliance-graph/resource/synthetic/"
 PARAMS = {"holder": SYN + "c0", "held": SYN + "c1", "claims": "all"}
+LABELS = {"holder": "Company 0", "held": "Company 1", "claims": "all"}
 BARE_STORE = """
 import sys, pyoxigraph
 s = pyoxigraph.Store.read_only(sys.argv[1])
@@ -62,10 +75,21 @@ def _time(fn) -> float:
     return time.perf_counter() - start
 
 
-def _run(cmd: list[str]) -> None:
+_cpu: dict[str, list[float]] = {}
+
+
+def _children_cpu() -> float:
+    use = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return use.ru_utime + use.ru_stime
+
+
+def _run(cmd: list[str], way: str | None = None) -> None:
+    before = _children_cpu()
     done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed: {done.stderr.decode()[-800:]}")
+    if way is not None:
+        _cpu.setdefault(way, []).append(_children_cpu() - before)
 
 
 def bench_size(size: int, rounds: int, tmp: Path, cold: bool) -> dict:
@@ -83,17 +107,43 @@ def bench_size(size: int, rounds: int, tmp: Path, cold: bool) -> dict:
     rq.write_text(text, encoding="utf-8")
     params = [a for k, v in PARAMS.items() for a in ("-p", f"{k}={v}")]
     query = [CLI, "query", "stake-history", *params, "-f", "csv", "--data", str(data)]
+    probe = ox.Store()
+    probe.load(path=str(data), format=ox.RdfFormat.TURTLE)
+    derived = derive.derived(derive.store_source(probe))
+    del probe
+
+    def parse_insert():
+        store = ox.Store()
+        store.load(path=str(data), format=ox.RdfFormat.TURTLE)
+        store.extend(derived)
+
     ways = {
         "bare parse": lambda: ox.Store().load(path=str(data), format=ox.RdfFormat.TURTLE),
+        "parse + insert": parse_insert,
         "open_store": lambda: open_store([data]),
     }
+    kept_build = None
     if cold:
+        labels = [a for k, v in LABELS.items() for a in ("-p", f"{k}={v}")]
+        by_label = [CLI, "query", "stake-history", *labels, "-f", "csv", "--data", str(data)]
+        by_label += ["--store", str(folder)]
+        integrated = [CLI, "ownership", "integrated", SYN + "c0", "--at", "2010-06-30"]
+        integrated += ["--no-validate", "-f", "csv", "--data", str(data)]
+        start = time.perf_counter()
+        _run(by_label)
+        _run([*integrated, "--store", str(folder)])
+        kept_build = time.perf_counter() - start
         ways |= {
-            "cold, reload": lambda: _run(query),
-            "cold, warm store": lambda: _run([*query, "--store", str(folder)]),
+            "cold, reload": lambda: _run(query, "cold, reload"),
+            "cold, warm store": lambda: _run([*query, "--store", str(folder)], "cold, warm store"),
             "cold, bare script": lambda: _run(
-                [sys.executable, "-c", BARE_STORE, str(kept / "db"), str(rq)]
+                [sys.executable, "-c", BARE_STORE, str(kept / "db"), str(rq)], "cold, bare script"
             ),
+            "cold, label": lambda: _run(by_label, "cold, label"),
+            "integrated, store": lambda: _run(
+                [*integrated, "--store", str(folder)], "integrated, store"
+            ),
+            "integrated, reload": lambda: _run(integrated, "integrated, reload"),
         }
     times: dict = {way: [] for way in ways}
     order = list(ways)
@@ -104,19 +154,45 @@ def bench_size(size: int, rounds: int, tmp: Path, cold: bool) -> dict:
     med = {way: statistics.median(ts) for way, ts in times.items()}
     triples = len(open_store([data]))
     row = {"size": size, "triples": triples, "rounds": rounds, "build": build, **med}
+    row["kept build"] = kept_build
     row["open_store / bare parse"] = med["open_store"] / med["bare parse"]
+    row["parse + insert / bare parse"] = med["parse + insert"] / med["bare parse"]
     if cold:
         row["reload / warm store"] = med["cold, reload"] / med["cold, warm store"]
+        row["cpu"] = {way: statistics.median(ts) for way, ts in _cpu.items()}
+        _cpu.clear()
     print(json.dumps(row), file=sys.stderr)
     return row
 
 
+def cold_table(rows: list[dict]) -> str:
+    ways = [
+        "cold, reload",
+        "cold, warm store",
+        "cold, bare script",
+        "cold, label",
+        "integrated, reload",
+        "integrated, store",
+    ]
+    lines = [
+        "| size (target) | kept build s | " + " | ".join(f"{w} s (cpu s)" for w in ways) + " |",
+        "|---|---|" + "---|" * len(ways),
+    ]
+    for r in rows:
+        if "cpu" not in r:
+            continue
+        cells = [f"{r[w]:.2f} ({r['cpu'][w]:.2f})" for w in ways]
+        lines.append(f"| {r['size']:,} | {r['kept build']:.1f} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def table(rows: list[dict]) -> str:
     lines = [
-        "| size (target) | triples | bare parse s | open_store s | open_store / bare "
+        "| size (target) | triples | bare parse s | parse + insert s | open_store s "
+        "| parse + insert / bare | open_store / bare "
         "| store build s | cold reload s | cold warm store s | cold bare script s "
         "| reload / warm store |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         cold = (
@@ -126,8 +202,10 @@ def table(rows: list[dict]) -> str:
             else "n/a | n/a | n/a | n/a"
         )
         lines.append(
-            f"| {r['size']:,} | {r['triples']:,} | {r['bare parse']:.2f} | {r['open_store']:.2f} "
-            f"| {r['open_store / bare parse']:.2f} | {r['build']:.2f} | {cold} |"
+            f"| {r['size']:,} | {r['triples']:,} | {r['bare parse']:.2f} "
+            f"| {r['parse + insert']:.2f} | {r['open_store']:.2f} "
+            f"| {r['parse + insert / bare parse']:.2f} | {r['open_store / bare parse']:.2f} "
+            f"| {r['build']:.2f} | {cold} |"
         )
     return "\n".join(lines)
 
@@ -151,6 +229,8 @@ def main(argv=None) -> int:
         if not args.tmp:
             shutil.rmtree(tmp, ignore_errors=True)
     print(table(rows))
+    print()
+    print(cold_table(rows))
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2), encoding="utf-8")
     return 0

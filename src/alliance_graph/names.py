@@ -91,7 +91,7 @@ class Names:
     def __init__(self, entries: Iterable[Entry], subclasses: dict[str, set[str]] | None = None):
         self.entries: dict[str, Entry] = {e.iri: e for e in entries}
         # class local name -> itself and every subclass's local name
-        self._below = subclasses or {}
+        self.below = subclasses or {}
         self._exact: dict[str, set[str]] = {}
         self._tight: dict[str, set[str]] = {}
         self._by_raw: dict[str, list[Entry]] = {}
@@ -100,6 +100,24 @@ class Names:
                 self._by_raw.setdefault(n, []).append(e)
                 self._exact.setdefault(key(n), set()).add(e.iri)
                 self._tight.setdefault(_tight(n), set()).add(e.iri)
+
+    @classmethod
+    def over(cls, entries, by_raw, exact, tight, below: dict[str, set[str]]) -> Names:
+        """An index over mappings built elsewhere (an index read in place from a file,
+        :mod:`alliance_graph.names_kept`): ``entries`` IRI -> :class:`Entry`, ``by_raw``
+        a name as written -> entries, ``exact`` and ``tight`` a compared form -> IRIs."""
+        self = cls.__new__(cls)
+        self.entries, self._by_raw, self._exact, self._tight = entries, by_raw, exact, tight
+        self.below = below
+        return self
+
+    def forms(self):
+        """(form, text, IRI) for every way a name is looked up: form 0 the name as
+        written, 1 its compared form (:func:`key`), 2 the form without spaces."""
+        for form, index in enumerate((self._by_raw, self._exact, self._tight)):
+            for text, hits in index.items():
+                for hit in hits:
+                    yield form, text, hit.iri if isinstance(hit, Entry) else hit
 
     def __contains__(self, iri: str) -> bool:
         return iri in self.entries
@@ -115,7 +133,7 @@ class Names:
         e = self.entries.get(iri)
         if e is None:
             return False
-        wanted = {k.casefold() for k in self._below.get(kind, {kind})} | {kind.casefold()}
+        wanted = {k.casefold() for k in self.below.get(kind, {kind})} | {kind.casefold()}
         return any(k.casefold() in wanted for k in e.kinds)
 
     def _pool(self, namespace: str | None, kinds: Iterable[str] | None):
@@ -275,8 +293,6 @@ class LazyNames:
         return getattr(self.full, attr)
 
 
-
-
 # ---------------------------------------------------------------------------------------
 # Building the index
 # ---------------------------------------------------------------------------------------
@@ -353,12 +369,23 @@ _CACHE: dict[int, tuple[object, Names]] = {}
 
 
 def for_store(store) -> Names:
-    """:func:`from_store`, built once per store object (stores are read-only here)."""
+    """:func:`from_store`, built once per store object (stores are read-only here). For an
+    on-disk store, :func:`alliance_graph.names_kept.for_store` keeps it beside the store."""
+    names = cached(store)
+    if names is None:
+        names = from_store(store)
+        remember(store, names)
+    return names
+
+
+def cached(store) -> Names | None:
+    """The names :func:`for_store` has for ``store`` already, or None."""
     hit = _CACHE.get(id(store))
-    if hit is not None and hit[0] is store:
-        return hit[1]
-    names = from_store(store)
+    return hit[1] if hit is not None and hit[0] is store else None
+
+
+def remember(store, names: Names) -> None:
+    """Let :func:`for_store` answer ``names`` for ``store`` from now on."""
     if len(_CACHE) > 8:
         _CACHE.clear()
     _CACHE[id(store)] = (store, names)
-    return names

@@ -7,6 +7,9 @@ pyoxigraph's on-disk store (RocksDB), one folder per set of inputs::
     DIR/<key>/db        the store, opened read-only by every reader
     DIR/<key>/sources   what it was built from (file, content hash), for people
     DIR/<key>.lock      taken while one process builds it
+    DIR/<key>/holdings.json     the ownership index, computed once (:func:`kept`)
+    DIR/<key>/names.sqlite      the names index, read in place (:func:`kept_file`,
+                                checked against ``names.sqlite.head``)
 
 ``<key>`` is a hash of the files' contents (not their dates or paths), their format and
 the build recipe (:data:`RECIPE`, pyoxigraph's version): the store is rebuilt only when a
@@ -17,6 +20,16 @@ readers never write, so any number of processes may read at once
 one build (a file lock), not two. Older builds beyond :data:`KEEP` are removed, oldest
 first, when a new one is made.
 
+What the faces compute from a store and read at every start (the Holdings of the
+ownership commands, the names index of label parameters) is kept beside it the same way
+(:func:`kept`, :func:`kept_file`): built once by the first process that needs it, under
+a lock, written to a private file and renamed into place, read by every later one; a
+file that is missing, of another format version, of another store or damaged (its
+BLAKE2b digest does not match) is rebuilt, so a kept file can make an answer faster but
+not different. The formats are JSON and SQLite: reading either runs no code (unlike a
+pickle, whose loading can call any function), so even a file someone else put there can
+at worst make us rebuild, or answer from the data it claims, never execute anything.
+
 This module knows nothing of RDF formats: :func:`alliance_graph.load.open_store` hands it
 the files and a function that fills an empty store.
 """
@@ -24,11 +37,13 @@ the files and a function that fills an empty store.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -38,8 +53,13 @@ ENV_STORE = "ALLIANCE_GRAPH_STORE"
 # Bump when what a load derives changes: stores built by an older recipe are not reused.
 RECIPE = "materialised-1"
 KEEP = 4
+T = TypeVar("T")
 _READY = "sources"
 _settings: dict[str, str | None] = {}
+# id(store) -> (store, its folder DIR/<key>), for the stores opened here
+_opened: dict[int, tuple[ox.Store, Path]] = {}
+# what decoding JSON of the wrong shape raises: the file is then rebuilt
+_DAMAGED = (AttributeError, KeyError, IndexError, TypeError, ValueError)
 
 
 def configure(path: str | os.PathLike | None) -> None:
@@ -101,7 +121,141 @@ def open_persistent(
             if not (final / _READY).is_file():  # another process may have built it
                 _build(root, final, files, hashes, build)
                 _prune(root, keep=final)
-    return ox.Store.read_only(str(final / "db"))
+    store = ox.Store.read_only(str(final / "db"))
+    if len(_opened) > 16:
+        _opened.clear()
+    _opened[id(store)] = (store, final)
+    return store
+
+
+def folder_of(store: ox.Store) -> Path | None:
+    """``DIR/<key>`` of a store :func:`open_persistent` opened; None for any other."""
+    hit = _opened.get(id(store))
+    return hit[1] if hit is not None and hit[0] is store else None
+
+
+def kept(
+    store: ox.Store,
+    name: str,
+    version: str,
+    build: Callable[[], T],
+    encode: Callable[[T], object],
+    decode: Callable[[object], T],
+) -> T:
+    """``build()``, computed once per on-disk store and kept beside it as
+    ``DIR/<key>/<name>.json`` (``encode``/``decode`` turn the value into JSON data and
+    back); for a store not opened from a folder, simply ``build()``. ``version`` names
+    the encoding: bump it when ``encode`` changes. A file that does not match (missing,
+    damaged, another version or store) is rebuilt; one that cannot be written is not an
+    error (the value is returned all the same)."""
+    folder = folder_of(store)
+    if folder is None:
+        return build()
+    path = folder / f"{name}.json"
+    header = {"name": name, "version": version, "store": folder.name}
+    found = _read_kept(path, header)
+    if found is not None:
+        try:
+            return decode(found)
+        except _DAMAGED:
+            pass  # well-formed JSON of the wrong shape: rebuilt below
+    try:
+        lock = _Lock(folder.parent / f"{folder.name}.{name}.lock")
+        lock.__enter__()
+    except (OSError, UsageError):
+        return build()
+    try:
+        found = _read_kept(path, header)  # another process may have written it meanwhile
+        if found is not None:
+            try:
+                return decode(found)
+            except _DAMAGED:
+                pass
+        value = build()
+        _write_kept(path, header, encode(value))
+        return value
+    finally:
+        lock.__exit__()
+
+
+def kept_file(
+    store: ox.Store, name: str, version: str, write: Callable[[Path], None]
+) -> Path | None:
+    """The file ``DIR/<key>/<name>`` beside an on-disk store, written once by
+    ``write(path)`` (for a format read in place, such as an SQLite index) and checked at
+    every use against ``<name>.head`` (version, store, BLAKE2b digest of the bytes): a
+    file that does not match is written again. None for a store not opened from a folder,
+    or when the folder cannot be written."""
+    folder = folder_of(store)
+    if folder is None:
+        return None
+    path = folder / name
+    header = {"name": name, "version": version, "store": folder.name}
+    if _file_matches(path, header):
+        return path
+    try:
+        lock = _Lock(folder.parent / f"{folder.name}.{name}.lock")
+        lock.__enter__()
+    except (OSError, UsageError):
+        return None
+    try:
+        if _file_matches(path, header):
+            return path
+        tmp = path.with_name(f".{name}-{os.getpid()}")
+        try:
+            Path(tmp).unlink(missing_ok=True)
+            write(tmp)
+            head = dict(header, digest=content_hash(tmp))
+            head_tmp = path.with_name(f".{name}.head-{os.getpid()}")
+            head_tmp.write_text(json.dumps(head), encoding="utf-8")
+            os.replace(tmp, path)
+            os.replace(head_tmp, path.with_name(f"{name}.head"))
+        except (OSError, DataFileError):
+            Path(tmp).unlink(missing_ok=True)
+            return None
+        return path
+    finally:
+        lock.__exit__()
+
+
+def _file_matches(path: Path, header: dict) -> bool:
+    try:
+        head = json.loads(path.with_name(f"{path.name}.head").read_text(encoding="utf-8"))
+        if not isinstance(head, dict) or {k: head.get(k) for k in header} != header:
+            return False
+        return head.get("digest") == content_hash(path)
+    except (OSError, ValueError, DataFileError):
+        return False
+
+
+def _read_kept(path: Path, header: dict):
+    try:
+        with open(path, "rb") as f:
+            head = json.loads(f.readline())
+            payload = f.read()
+    except (OSError, ValueError):
+        return None
+    if not isinstance(head, dict) or {k: head.get(k) for k in header} != header:
+        return None
+    if head.get("digest") != hashlib.blake2b(payload, digest_size=20).hexdigest():
+        return None
+    try:
+        return json.loads(payload)
+    except ValueError:
+        return None
+
+
+def _write_kept(path: Path, header: dict, data) -> None:
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    head = dict(header, digest=hashlib.blake2b(payload, digest_size=20).hexdigest())
+    tmp = path.with_name(f".{path.name}-{os.getpid()}")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(json.dumps(head).encode() + b"\n")
+            f.write(payload)
+        os.replace(tmp, path)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
 
 
 def _build(root: Path, final: Path, files, hashes, build) -> None:
@@ -146,6 +300,8 @@ def _prune(root: Path, keep: Path) -> None:
             continue
         shutil.rmtree(trash, ignore_errors=True)
         Path(f"{path}.lock").unlink(missing_ok=True)
+        for lock in root.glob(f"{path.name}.*.lock"):
+            lock.unlink(missing_ok=True)
 
 
 class _Lock:
@@ -174,7 +330,7 @@ class _Lock:
                     ) from None
                 time.sleep(0.05)
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc) -> None:
         import fcntl
 
         fcntl.flock(self.fd, fcntl.LOCK_UN)

@@ -15,7 +15,7 @@ import click
 
 from ..errors import EXIT_VIOLATIONS
 from ..names import curie
-from .options import at_option, data_option, format_option, reading_option
+from .options import at_option, data_option, format_option, reading_option, store_option
 
 ROW_FORMATS = ("csv", "tsv", "jsonl")
 INTEGRATED_COLUMNS = ["holder", "held", "at", "direct_percent", "integrated_percent", "certain"]
@@ -47,6 +47,7 @@ def _options(*, at: bool = True, interest: bool = False):
             "is then taken on trust).",
         )(f)
         f = data_option(f)
+        f = store_option(f)
         if interest:
             f = click.option(
                 "--interest",
@@ -88,10 +89,13 @@ def _validated(data, no_validate: bool, data_format=None) -> None:
 
 def _store(data, no_validate: bool, scenario=None, data_format=None):
     from .. import ownership as own
+    from ..persist import configured
     from ..store import open_store
 
     _validated(data, no_validate, data_format)
-    store = open_store(list(data) if data else None, data_format=data_format)
+    # a scenario changes the store it is applied to: then a copy in memory, never --store's
+    store_dir = None if scenario else configured()
+    store = open_store(list(data) if data else None, data_format=data_format, store_dir=store_dir)
     applied = own.apply_scenario(store, scenario) if scenario else []
     return store, applied
 

@@ -208,8 +208,16 @@ def holdings_from_store(store: ox.Store) -> Holdings:
     Raises :class:`OwnershipError` when the store holds shareholdings but no
     ``ag:BestRank`` mark (it was opened with ``derive=False``), and for a date the loader
     could not read into day bounds (a time zone, say), naming the node and the value.
+
+    For an on-disk store (``--store``) the result is kept beside it and read back by
+    later processes (:func:`alliance_graph.persist.kept`, :mod:`.kept`).
     """
-    return _build(_Index(store))
+    from .. import persist
+    from . import kept
+
+    return persist.kept(
+        store, "holdings", kept.VERSION, lambda: _build(_Index(store)), kept.encode, kept.decode
+    )
 
 
 def holdings_from_files(paths: Iterable[Path | str], *, ontology: bool = True) -> Holdings:

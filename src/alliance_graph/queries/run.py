@@ -116,7 +116,9 @@ def names_for(
         return names_mod.for_store(store_of(graph))
     if store is None:
         store = cached_store(data, data_format)
-    return names_mod.for_store(store)
+    from .. import names_kept  # sqlite3: only when a name must be looked up
+
+    return names_kept.for_store(store)
 
 
 def _endpoint_names(endpoint, timeout, default_graph, auth) -> names_mod.Names:
