@@ -62,7 +62,9 @@ def _rss_kb() -> int:
 
 def _work(method: str, store, at: str, reading: str, holdings) -> int:
     if method == "query":
-        rows = queries.run("stakes-on-date", {"date": at, "reading": reading}, store=store).rows
+        rows = queries.run(
+            "stakes-on-date", {"date": at, "reading": reading}, store=store, timeout=None
+        ).rows
         return sum(1 for r in rows if r["percent"] is not None)
     h = holdings if method == "api-warm" else ownership.holdings_from_store(store)
     answered = 0
@@ -72,11 +74,19 @@ def _work(method: str, store, at: str, reading: str, holdings) -> int:
     return answered
 
 
-def _child(out, method, store, at, reading, holdings, query_name=None, params=None):
+def _child(out, *args, **kwargs):
+    try:
+        _measured(out, *args, **kwargs)
+    except BaseException as exc:  # the parent waits for an answer: give one
+        out.put(exc)
+        raise
+
+
+def _measured(out, method, store, at, reading, holdings, query_name=None, params=None):
     start_rss = _rss_kb()
     t = time.perf_counter()
     if query_name is not None:
-        count = len(queries.run(query_name, params, store=store).rows)
+        count = len(queries.run(query_name, params, store=store, timeout=None).rows)
     else:
         count = _work(method, store, at, reading, holdings)
     seconds = time.perf_counter() - t
@@ -92,6 +102,8 @@ def measure(*args, **kwargs) -> tuple[float, int, int, int]:
     proc.start()
     result = out.get()
     proc.join()
+    if isinstance(result, BaseException):
+        raise SystemExit(f"{args[0] or kwargs.get('query_name')}: {result}")
     return result
 
 
