@@ -21,8 +21,8 @@ from typing import Any
 from .. import resources
 from ..errors import DataFileError, ParameterError, UnknownQueryError, UsageError
 from ..namespaces import PREFIXES
-from .params import PARAM_TYPES, Parameter, values_block
-from .text import query_form, tokenize, where_offset
+from .params import PARAM_TYPES, Parameter, bound_text
+from .text import bind_marks, opens_group, query_form, tokenize, where_offset
 
 _NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 # The line grlc looks for before it adds its own xsd: prefix (gquery.rewrite_query).
@@ -51,6 +51,8 @@ class SavedQuery:
     # list columns (GROUP_CONCAT ... AS ?v) and their separators: sorted in every answer
     lists: Mapping[str, str] = field(default_factory=dict)
     _where: int = field(default=0, repr=False)
+    # offsets of the inner groups marked #@bind, where the VALUES row goes too
+    _marks: tuple[int, ...] = field(default=(), repr=False)
 
     @property
     def title(self) -> str:
@@ -87,10 +89,7 @@ class SavedQuery:
                     )
                 continue
             bindings.update(p.bindings(value, names))
-        if not bindings:
-            return self.text
-        block = "\n  " + values_block(bindings) + "\n"
-        return self.text[: self._where] + block + self.text[self._where :]
+        return bound_text(self.text, bindings, (self._where, *self._marks))
 
     def example_command(self) -> str:
         args = "".join(f" -p {k}={_show(v)}" for k, v in self.example.items())
@@ -257,6 +256,14 @@ def _parse(name: str, size: int, mtime_ns: int) -> SavedQuery:
     where = where_offset(body)
     if params and where is None:
         raise DataFileError(path, "a query with parameters needs an explicit 'WHERE {'")
+    marks = bind_marks(body)
+    for offset, line in marks:
+        if where is None or offset < where or not opens_group(body, offset):
+            raise DataFileError(
+                path, "a #@bind mark must follow the '{' that opens a group inside WHERE "
+                "(a subquery's WHERE), where the parameters are bound too",
+                line=_file_line(path, body, line),
+            )
     example = meta.get("example") or {}
     if not isinstance(example, dict):
         raise DataFileError(path, "example must map parameter names to values")
@@ -275,12 +282,23 @@ def _parse(name: str, size: int, mtime_ns: int) -> SavedQuery:
         form=form,
         lists={var: sep for sep, var in _LIST_RE.findall(body)},
         _where=where or 0,
+        _marks=tuple(offset for offset, _line in marks),
     )
     try:
         query.bind(example)
     except UsageError as exc:
         raise DataFileError(path, f"example: {exc}") from None
     return query
+
+
+def _file_line(path: Path, body: str, line: int) -> int:
+    """The line of the file that is line ``line`` of ``body`` (the file without its #+
+    header lines and the blank lines before the SPARQL)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    kept = [i + 1 for i, ln in enumerate(lines) if not ln.startswith("#+")]
+    first = next((k for k, n in enumerate(kept) if lines[n - 1].strip()), 0)
+    at = first + line - 1
+    return kept[at] if at < len(kept) else line
 
 
 def _header_text(value) -> str:

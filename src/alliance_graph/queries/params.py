@@ -2,14 +2,15 @@
 
 Values are never spliced into query text: each becomes an RDF term (IRIs through the one
 name resolver, dates through the one date grammar) written in N-Triples form into one
-``VALUES`` row (:func:`values_block`).
+``VALUES`` row (:func:`values_block`), placed at the start of the outermost WHERE group and
+of every inner group marked ``#@bind`` (:func:`bound_text`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -203,6 +204,20 @@ def values_block(bindings: Mapping[str, Any]) -> str:
     names = " ".join(f"?{v}" for v in bindings)
     terms = " ".join(sparql_term(t) for t in bindings.values())
     return f"VALUES ({names}) {{ ({terms}) }}"
+
+
+def bound_text(text: str, bindings: Mapping[str, Any], offsets: Iterable[int]) -> str:
+    """``text`` with the one ``VALUES`` row of ``bindings`` inserted at each of ``offsets``
+    (the outermost WHERE group's start, and the ``#@bind`` marks of inner groups: a
+    subquery is evaluated on its own, so a row outside it does not reach it)."""
+    if not bindings:
+        return text
+    block = "\n  " + values_block(bindings) + "\n"
+    out, last = [], 0
+    for at in sorted(set(offsets)):
+        out += [text[last:at], block]
+        last = at
+    return "".join(out) + text[last:]
 
 
 # ---------------------------------------------------------------------------------------

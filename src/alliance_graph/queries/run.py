@@ -171,7 +171,7 @@ def sparql(
     """
     if isolate is None:
         # The project's own query on the user's own files is bounded too: a saved query
-        # can still outgrow memory on a large graph (stakes-on-date does, docs/architecture.md).
+        # may still outgrow memory on a large graph of a shape its tests never saw.
         isolate = not trusted or data is not None
     if max_memory is None and isolate:
         max_memory = default_max_memory()

@@ -1,5 +1,6 @@
 """Just enough lexing of SPARQL text for what the catalogue needs of its own ``.rq`` files:
-the query form and the outermost WHERE group (where parameters are bound). What a query
+the query form, the outermost WHERE group and the ``#@bind`` marks of inner groups (where
+parameters are bound). What a query
 may *do* is never decided here but from the parsed query (:mod:`.safety`).
 """
 
@@ -85,6 +86,30 @@ def where_offset(text: str) -> int | None:
                 return nxt.end
             return None
     return None
+
+
+BIND_MARK = "#@bind"
+
+
+def bind_marks(text: str) -> list[tuple[int, int]]:
+    """The ``#@bind`` comments of a query text, as (offset just after the comment, line).
+
+    Each marks an inner group (a subquery) where the parameters are bound as well as at the
+    outermost WHERE (a subquery is evaluated on its own: the outer VALUES row does not
+    reach it). Only a comment that is exactly the mark counts; one inside a string is not
+    a comment."""
+    return [
+        (m.end(), text.count("\n", 0, m.start()) + 1)
+        for m in _TOKEN_RE.finditer(text)
+        if m.lastgroup == "comment" and m.group().strip() == BIND_MARK
+    ]
+
+
+def opens_group(text: str, offset: int) -> bool:
+    """Whether the last token before ``offset`` (comments and white space aside) is the
+    ``{`` that opens a group."""
+    before = [t for t in _tokens(text) if t.end <= offset]
+    return bool(before) and before[-1].kind == "other" and before[-1].text == "{"
 
 
 # ---------------------------------------------------------------------------------------
