@@ -41,8 +41,9 @@ def default_max_memory() -> int:
         return 4 << 30
 
 
-def _address_space() -> int:
-    # The child inherits the parent's mappings: the limit is on what it adds to them.
+def address_space() -> int:
+    """This process's address space in bytes (0 if unknown). A forked child inherits the
+    parent's mappings: its limit is this plus what it may add."""
     try:
         with open("/proc/self/statm") as f:
             return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
@@ -71,7 +72,7 @@ def run(
         return within(lambda _stop: work(), timeout, what)
     ctx = multiprocessing.get_context("fork")
     reader, writer = ctx.Pipe(duplex=False)
-    base = _address_space()
+    base = address_space()
 
     def child() -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
@@ -116,7 +117,7 @@ def run(
             kind, value = reader.recv()
         except (EOFError, OSError):
             process.join(5)
-            raise _died(process.exitcode, what, max_memory) from None
+            raise died_error(process.exitcode, what, max_memory) from None
     finally:
         if process.is_alive():
             process.kill()
@@ -125,23 +126,25 @@ def run(
     if kind == "ok":
         return value
     if kind == "memory":
-        raise QueryError(_over_memory(what, max_memory))
+        raise QueryError(over_memory_message(what, max_memory))
     name, text = value
-    raise _error_class(name)(text)
+    raise error_class(name)(text)
 
 
-def _over_memory(what: str, max_memory: int | None) -> str:
+def over_memory_message(what: str, max_memory: int | None) -> str:
     limit = f"{max_memory / (1 << 30):.2g} GiB" if max_memory else "the machine's memory"
     return f"{what} needed more than {limit} (--max-memory) and was stopped"
 
 
-def _died(code, what, max_memory) -> QueryError:
+def died_error(code, what, max_memory) -> QueryError:
+    """The error for a child that ended without an answer (exit ``code``)."""
     if code is not None and code < 0 and -code in (signal.SIGABRT, signal.SIGSEGV):
-        return QueryError(_over_memory(what, max_memory))
+        return QueryError(over_memory_message(what, max_memory))
     return QueryError(f"{what} stopped without an answer (exit status {code})")
 
 
-def _error_class(name: str):
+def error_class(name: str):
+    """The library's error class called ``name`` (QueryError when there is none)."""
     from . import errors
 
     cls = getattr(errors, name, None)
