@@ -158,3 +158,16 @@ def test_a_worker_is_replaced_after_its_share_of_requests():
         p.close()
     assert [len(set(pids[i : i + 5])) for i in (0, 5)] == [1, 1]
     assert len(set(pids)) == 3
+
+
+def test_start_forks_every_worker_before_any_request():
+    p = Pool(handler, size=3, max_memory=None)
+    try:
+        p.start()
+        pids = p.pids()
+        assert len(pids) == 3
+        answered = {p.run(("pid", None), timeout=10) for _ in range(6)}
+        assert answered <= set(pids)  # no new fork: the started workers answer
+        assert p.pids() == pids
+    finally:
+        p.close()

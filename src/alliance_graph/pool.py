@@ -35,7 +35,8 @@ RECYCLE_AFTER = 1000  # requests a worker answers before it is replaced (bounds 
 
 
 class Pool:
-    """``size`` forked workers running ``handler``, started on first need.
+    """``size`` forked workers running ``handler``, forked by :meth:`start` or on first
+    need.
 
     :meth:`run` answers one request within ``timeout`` seconds (the wait for a free
     worker included) or raises. :meth:`close` ends every worker; a pool that is
@@ -105,6 +106,15 @@ class Pool:
             raise QueryError(isolate.over_memory_message(self.what, self.max_memory))
         name, text = value
         raise isolate.error_class(name)(text)
+
+    def start(self) -> None:
+        """Fork every worker now (the server calls this before it serves, from its one
+        thread; otherwise workers are forked on first need)."""
+        with self._lock:
+            while len(self._workers) < self.size and not self._closed:
+                worker = _Worker.start(self)
+                self._workers.add(worker)
+                self._idle.put(worker)
 
     def _take(self, deadline: float | None, timeout: float | None) -> _Worker:
         while True:

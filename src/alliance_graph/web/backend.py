@@ -120,9 +120,12 @@ class Backend:
 
     def warm(self) -> None:
         """Load now what is otherwise loaded on first use: a bad data file or an
-        unreachable endpoint then fails at start, naming the file or the URL."""
+        unreachable endpoint then fails at start, naming the file or the URL; the query
+        workers are forked."""
         _ = self.directory
         _ = self.holdings
+        if self.pool is not None:
+            self.pool.start()  # forked now, from the one thread there is before serving
 
     def _where(self) -> dict:
         if self.settings.endpoint:
