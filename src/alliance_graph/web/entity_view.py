@@ -255,6 +255,12 @@ def facts_of(backend, iri: str) -> dict:
     return cache.get(backend, iri)
 
 
+def forget(backend) -> None:
+    """Drop what is kept for ``backend`` (the next page of each entity reads again)."""
+    with _caches_lock:
+        _caches.pop(backend, None)
+
+
 def load(backend, iri: str, day: dt.date) -> dict:
     """Everything the entity page shows: the entity's facts (read once per loaded store,
     :class:`FactCache`) with each fact's certainty on ``day``."""
