@@ -19,7 +19,7 @@ import sys
 import time
 import warnings
 
-warnings.filterwarnings("ignore", category=DeprecationWarning)
+warnings.filterwarnings("ignore", message="Using `httpx`")
 
 from starlette.testclient import TestClient  # noqa: E402
 
