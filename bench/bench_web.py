@@ -13,10 +13,15 @@ Both servers run as their own processes on 127.0.0.1; Oxigraph holds the same gr
 Each workload runs at each concurrency level: that many client threads, each on its own
 keep-alive connection, share ``--requests`` requests. Latencies are per request (p50,
 p99), throughput is requests per second of wall time; any status other than 200 or a
-failed connection counts as an error. The memory of our server (VmRSS) is read before
-and after. Reproduce with:
+failed connection counts as an error. The memory of our server and of its query workers
+(the processes it forked, alliance_graph.pool) is sampled every half second: VmRSS
+summed, and PSS summed (pages shared copy-on-write counted once), after warm-up and at
+the most during the load. Reproduce with:
 
     python bench/bench_web.py --levels 1,16,200 --requests 1200 --rounds 3
+
+(``--exclude stakes-on-date`` leaves out the one saved query that takes seconds on the
+shipped data since its data grew: docs/web.md.)
 """
 
 from __future__ import annotations
@@ -75,17 +80,70 @@ def wait_for(url: str, proc, seconds: float = 90) -> None:
 
 
 def rss_kb(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:  # a worker that ended meanwhile
+        pass
     return 0
 
 
-def requests_for(workload: str, prefix: str) -> list[tuple[str, str]]:
-    """(path, Accept) pairs of one workload; ``prefix`` is the SPARQL path."""
+def pss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def children(pid: int) -> list[int]:
     out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+def tree_memory(pid: int) -> dict:
+    """The server and its worker processes: how many, RSS summed, PSS summed (kB)."""
+    pids = [pid, *children(pid)]
+    return {
+        "processes": len(pids),
+        "rss_kb": sum(rss_kb(p) for p in pids),
+        "pss_kb": sum(pss_kb(p) for p in pids),
+    }
+
+
+class Sampler(threading.Thread):
+    """The largest :func:`tree_memory` seen while the load runs."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.done = pid, {}, threading.Event()
+
+    def run(self):
+        while not self.done.wait(0.5):
+            now = tree_memory(self.pid)
+            for key, value in now.items():
+                self.peak[key] = max(value, self.peak.get(key, 0))
+
+
+def requests_for(
+    workload: str, prefix: str, exclude: frozenset = frozenset()
+) -> list[tuple[str, str]]:
+    """(path, Accept) pairs of one workload; ``prefix`` is the SPARQL path; the saved
+    queries named in ``exclude`` are left out."""
+    out = []
+    catalogue = [q for q in queries.catalogue() if q.name not in exclude]
     if workload in ("sparql", "oxigraph"):
-        for q in queries.catalogue():
+        for q in catalogue:
             text = q.bind(q.example)
             accept = (
                 "text/turtle"
@@ -94,7 +152,7 @@ def requests_for(workload: str, prefix: str) -> list[tuple[str, str]]:
             )
             out.append((prefix + "?" + urllib.parse.urlencode({"query": text}), accept))
     elif workload == "api":
-        for q in queries.catalogue():
+        for q in catalogue:
             params = urllib.parse.urlencode({k: str(v) for k, v in q.example.items()})
             out.append((f"/api/queries/{q.name}?{params}", "application/json"))
     else:
@@ -172,8 +230,19 @@ def main(argv=None) -> int:
         "--rounds", type=int, default=3, help="rounds, the workloads interleaved in each"
     )
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--exclude",
+        default="",
+        metavar="NAMES",
+        help="saved queries to leave out of the sparql and api workloads, comma-separated "
+        "(one that takes seconds would measure only itself)",
+    )
     args = parser.parse_args(argv)
     levels = [int(x) for x in args.levels.split(",")]
+    exclude = frozenset(x for x in args.exclude.split(",") if x)
+    unknown = exclude - {q.name for q in queries.catalogue()}
+    if unknown:
+        parser.error(f"--exclude: no saved query named {', '.join(sorted(unknown))}")
 
     ours_port, ox_port = free_port(), free_port()
     ours = subprocess.Popen(
@@ -200,14 +269,16 @@ def main(argv=None) -> int:
         wait_for(f"http://127.0.0.1:{ox_port}/query?query=ASK%7B%7D", oxi)
         push(f"http://127.0.0.1:{ox_port}/query")
         plans = {
-            "sparql": (ours_port, requests_for("sparql", "/sparql")),
-            "oxigraph": (ox_port, requests_for("oxigraph", "/query")),
-            "api": (ours_port, requests_for("api", "")),
+            "sparql": (ours_port, requests_for("sparql", "/sparql", exclude)),
+            "oxigraph": (ox_port, requests_for("oxigraph", "/query", exclude)),
+            "api": (ours_port, requests_for("api", "", exclude)),
             "pages": (ours_port, requests_for("pages", "")),
         }
         for port, paths in plans.values():  # warm: every request twice
             load(port, paths, 1, 2 * len(paths))
-        memory_before = rss_kb(ours.pid)
+        memory_before = tree_memory(ours.pid)
+        sampler = Sampler(ours.pid)
+        sampler.start()
         for level in levels:
             runs: dict[str, list] = {name: [] for name in plans}
             per_round = max(args.requests // args.rounds, level)
@@ -219,7 +290,9 @@ def main(argv=None) -> int:
                 figures.update(workload=name, clients=level)
                 rows.append(figures)
                 print(json.dumps(figures), flush=True)
-        memory_after = rss_kb(ours.pid)
+        sampler.done.set()
+        sampler.join()
+        memory_after = tree_memory(ours.pid)
     finally:
         for proc in (ours, oxi):
             proc.terminate()
@@ -241,13 +314,25 @@ def main(argv=None) -> int:
             f"| {r['clients']} | {r['workload']} | {r['requests']} | {r['errors']} | "
             f"{r['p50_ms']} | {r['p99_ms']} | {r['rps']} | {ratio} |"
         )
-    print(
-        f"\nour server's memory (VmRSS): {memory_before / 1024:.0f} MB after warm-up, "
-        f"{memory_after / 1024:.0f} MB after the load"
-    )
+    def mb(m):
+        return (
+            f"{m['processes']} processes, RSS {m['rss_kb'] / 1024:.0f} MB, "
+            f"PSS {m['pss_kb'] / 1024:.0f} MB"
+        )
+
+    print(f"\nour server and its workers: after warm-up {mb(memory_before)}")
+    print(f"at the most during the load: {mb(sampler.peak)}; after it {mb(memory_after)}")
     if args.json:
         args.json.write_text(
-            json.dumps({"rows": rows, "rss_kb": [memory_before, memory_after]}, indent=2)
+            json.dumps(
+                {
+                    "rows": rows,
+                    "memory": {
+                        "warm": memory_before, "peak": sampler.peak, "after": memory_after
+                    },
+                },
+                indent=2,
+            )
         )
     return 0
 

@@ -215,8 +215,8 @@ def test_row_cap_and_request_size_are_bounded():
 
 
 def test_a_slow_query_is_answered_503_within_the_limit():
-    # Solutions stream out of a three-way cross product: the worker stops at the next one
-    # once the limit has passed, so nothing keeps running after the test.
+    # A three-way cross product: the worker process that evaluates it is killed at the
+    # limit, so nothing keeps running after the test (tests/test_web_workers.py).
     settings = Settings(timeout=0.5, row_cap=10**9)
     slow = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     with TestClient(create_app(settings)) as c:

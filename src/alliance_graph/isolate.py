@@ -41,8 +41,9 @@ def default_max_memory() -> int:
         return 4 << 30
 
 
-def _address_space() -> int:
-    # The child inherits the parent's mappings: the limit is on what it adds to them.
+def address_space() -> int:
+    """The bytes this process maps now. A forked child inherits the parent's mappings:
+    its memory limit is on what it adds to them."""
     try:
         with open("/proc/self/statm") as f:
             return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
@@ -77,8 +78,7 @@ def run(
         return within(lambda _stop: work(), timeout, what)
     ctx = multiprocessing.get_context(start)
     reader, writer = ctx.Pipe(duplex=False)
-    # A forked child inherits the parent's mappings: the limit is on what it adds.
-    base = _address_space() if start == "fork" else 0
+    base = address_space() if start == "fork" else 0
     process = ctx.Process(
         target=_child, args=(writer, work, base, max_memory, what), daemon=True
     )
@@ -91,29 +91,33 @@ def run(
                 f"{what} did not finish within {timeout:g} s (--timeout); it was stopped"
             )
         try:
-            kind, value = reader.recv()
+            message = reader.recv()
         except (EOFError, OSError):
             process.join(5)
-            raise _died(process.exitcode, what, max_memory) from None
+            raise died_error(process.exitcode, what, max_memory) from None
     finally:
         if process.is_alive():
             process.kill()
         process.join(5)
         reader.close()
-    if kind == "ok":
-        return value
-    if kind == "memory":
-        raise QueryError(_over_memory(what, max_memory))
-    if kind == "raised":
-        raise value
-    name, text = value
-    raise _error_class(name)(text)
+    return outcome(message, what, max_memory)
 
 
 def _child(writer, work, base: int, max_memory: int | None, what: str) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
-    # What the child has to say comes over the pipe; an engine's abort message on
-    # running out of memory would only be noise beside the parent's clear error.
+    bound_child(base, max_memory)
+    send_answer(writer, answer(work, what), what)
+    os._exit(0)
+
+
+# -- shared with the pre-forked workers of :mod:`.pool` ---------------------------------
+
+
+def bound_child(base: int, max_memory: int | None) -> None:
+    """What a child does first: leave Ctrl-C to the parent, silence stderr (an engine's
+    abort message on running out of memory is only noise beside the parent's clear
+    error; what the child has to say comes over the pipe), and take its memory limit
+    (``max_memory`` beyond ``base``, what it inherited)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     import faulthandler
 
     faulthandler.disable()
@@ -124,47 +128,62 @@ def _child(writer, work, base: int, max_memory: int | None, what: str) -> None:
 
         limit = base + max_memory
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def answer(work: Callable[[], Any], what: str) -> tuple:
+    """``work()`` as a message for the pipe: ``("ok", value)``, ``("memory", None)``, the
+    library's error itself (``("raised", error)``) when it pickles, else its class name
+    and text (``("error", (name, text))``); never a traceback."""
     try:
-        message = ("ok", work())
+        return ("ok", work())
     except MemoryError:
-        message = ("memory", None)
+        return ("memory", None)
     except AllianceGraphError as exc:
-        message = _sendable(exc)
-    except BaseException as exc:  # reported, never a traceback
-        message = ("error", ("QueryError", f"{what} failed: {exc}"))
+        import pickle
+
+        try:
+            pickle.loads(pickle.dumps(exc))
+            return ("raised", exc)
+        except Exception:
+            return ("error", (type(exc).__name__, str(exc)))
+    except BaseException as exc:
+        return ("error", ("QueryError", f"{what} failed: {exc}"))
+
+
+def send_answer(conn, message: tuple, what: str) -> None:
     try:
-        writer.send(message)
+        conn.send(message)
     except MemoryError:
-        writer.send(("memory", None))
+        conn.send(("memory", None))
     except Exception as exc:  # an answer that cannot be sent (too large to pickle)
-        writer.send(("error", ("QueryError", f"{what} answered, but not sendably: {exc}")))
-    os._exit(0)
+        conn.send(("error", ("QueryError", f"{what} answered, but not sendably: {exc}")))
 
 
-def _sendable(exc: AllianceGraphError) -> tuple:
-    """The error itself when it survives pickling (its class and exit code kept), else
-    its class name and text."""
-    import pickle
+def outcome(message: tuple, what: str, max_memory: int | None) -> Any:
+    """The value a child's message carries, or the error it names, raised."""
+    kind, value = message
+    if kind == "ok":
+        return value
+    if kind == "memory":
+        raise QueryError(over_memory_message(what, max_memory))
+    if kind == "raised":
+        raise value
+    name, text = value
+    raise error_class(name)(text)
 
-    try:
-        pickle.loads(pickle.dumps(exc))
-        return ("raised", exc)
-    except Exception:
-        return ("error", (type(exc).__name__, str(exc)))
 
-
-def _over_memory(what: str, max_memory: int | None) -> str:
+def over_memory_message(what: str, max_memory: int | None) -> str:
     limit = f"{max_memory / (1 << 30):.2g} GiB" if max_memory else "the machine's memory"
     return f"{what} needed more than {limit} (--max-memory) and was stopped"
 
 
-def _died(code, what, max_memory) -> QueryError:
+def died_error(code, what, max_memory) -> QueryError:
     if code is not None and code < 0 and -code in (signal.SIGABRT, signal.SIGSEGV):
-        return QueryError(_over_memory(what, max_memory))
+        return QueryError(over_memory_message(what, max_memory))
     return QueryError(f"{what} stopped without an answer (exit status {code})")
 
 
-def _error_class(name: str):
+def error_class(name: str):
     from . import errors
 
     cls = getattr(errors, name, None)

@@ -50,7 +50,15 @@ from ..endpoint import ENV_ENDPOINT
     type=click.IntRange(min=1),
     default=8,
     show_default=True,
-    help="Queries that run at once; the others wait.",
+    help="Queries that run at once (a visitor's SPARQL each in one of as many worker "
+    "processes); the others wait.",
+)
+@click.option(
+    "--max-memory",
+    metavar="SIZE",
+    default=None,
+    help="Memory a visitor's query may add in its worker process (512M, 2G; "
+    "default: half the machine's memory); a query past it is stopped.",
 )
 @click.option(
     "--max-connections",
@@ -59,7 +67,7 @@ from ..endpoint import ENV_ENDPOINT
     show_default=True,
     help="Open connections at most (uvicorn answers 503 beyond).",
 )
-def serve(data, endpoint, host, port, timeout, row_cap, max_queries, max_connections):
+def serve(data, endpoint, host, port, timeout, row_cap, max_queries, max_memory, max_connections):
     """Serve the graph on the web: /sparql, /api, Linked Data pages, the explorer.
 
     Binds 127.0.0.1 unless --host says otherwise. The data is only read. The app is
@@ -72,6 +80,7 @@ def serve(data, endpoint, host, port, timeout, row_cap, max_queries, max_connect
     """
     import uvicorn
 
+    from ..isolate import parse_size
     from ..web import Settings, create_app
 
     settings = Settings(
@@ -80,6 +89,7 @@ def serve(data, endpoint, host, port, timeout, row_cap, max_queries, max_connect
         timeout=timeout,
         row_cap=row_cap,
         max_queries=max_queries,
+        max_memory=parse_size(max_memory) if max_memory else None,
     )
     app = create_app(settings)
     app.state.backend.warm()  # a bad file or endpoint fails here, named, exit code 2

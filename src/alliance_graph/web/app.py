@@ -8,6 +8,7 @@ loads nothing until the first request.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -51,8 +52,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     handler = make_handler(pages.error_page)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app):
+        try:
+            yield
+        finally:
+            backend.close()  # the query workers end with the server
+
     app = Starlette(
         routes=routes,
+        lifespan=lifespan,
         middleware=[
             Middleware(SecurityHeaders),
             Middleware(

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .. import queries
+from .. import isolate, queries
 from ..errors import NetworkRefusedError, QueryTimeoutError
+from ..isolate import parse_size
 from ..namespaces import RES, SRC
 from . import names
 
@@ -24,13 +25,16 @@ ENV_DATA = "ALLIANCE_GRAPH_DATA"  # files separated by os.pathsep
 ENV_ENDPOINT = "ALLIANCE_GRAPH_ENDPOINT"
 ENV_TIMEOUT = "ALLIANCE_GRAPH_TIMEOUT"
 ENV_ROW_CAP = "ALLIANCE_GRAPH_ROW_CAP"
+ENV_MAX_MEMORY = "ALLIANCE_GRAPH_MAX_MEMORY"
 
 
 @dataclass(frozen=True)
 class Settings:
     """How the server runs. ``timeout`` (seconds) and ``row_cap`` bound every query;
     ``max_queries`` queries run at once (the others wait up to ``timeout``, then 503);
-    request bodies stop at ``max_body`` bytes, query texts at ``max_query`` characters."""
+    a visitor's query runs in one of at most ``max_queries`` worker processes, each
+    bounded by ``max_memory`` bytes (None: half the machine's memory); request bodies
+    stop at ``max_body`` bytes, query texts at ``max_query`` characters."""
 
     data: tuple[str, ...] | None = None
     endpoint: str | None = None
@@ -39,15 +43,18 @@ class Settings:
     max_queries: int = 8
     max_body: int = 256 * 1024
     max_query: int = 64 * 1024
+    max_memory: int | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
         data = os.environ.get(ENV_DATA)
+        memory = os.environ.get(ENV_MAX_MEMORY)
         return cls(
             data=tuple(p for p in data.split(os.pathsep) if p) if data else None,
             endpoint=os.environ.get(ENV_ENDPOINT) or None,
             timeout=float(os.environ.get(ENV_TIMEOUT, cls.timeout)),
             row_cap=int(os.environ.get(ENV_ROW_CAP, cls.row_cap)),
+            max_memory=parse_size(memory) if memory else None,
         )
 
 
@@ -73,11 +80,52 @@ class Backend:
         with self._lock:
             return open_store(list(self.settings.data) if self.settings.data else None)
 
+    @cached_property
+    def pool(self):
+        """The worker processes that run visitors' queries on the embedded store
+        (:mod:`alliance_graph.pool`): forked from this process once the store is loaded,
+        so each holds it copy-on-write; a worker past the time limit or its memory is
+        killed and replaced. None over a remote endpoint (the remote server bounds its
+        own work) or where fork is not available (the query layer's own isolation
+        then applies)."""
+        if self.settings.endpoint or not isolate.available():
+            return None
+        from ..pool import Pool
+
+        store = self.store
+        memory = self.settings.max_memory or isolate.default_max_memory()
+
+        def evaluate(request):
+            # Checked already (queries.check, in the server): the worker only evaluates,
+            # in its own thread; the server kills it at the time limit.
+            kind, *args = request
+            if kind == "sparql":
+                text, cap = args
+                return queries.sparql(
+                    text, store=store, limit=cap, timeout=None, trusted=True, isolate=False
+                )
+            name, params, cap = args
+            return queries.run(
+                queries.get(name), params, store=store, limit=cap, timeout=None, isolate=False
+            )
+
+        with self._lock:
+            return Pool(evaluate, size=self.settings.max_queries, max_memory=memory)
+
+    def close(self) -> None:
+        """End the worker processes (the server is stopping)."""
+        pool = self.__dict__.get("pool")
+        if pool is not None:
+            pool.close()
+
     def warm(self) -> None:
         """Load now what is otherwise loaded on first use: a bad data file or an
-        unreachable endpoint then fails at start, naming the file or the URL."""
+        unreachable endpoint then fails at start, naming the file or the URL; the query
+        workers are forked."""
         _ = self.directory
         _ = self.holdings
+        if self.pool is not None:
+            self.pool.start()  # forked now, from the one thread there is before serving
 
     def _where(self) -> dict:
         if self.settings.endpoint:
@@ -120,6 +168,10 @@ class Backend:
                     f"{what}; this server answers from its own graph only"
                 ) from None
         cap = self.settings.row_cap if limit is None else min(limit, self.settings.row_cap)
+        if not trusted and self.pool is not None:
+            return self._bounded(
+                lambda left: self.pool.run(("sparql", text, cap), timeout=left)
+            )
         return self._bounded(
             lambda left: queries.sparql(
                 text, limit=cap, timeout=left, trusted=trusted, **self._where()
@@ -128,8 +180,15 @@ class Backend:
 
     def run(self, name: str, params: dict) -> queries.Result:
         """Run a saved query with ``params`` bound exactly as ``alliance-graph query`` binds
-        them."""
+        them. On the shipped data it runs here (the project's queries are known to finish
+        on it); on the user's own files in a worker process, as ``alliance-graph query
+        --data`` runs it isolated (a saved query can outgrow memory on a large graph)."""
         saved = queries.get(name)
+        if self.settings.data and self.pool is not None:
+            cap = self.settings.row_cap
+            return self._bounded(
+                lambda left: self.pool.run(("run", saved.name, dict(params), cap), timeout=left)
+            )
         return self._bounded(
             lambda left: queries.run(
                 saved, params, limit=self.settings.row_cap, timeout=left, **self._where()

@@ -5,6 +5,9 @@ fact's certainty on the chosen day by the temporal model's readings."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -122,7 +125,8 @@ class Fact:
     rank_reason: str | None = None
     note: str | None = None
     rivals: list[Value] = field(default_factory=list)
-    certainty: str = ""
+    # its HTML but for the day's certainty, rendered once (pages.fact_body)
+    body: Markup | None = field(default=None, repr=False, compare=False)
 
     def first(self, name: str) -> str | None:
         values = self.props.get(AG + name)
@@ -190,8 +194,88 @@ def group_of(fact: Fact) -> str:
     return f"Other facts: {kind}"
 
 
+class OnDay:
+    """A fact as shown on one day: the fact (shared between requests, never changed) and
+    its certainty on that day; every other attribute is the fact's."""
+
+    __slots__ = ("fact", "certainty")
+
+    def __init__(self, fact: Fact, certainty: str):
+        self.fact = fact
+        self.certainty = certainty
+
+    def __getattr__(self, name):
+        if name in OnDay.__slots__:  # not set yet (a copy in the making)
+            raise AttributeError(name)
+        return getattr(self.fact, name)
+
+
+CACHED_ENTITIES = 256  # entities whose facts are kept (the largest, Nissan Motor, ~1 MB)
+
+
+class FactCache:
+    """The facts of each entity of one backend, read once: a backend's embedded store is
+    loaded once and only read while the server runs, so what its queries answered for an
+    entity stays true. Least recently used entities go first."""
+
+    def __init__(self, size: int = CACHED_ENTITIES):
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, backend, iri: str) -> dict:
+        key = iri
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        data = read(backend, iri)  # outside the lock: two first readers both read
+        if not data:
+            return data  # an unknown IRI is not kept (it would push out real entities)
+        with self._lock:
+            self._items[key] = data
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return data
+
+
+_caches: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Backend -> FactCache
+_caches_lock = threading.Lock()
+
+
+def facts_of(backend, iri: str) -> dict:
+    """:func:`read`, once per backend and entity on the embedded store. Over a remote
+    endpoint nothing is kept (the data there may change), every page reads again."""
+    if backend.store is None:
+        return read(backend, iri)
+    with _caches_lock:
+        cache = _caches.get(backend)
+        if cache is None:
+            cache = _caches[backend] = FactCache()
+    return cache.get(backend, iri)
+
+
+def forget(backend) -> None:
+    """Drop what is kept for ``backend`` (the next page of each entity reads again)."""
+    with _caches_lock:
+        _caches.pop(backend, None)
+
+
 def load(backend, iri: str, day: dt.date) -> dict:
-    """Everything the entity page shows."""
+    """Everything the entity page shows: the entity's facts (read once per loaded store,
+    :class:`FactCache`) with each fact's certainty on ``day``."""
+    data = facts_of(backend, iri)
+    if not data:
+        return {}
+    groups = [
+        (title, [OnDay(f, certainty(f, day)) for f in facts]) for title, facts in data["groups"]
+    ]
+    return {**data, "groups": groups}
+
+
+def read(backend, iri: str) -> dict:
+    """What the entity page shows whatever the day: its four queries, their rows grouped
+    (an empty dict when the graph says nothing about ``iri``)."""
     term = f"<{iri}>"
     own = backend.sparql(OWN % {"e": term}, trusted=True).rows
     facts_rows = backend.sparql(FACTS % {"e": term}, trusted=True).rows
@@ -256,7 +340,6 @@ def load(backend, iri: str, day: dt.date) -> dict:
         facts.values(),
         key=lambda f: (f.first("startEarliest") or f.first("dateEarliest") or "", f.label),
     ):
-        f.certainty = certainty(f, day)
         groups.setdefault(group_of(f), []).append(f)
     ordered = sorted(
         groups.items(), key=lambda kv: (ORDER.index(kv[0]) if kv[0] in ORDER else len(ORDER), kv[0])

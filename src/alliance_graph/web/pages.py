@@ -7,6 +7,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -24,6 +25,20 @@ HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.filters["path"] = local_path
 templates.env.filters["short"] = lambda iri: compact(iri)
+
+
+def fact_body(shown) -> Markup:
+    """The part of a fact's HTML that no day changes (its dates, rank reason, rivals,
+    details, citations), rendered the first time it is shown and kept with the fact: the
+    facts are kept per backend (entity_view.FactCache), so a page renders only the
+    certainty of each fact on its day."""
+    fact = getattr(shown, "fact", shown)
+    if fact.body is None:
+        fact.body = Markup(templates.get_template("_fact.html").render(f=fact))
+    return fact.body
+
+
+templates.env.filters["fact_body"] = fact_body
 FIRST_YEAR = 1999
 
 COUNTS = f"""PREFIX ag: <{AG}>
