@@ -6,18 +6,11 @@ from __future__ import annotations
 import click
 
 from ..endpoint import ENV_ENDPOINT
+from .options import data_option
 
 
 @click.command()
-@click.option(
-    "--data",
-    "data",
-    multiple=True,
-    type=click.Path(dir_okay=False),
-    metavar="FILE",
-    help="Serve these RDF files (with the ontology) instead of the shipped data; "
-    "repeat for several.",
-)
+@data_option
 @click.option(
     "--endpoint",
     envvar=ENV_ENDPOINT,
@@ -67,7 +60,10 @@ from ..endpoint import ENV_ENDPOINT
     show_default=True,
     help="Open connections at most (uvicorn answers 503 beyond).",
 )
-def serve(data, endpoint, host, port, timeout, row_cap, max_queries, max_memory, max_connections):
+def serve(
+    data, data_format, endpoint, host, port, timeout, row_cap, max_queries, max_memory,
+    max_connections,
+):
     """Serve the graph on the web: /sparql, /api, Linked Data pages, the explorer.
 
     Binds 127.0.0.1 unless --host says otherwise. The data is only read. The app is
@@ -85,6 +81,7 @@ def serve(data, endpoint, host, port, timeout, row_cap, max_queries, max_memory,
 
     settings = Settings(
         data=tuple(data) or None,
+        data_format=data_format,
         endpoint=endpoint or None,
         timeout=timeout,
         row_cap=row_cap,

@@ -37,6 +37,7 @@ class Settings:
     stop at ``max_body`` bytes, query texts at ``max_query`` characters."""
 
     data: tuple[str, ...] | None = None
+    data_format: str | None = None
     endpoint: str | None = None
     timeout: float = 10.0
     row_cap: int = 10_000
@@ -78,7 +79,10 @@ class Backend:
         from ..store import open_store
 
         with self._lock:
-            return open_store(list(self.settings.data) if self.settings.data else None)
+            return open_store(
+                list(self.settings.data) if self.settings.data else None,
+                data_format=self.settings.data_format,
+            )
 
     @cached_property
     def pool(self):
@@ -223,10 +227,7 @@ class Backend:
 
         if self.settings.endpoint:
             return ownership.holdings(self.rdflib_graph)
-        from .. import resources
-
-        files = list(self.settings.data) if self.settings.data else resources.data_files()
-        return ownership.holdings_from_files(files)
+        return ownership.holdings_from_store(self.store)  # the store already loaded
 
     def sparql_unbounded(self, text: str) -> queries.Result:
         # For the server's own reads (the whole graph, once): no row cap.
