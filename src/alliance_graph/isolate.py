@@ -11,7 +11,6 @@ Where ``fork`` is not available, the work runs in a thread (:mod:`.deadline`) in
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 import signal
@@ -51,6 +50,8 @@ def _address_space() -> int:
 
 
 def available() -> bool:
+    import multiprocessing  # here, not at the top: 40 ms that trusted queries never use
+
     return "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -69,6 +70,8 @@ def run(
         from .deadline import within
 
         return within(lambda _stop: work(), timeout, what)
+    import multiprocessing
+
     ctx = multiprocessing.get_context("fork")
     reader, writer = ctx.Pipe(duplex=False)
     base = _address_space()

@@ -14,7 +14,6 @@ process or runs the work in another one:
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import pickle
 import sys
@@ -76,6 +75,8 @@ def run_with_timeout(work: Callable[[], Any], timeout: float, what: str = "valid
     raised."""
     if timeout <= 0:
         raise ValueError("timeout must be more than 0 seconds")
+    import multiprocessing  # only with a timeout: `validate` itself needs exit_after
+
     context = multiprocessing.get_context("spawn")
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(send, work), daemon=True)
