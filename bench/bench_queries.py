@@ -222,6 +222,7 @@ COMMANDS = {
     "ownership integrated": ["ownership", "integrated", "Renault", "Nissan Motor", "--at",
                              "2010-06-30"],
     "ownership timeline": ["ownership", "timeline", "Renault", "Nissan Motor"],
+    "fmt --check": ["fmt", "--check"],
 }
 
 
