@@ -20,7 +20,7 @@ them alike. Reproduce with:
 
     python bench/bench_queries.py --part a --repeat 7
     python bench/bench_queries.py --part b --sizes 10000,100000,1000000
-    python bench/bench_queries.py --part c --repeat 5 [--no-bytecode]
+    python bench/bench_queries.py --part c --repeat 5 [--no-bytecode] [--against DIR]
 
 (c) Every command but plot and export, cold on the shipped data, beside ``python -c
 pass`` and beside a bare shacl-rust script that validates the same data (ontology, data
@@ -233,6 +233,7 @@ shapes = open(sys.argv[2], encoding="utf-8").read()
 report = shacl_rust.validate(data, shapes, data_format="nt", shapes_format="nt")
 print(report["conforms"], len(report["results"]))
 """
+AGAINST = "--against tree"
 BARE_SHACL = "shacl-rust alone"
 BARE_CORE = "shacl-rust alone, its share of the shapes"
 
@@ -267,6 +268,12 @@ def part_c(args, out: dict) -> None:
     runs[BARE_SHACL] = [sys.executable, "-c", SHACL_RUST_SCRIPT, str(data), str(shapes)]
     runs[BARE_CORE] = [sys.executable, "-c", SHACL_RUST_SCRIPT, str(data), str(core)]
     runs |= {name: [CLI, *argv] for name, argv in COMMANDS.items()}
+    envs = {name: ENV for name in runs}
+    if args.against:  # the same commands from another source tree, in the same rounds
+        other = dict(ENV, PYTHONPATH=str(Path(args.against).resolve() / "src"))
+        for name, argv in COMMANDS.items():
+            runs[f"{name} [{AGAINST}]"] = [CLI, *argv]
+            envs[f"{name} [{AGAINST}]"] = other
     times: dict = {name: [] for name in runs}
     order = list(runs)
     for i in range(args.repeat):  # interleaved, each command first in turn
@@ -274,7 +281,7 @@ def part_c(args, out: dict) -> None:
         for name in order[k:] + order[:k]:
             start = time.perf_counter()
             subprocess.run(runs[name], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                           env=ENV)
+                           env=envs[name])
             times[name].append(time.perf_counter() - start)
     shutil.rmtree(folder, ignore_errors=True)
     out["c"] = {name: {"median": median(ts), "min": min(ts)} for name, ts in times.items()}
@@ -282,6 +289,13 @@ def part_c(args, out: dict) -> None:
         bare: median([v / b for v, b in zip(times["validate"], times[bare], strict=True)])
         for bare in (BARE_SHACL, BARE_CORE)
     }
+    if args.against:
+        out["c_against"] = {
+            name: median(
+                [t / o for t, o in zip(times[name], times[f"{name} [{AGAINST}]"], strict=True)]
+            )
+            for name in COMMANDS
+        }
     out["c_bytecode"] = out.get("bytecode", True)
     out["c_load"] = os.getloadavg()
 
@@ -296,6 +310,10 @@ def table_c(data: dict, bytecode: bool) -> str:
     ]
     for name, t in data["c"].items():
         lines.append(f"| `{name}` | {t['median']:.3f} | {t['min']:.3f} |")
+    if "c_against" in data:
+        lines += ["", f"| command | this tree / {AGAINST} (median of per-round ratios) |",
+                  "|---|---|"]
+        lines += [f"| `{name}` | {r:.2f} |" for name, r in data["c_against"].items()]
     lines += [
         "",
         *(
@@ -494,19 +512,31 @@ def main(argv=None) -> int:
     parser.add_argument("--date", default="2010-06-30")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
     parser.add_argument(
+        "--against",
+        metavar="DIR",
+        help="(c) also run every command from the source tree DIR (its src/ first on "
+        "PYTHONPATH; e.g. `git archive main | tar -x -C DIR`), in the same rounds",
+    )
+    parser.add_argument(
         "--no-bytecode",
         action="store_true",
         help="cold CLI runs without .pyc files for alliance_graph (compiled at each start)",
     )
     args = parser.parse_args(argv)
     package = Path(queries.__file__).parents[1]  # alliance_graph, not alliance_graph.queries
+    packages = [package]
+    if args.against:
+        packages.append(Path(args.against).resolve() / "src" / "alliance_graph")
     if args.no_bytecode:
         ENV["PYTHONDONTWRITEBYTECODE"] = "1"
-        for cache in package.rglob("__pycache__"):
+        for cache in (c for pkg in packages for c in pkg.rglob("__pycache__")):
             shutil.rmtree(cache)
     else:
         ENV.pop("PYTHONDONTWRITEBYTECODE", None)
         run_cold([CLI, "queries"])  # writes the .pyc files once
+        for argv in COMMANDS.values() if args.against else ():
+            subprocess.run([CLI, *argv], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           env=dict(ENV, PYTHONPATH=str(packages[1].parent)))
     out: dict = {"bytecode": not args.no_bytecode}
     if args.part in ("a", "all"):
         part_a(args, out)
