@@ -69,11 +69,13 @@ class LazyGroup(click.Group):
 
     def format_commands(self, ctx, formatter):
         """The command list of ``--help``, as click writes it, from :data:`SHORT_HELP`."""
-        from click.utils import make_default_short_help
-
         names = self.list_commands(ctx)
         limit = formatter.width - 6 - max(len(name) for name in names)
-        rows = [(name, make_default_short_help(SHORT_HELP[name], limit)) for name in names]
+        # A stand-in command per name, so that click shortens each help as its own would.
+        rows = [
+            (name, click.Command(name, help=SHORT_HELP[name]).get_short_help_str(limit))
+            for name in names
+        ]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
