@@ -20,10 +20,12 @@ them alike. Reproduce with:
 
     python bench/bench_queries.py --part a --repeat 7
     python bench/bench_queries.py --part b --sizes 10000,100000,1000000
-    python bench/bench_queries.py --part c --repeat 5 [--no-bytecode]
+    python bench/bench_queries.py --part c --repeat 5 [--no-bytecode] [--against DIR]
 
 (c) Every command but plot and export, cold on the shipped data, beside ``python -c
-pass``; in interleaved rounds.
+pass`` and beside a bare shacl-rust script that validates the same data (ontology, data
+and derived bounds, written out as N-Triples) against the same shapes (one N-Triples file),
+prepared before the rounds; in interleaved rounds, with the ratio validate / shacl-rust.
 """
 
 from __future__ import annotations
@@ -220,12 +222,58 @@ COMMANDS = {
     "ownership integrated": ["ownership", "integrated", "Renault", "Nissan Motor", "--at",
                              "2010-06-30"],
     "ownership timeline": ["ownership", "timeline", "Renault", "Nissan Motor"],
+    "fmt --check": ["fmt", "--check"],
 }
 
 
+SHACL_RUST_SCRIPT = """
+import sys, shacl_rust
+data = open(sys.argv[1], encoding="utf-8").read()
+shapes = open(sys.argv[2], encoding="utf-8").read()
+report = shacl_rust.validate(data, shapes, data_format="nt", shapes_format="nt")
+print(report["conforms"], len(report["results"]))
+"""
+AGAINST = "--against tree"
+BARE_SHACL = "shacl-rust alone"
+BARE_CORE = "shacl-rust alone, its share of the shapes"
+
+
+def bare_shacl_inputs(folder: Path) -> tuple[Path, Path, Path]:
+    """The inputs of the bare scripts, as files: the loaded store's N-Triples (ontology,
+    data, derived bounds and ranks); the shipped shapes as one N-Triples file; and the
+    shapes as `validate` hands them to shacl-rust (the SPARQL constraints and targets it
+    answers in Oxigraph taken out), for the second bare script."""
+    from alliance_graph import resources
+    from alliance_graph.store import to_ntriples
+    from alliance_graph.validate.engines import read_shapes
+    from alliance_graph.validate.sparql_constraints import (
+        SparqlConstraints,
+        resolve_sparql_targets,
+    )
+
+    store = open_store()
+    data, shapes, core = folder / "data.nt", folder / "shapes.nt", folder / "core.nt"
+    data.write_bytes(to_ntriples(store))
+    graph = read_shapes(list(resources.shapes_files()))
+    shapes.write_bytes(graph.serialize(format="nt", encoding="utf-8"))
+    share = resolve_sparql_targets(SparqlConstraints(graph, store).without_handled(), store)
+    core.write_bytes(share.serialize(format="nt", encoding="utf-8"))
+    return data, shapes, core
+
+
 def part_c(args, out: dict) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="bench-cold-"))
+    data, shapes, core = bare_shacl_inputs(folder)
     runs = {"python -c pass": [sys.executable, "-c", "pass"]}
+    runs[BARE_SHACL] = [sys.executable, "-c", SHACL_RUST_SCRIPT, str(data), str(shapes)]
+    runs[BARE_CORE] = [sys.executable, "-c", SHACL_RUST_SCRIPT, str(data), str(core)]
     runs |= {name: [CLI, *argv] for name, argv in COMMANDS.items()}
+    envs = {name: ENV for name in runs}
+    if args.against:  # the same commands from another source tree, in the same rounds
+        other = dict(ENV, PYTHONPATH=str(Path(args.against).resolve() / "src"))
+        for name, argv in COMMANDS.items():
+            runs[f"{name} [{AGAINST}]"] = [CLI, *argv]
+            envs[f"{name} [{AGAINST}]"] = other
     times: dict = {name: [] for name in runs}
     order = list(runs)
     for i in range(args.repeat):  # interleaved, each command first in turn
@@ -233,21 +281,48 @@ def part_c(args, out: dict) -> None:
         for name in order[k:] + order[:k]:
             start = time.perf_counter()
             subprocess.run(runs[name], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                           env=ENV)
+                           env=envs[name])
             times[name].append(time.perf_counter() - start)
+    shutil.rmtree(folder, ignore_errors=True)
     out["c"] = {name: {"median": median(ts), "min": min(ts)} for name, ts in times.items()}
+    out["c_ratio"] = {
+        bare: median([v / b for v, b in zip(times["validate"], times[bare], strict=True)])
+        for bare in (BARE_SHACL, BARE_CORE)
+    }
+    if args.against:
+        out["c_against"] = {
+            name: median(
+                [t / o for t, o in zip(times[name], times[f"{name} [{AGAINST}]"], strict=True)]
+            )
+            for name in COMMANDS
+        }
     out["c_bytecode"] = out.get("bytecode", True)
+    out["c_load"] = os.getloadavg()
 
 
 def table_c(data: dict, bytecode: bool) -> str:
+    """The (c) table from the whole ``out`` of :func:`part_c`."""
     lines = [
         f".pyc files for alliance_graph: {'yes' if bytecode else 'no (compiled at each start)'}",
         "",
         "| command | median s | min s |",
         "|---|---|---|",
     ]
-    for name, t in data.items():
+    for name, t in data["c"].items():
         lines.append(f"| `{name}` | {t['median']:.3f} | {t['min']:.3f} |")
+    if "c_against" in data:
+        lines += ["", f"| command | this tree / {AGAINST} (median of per-round ratios) |",
+                  "|---|---|"]
+        lines += [f"| `{name}` | {r:.2f} |" for name, r in data["c_against"].items()]
+    lines += [
+        "",
+        *(
+            f"validate / {bare}: {ratio:.2f} (median of the per-round ratios)"
+            for bare, ratio in data["c_ratio"].items()
+        ),
+        "load average at the end (1, 5, 15 min): "
+        + ", ".join(f"{x:.2f}" for x in data["c_load"]),
+    ]
     return "\n".join(lines)
 
 
@@ -437,19 +512,31 @@ def main(argv=None) -> int:
     parser.add_argument("--date", default="2010-06-30")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
     parser.add_argument(
+        "--against",
+        metavar="DIR",
+        help="(c) also run every command from the source tree DIR (its src/ first on "
+        "PYTHONPATH; e.g. `git archive main | tar -x -C DIR`), in the same rounds",
+    )
+    parser.add_argument(
         "--no-bytecode",
         action="store_true",
         help="cold CLI runs without .pyc files for alliance_graph (compiled at each start)",
     )
     args = parser.parse_args(argv)
     package = Path(queries.__file__).parents[1]  # alliance_graph, not alliance_graph.queries
+    packages = [package]
+    if args.against:
+        packages.append(Path(args.against).resolve() / "src" / "alliance_graph")
     if args.no_bytecode:
         ENV["PYTHONDONTWRITEBYTECODE"] = "1"
-        for cache in package.rglob("__pycache__"):
+        for cache in (c for pkg in packages for c in pkg.rglob("__pycache__")):
             shutil.rmtree(cache)
     else:
         ENV.pop("PYTHONDONTWRITEBYTECODE", None)
         run_cold([CLI, "queries"])  # writes the .pyc files once
+        for argv in COMMANDS.values() if args.against else ():
+            subprocess.run([CLI, *argv], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           env=dict(ENV, PYTHONPATH=str(packages[1].parent)))
     out: dict = {"bytecode": not args.no_bytecode}
     if args.part in ("a", "all"):
         part_a(args, out)
@@ -459,7 +546,7 @@ def main(argv=None) -> int:
         print("\n## (b) synthetic data\n\n" + table_b(out["b"]))
     if args.part in ("c", "all"):
         part_c(args, out)
-        print("\n## (c) every command, cold\n\n" + table_c(out["c"], out["c_bytecode"]))
+        print("\n## (c) every command, cold\n\n" + table_c(out, out["c_bytecode"]))
     if args.json:
         args.json.write_text(json.dumps(out, indent=2))
     return 0

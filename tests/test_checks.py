@@ -120,3 +120,29 @@ def test_two_checks_of_one_name_are_refused(tmp_path):
     )
     with pytest.raises(UsageError, match="two checks are called 'unused-source'"):
         checks.load([tmp_path])
+
+
+def test_shipped_checks_pass_the_safety_check_they_skip_at_run_time():
+    # validate trusts the shipped checks (no rdflib parse at run time) because of this test.
+    from alliance_graph.queries import check_no_network, check_read_only
+
+    shipped = sorted(checks.checks_dir().glob("*.rq"))
+    assert len(shipped) == len(CASES)
+    for path in shipped:
+        assert checks.is_shipped(path)
+        body = checks.parse_check(path).text
+        check_read_only(body)
+        check_no_network(body)
+
+
+def test_a_copy_of_a_shipped_check_elsewhere_is_checked(tmp_path):
+    # Trust goes by folder, not by name: the same file name elsewhere is parsed and refused.
+    path = tmp_path / "unused-source.rq"
+    path.write_text(
+        "#+ summary: x\n#+ severity: info\n"
+        "SELECT ?entity ?message WHERE { SERVICE <http://example.org/sparql> "
+        "{ ?entity ?p ?message } }\n"
+    )
+    assert not checks.is_shipped(path)
+    with pytest.raises(DataFileError, match="SERVICE"):
+        checks.parse_check(path)

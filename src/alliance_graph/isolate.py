@@ -11,7 +11,6 @@ Where ``fork`` is not available, the work runs in a thread (:mod:`.deadline`) in
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 import signal
@@ -52,6 +51,8 @@ def address_space() -> int:
 
 
 def available() -> bool:
+    import multiprocessing  # here, not at the top: 40 ms that trusted queries never use
+
     return "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -76,6 +77,8 @@ def run(
         from .deadline import within
 
         return within(lambda _stop: work(), timeout, what)
+    import multiprocessing
+
     ctx = multiprocessing.get_context(start)
     reader, writer = ctx.Pipe(duplex=False)
     base = address_space() if start == "fork" else 0

@@ -121,14 +121,22 @@ def integrated(
     ``snapshot`` is a snapshot of ``graph`` the caller already built
     (:func:`alliance_graph.ownership.snapshot`), reused instead of building another.
     """
-    import numpy as np
-
     from ..entities import resolve
 
     check_definition(definition)
     h = as_holdings(graph)
     a_iri = resolve(h, holder)
     b_iri = resolve(h, held) if held is not None else None
+    if b_iri is not None and snapshot is None:
+        # One pair on a small network: plain Python, the same answer without importing
+        # numpy, scipy and networkx (most of a cold command's time); None where unsure.
+        from .light import pair
+
+        found = pair(h, a_iri, b_iri, at, interest, reading, definition)
+        if found is not None:
+            return found
+    import numpy as np
+
     g = _snapshot(h, at, interest, reading, snapshot)
     at_text = g.graph["at"]
 

@@ -175,6 +175,34 @@ def candidate(h: Holdings, o: Stake, interest: str) -> dict:
     }
 
 
+def chosen(
+    h: Holdings, span: DateSpan, interest: str, reading: str
+) -> tuple[dict[tuple[str, str], list[Choice]], dict[tuple[str, str], list[str]]]:
+    """What a snapshot is made of: the choices of each (holder, held) pair, one per
+    position, in a stable order, and the statements possibly valid that the reading
+    left out (under ``certain``) by pair. Shared by :func:`snapshot` and the one-pair
+    path of integrated ownership that needs no graph library (:mod:`.light`)."""
+    edges: dict[tuple[str, str], list[Choice]] = {}
+    omitted: dict[tuple[str, str], list[str]] = {}
+    for (holder, held, _through), stakes in positions(h, interest).items():
+        choice = choose(stakes, span, interest, reading)
+        if choice is not None:
+            edges.setdefault((holder, held), []).append(choice)
+        elif reading == "certain":
+            left = [s.iri for s in stakes if s.interval.possible_during(span)]
+            if left:
+                omitted.setdefault((holder, held), []).extend(left)
+    for choices in edges.values():
+        choices.sort(key=lambda c: (c.stake.through or "", c.stake.iri))
+    return edges, omitted
+
+
+def pair_percent(choices: list[Choice], interest: str) -> float:
+    """The figure of one pair: the sum of its positions' figures (in :func:`chosen`'s
+    order), rounded as every figure is."""
+    return round_figure(sum(c.stake.figure(interest) for c in choices))
+
+
 def snapshot(
     graph,
     at: dt.date | str | DateSpan | None = None,
@@ -200,22 +228,12 @@ def snapshot(
     check(interest, reading)
     h = as_holdings(graph)
     span = as_span(at)
-    g = nx.DiGraph(at=str(span), interest=interest, reading=reading, omitted={})
-    edges: dict[tuple[str, str], list[Choice]] = {}
-    omitted = g.graph["omitted"]
-    for (holder, held, _through), stakes in positions(h, interest).items():
-        choice = choose(stakes, span, interest, reading)
-        if choice is not None:
-            edges.setdefault((holder, held), []).append(choice)
-        elif reading == "certain":
-            left = [s.iri for s in stakes if s.interval.possible_during(span)]
-            if left:
-                omitted.setdefault((holder, held), []).extend(left)
+    edges, omitted = chosen(h, span, interest, reading)
+    g = nx.DiGraph(at=str(span), interest=interest, reading=reading, omitted=omitted)
     for (holder, held), choices in sorted(edges.items()):
         for node in (holder, held):
             if node not in g:
                 g.add_node(node, label=h.label(node), iri=node, kind=h.kinds.get(node, "Agent"))
-        choices.sort(key=lambda c: (c.stake.through or "", c.stake.iri))
         sources: list[str] = []
         for c in choices:
             sources += [x for x in c.stake.sources if x not in sources]
@@ -223,7 +241,7 @@ def snapshot(
         g.add_edge(
             holder,
             held,
-            percent=round_figure(sum(c.stake.figure(interest) for c in choices)),
+            percent=pair_percent(choices, interest),
             sources=sources,
             statements=[c.stake.iri for c in choices],
             certain=all(c.certain for c in choices) and (holder, held) not in omitted,

@@ -26,8 +26,6 @@ def timeline(
     None for the last). The figures are those of :func:`stake` and :func:`integrated`
     on each day: one code path.
     """
-    import networkx as nx
-
     from ..entities import resolve
 
     check_definition(definition)
@@ -35,11 +33,15 @@ def timeline(
     h = as_holdings(graph)
     a, b = resolve(h, holder), resolve(h, held)
     # Only stakes on some walk from a to b, on any day, can move the figures.
-    union = nx.DiGraph()
-    union.add_edges_from((s.holder, s.held) for s in h.stakes)
-    if a not in union or b not in union:
+    down: dict[str, set[str]] = {}
+    up: dict[str, set[str]] = {}
+    for s in h.stakes:
+        down.setdefault(s.holder, set()).add(s.held)
+        up.setdefault(s.held, set()).add(s.holder)
+    nodes = down.keys() | up.keys()
+    if a not in nodes or b not in nodes:
         return []
-    between = (nx.descendants(union, a) | {a}) & (nx.ancestors(union, b) | {b})
+    between = _reach(down, a) & _reach(up, b)
     local = h.subset([s for s in h.stakes if s.holder in between and s.held in between])
     days = set()
     for s in local.stakes:
@@ -86,3 +88,16 @@ def timeline(
     ):
         records.pop(0)
     return records
+
+
+def _reach(adjacency: dict[str, set[str]], start: str) -> set[str]:
+    """``start`` and every node reached from it (plain Python: no graph library to import
+    for a cold ``ownership timeline``)."""
+    seen = {start}
+    todo = [start]
+    while todo:
+        for w in adjacency.get(todo.pop(), ()):
+            if w not in seen:
+                seen.add(w)
+                todo.append(w)
+    return seen
