@@ -41,7 +41,7 @@ def summary(data, data_format, fmt):
     from ..validate import validate
 
     files = data_arguments(data)
-    report = validate(files) if data_format is None else validate(files, data_format=data_format)
+    report = validate(files, data_format=data_format)
     counts = class_counts(files, data_format=data_format)
     stakes = stakes_over_time(files, data_format=data_format)
     if fmt == "json":

@@ -127,7 +127,7 @@ def validate(
     shapes_files += [Path(p) for p in shapes]
     check_list = rule_queries.load(checks, default=default_checks)
     shapes_graph = read_shapes(shapes_files)
-    inputs = Inputs(data_files, data_format)
+    inputs = Inputs(data_files, data_format, shipped=data is None)
     raws = ENGINES[engine](inputs, shapes_graph) if shapes_files else []
     if check_list:
         raws += rule_queries.run(check_list, inputs.store)

@@ -43,9 +43,12 @@ class Inputs:
     """The data files, read into rdflib or pyoxigraph on first use (each engine needs one;
     the rule queries always run on pyoxigraph)."""
 
-    def __init__(self, files: list[Path], data_format: str | None = None):
+    def __init__(
+        self, files: list[Path], data_format: str | None = None, *, shipped: bool = False
+    ):
         self.files = files
         self.data_format = data_format
+        self.shipped = shipped
         self._graph = None
         self._store = None
 
@@ -69,9 +72,11 @@ class Inputs:
     @property
     def store(self):
         if self._store is None:
-            from ..store import open_store
+            from ..queries import cached_store
 
-            store = open_store(self.files, data_format=self.data_format)
+            # The process's one loaded store of these files (read only here): a command
+            # that validates and then queries, such as summary, loads them once.
+            store = cached_store(None if self.shipped else self.files, self.data_format)
             refuse_rdf_star(store, self.files)
             self._store = store
         return self._store
