@@ -44,3 +44,24 @@ def test_summary_exits_1_through_main_when_data_does_not_conform(data_copy):
     )
     assert proc.returncode == 1, proc.stderr
     assert "does NOT conform" in proc.stdout
+
+
+def test_summary_loads_the_data_once(monkeypatch, tmp_path, data_copy):
+    # Validation and the two queries read one store: the files are parsed once. A fresh
+    # copy of the data, so that no other test's load is in the process's cache.
+    import alliance_graph.load as loader
+    import alliance_graph.store as store_names
+
+    calls = []
+    original = loader.open_store
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(loader, "open_store", counting)
+    monkeypatch.setattr(store_names, "open_store", counting)  # the older name of the loader
+    result = CliRunner().invoke(cli, ["summary", "-f", "json", "--data", str(data_copy)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["conforms"] is True
+    assert len(calls) == 1
