@@ -168,26 +168,31 @@ def test_no_derived_leaves_out_the_loaders_additions(parts):
 RDF_FORMATS = ("ntriples", "turtle", "nquads", "trig", "jsonld", "rdfxml")
 
 
-def _exports_in_a_process(folder: Path, seed: str, data: list[Path] | None = None) -> dict:
+def _exports_in_processes(jobs: list[tuple[Path, str]], data: list[Path] | None = None) -> list:
+    """The six RDF exports written by one new process per (folder, hash seed), the processes
+    running side by side; each loads the graph once and writes every format from it."""
     script = (
         "import sys; from pathlib import Path; from alliance_graph import export as E\n"
-        "data = sys.argv[2:] or None\n"
+        "parts = E.load_parts(sys.argv[2:] or None)\n"
         f"for name in {RDF_FORMATS!r}:\n"
-        "    E.export(name, Path(sys.argv[1]) / name, data=data)\n"
+        "    E.export(name, Path(sys.argv[1]) / name, parts=parts)\n"
     )
-    folder.mkdir()
-    env = {**os.environ, "PYTHONHASHSEED": seed}
-    args = [sys.executable, "-c", script, str(folder), *(str(p) for p in data or [])]
-    subprocess.run(args, check=True, env=env)
-    return {name: (folder / name).read_bytes() for name in RDF_FORMATS}
+    running = []
+    for folder, seed in jobs:
+        folder.mkdir()
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        args = [sys.executable, "-c", script, str(folder), *(str(p) for p in data or [])]
+        running.append(subprocess.Popen(args, env=env))
+    for proc in running:
+        assert proc.wait(timeout=600) == 0
+    return [{name: (folder / name).read_bytes() for name in RDF_FORMATS} for folder, _ in jobs]
 
 
 def test_rdf_exports_are_stable_across_processes(tmp_path):
     # Blank nodes are named from the statements they hang off and lines sorted: the
     # bytes depend neither on the parser's random labels nor on hashing, which Python
     # salts per process.
-    first = _exports_in_a_process(tmp_path / "1", "1")
-    second = _exports_in_a_process(tmp_path / "2", "2")
+    first, second = _exports_in_processes([(tmp_path / "1", "1"), (tmp_path / "2", "2")])
     assert first == second
     for name in ("ntriples", "nquads"):
         lines = first[name].decode().splitlines()
@@ -254,7 +259,7 @@ def test_shared_and_cyclic_blank_nodes_are_stable_too(tmp_path):
     path.write_text(SHARED_AND_CYCLIC, encoding="utf-8")
     parts = E.load_parts([path])
     first = {name: _bytes(name, parts) for name in RDF_FORMATS}  # this process
-    assert _exports_in_a_process(tmp_path / "other", "7", [path]) == first
+    assert _exports_in_processes([(tmp_path / "other", "7")], [path]) == [first]
     for fmt, parser in (("ntriples", "nt"), ("turtle", "turtle"), ("trig", "trig")):
         if fmt == "trig":
             dataset = Dataset()
