@@ -11,7 +11,7 @@ from pathlib import Path
 import grlc_env
 import pytest
 
-from alliance_graph import resources
+from alliance_graph import persist, resources
 from alliance_graph.graph import load
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,6 +71,15 @@ def pytest_unconfigure(config):
 def graph():
     """The ontology plus the shipped data, with derived bounds. Do not mutate."""
     return load()
+
+
+@pytest.fixture(autouse=True)
+def _no_store_folder_left_configured():
+    """`--store DIR` configures the store folder for the process (alliance_graph.persist)
+    and the next command resets it; a test that calls main() with --store, and fails
+    there, must not leave it to whatever test the same worker runs next."""
+    yield
+    persist.configure(None)
 
 
 @pytest.fixture

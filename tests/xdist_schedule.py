@@ -20,6 +20,9 @@ from xdist.scheduler import LoadScopeScheduling
 WHOLE = {
     "tests/test_grlc.py",  # grlc in its own environment, and its own Oxigraph server
     "tests/test_web_browser.py",  # Chromium and the web server
+    # not a server: the README's examples run in order in one folder, and a later one
+    # reads what an earlier one wrote (sample.ttl), so they must not be split up
+    "tests/test_readme.py",
 }
 
 
