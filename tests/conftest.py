@@ -19,8 +19,8 @@ DATA = ROOT / "data" / "alliance.ttl"
 GRLC_TESTS = ROOT / "tests" / "test_grlc.py"
 
 # Workers for the whole suite (`-n auto` in pyproject.toml). Many tests wait on child
-# processes and servers, so more workers than this machine's two cores pay: measured in
-# docs/testing.md. ALLIANCE_GRAPH_TEST_WORKERS overrides; `-n N` on the command line too.
+# processes and servers, so one worker more than this machine's two cores (not compared
+# with 2 or 4: docs/testing.md). ALLIANCE_GRAPH_TEST_WORKERS overrides; so does `-n N`.
 WORKERS = 3
 
 
