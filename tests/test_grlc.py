@@ -1,5 +1,5 @@
 """The saved queries under grlc itself (grlc 1.3.11 from PyPI, in a virtual environment
-of its own that this module makes: grlc pins Flask, requests and rdflib exactly).
+of its own that tests/grlc_env.py makes: grlc pins Flask, requests and rdflib exactly).
 
 - grlc's own substitution (``gquery.get_metadata`` and ``gquery.rewrite_query``) runs on
   every ``queries/*.rq`` with example values, and what it writes must parse (rdflib and
@@ -17,14 +17,13 @@ import json
 import os
 import socket
 import subprocess
-import sys
-import tempfile
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import grlc_env
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph
@@ -36,36 +35,17 @@ from alliance_graph import queries
 from alliance_graph.cli import main
 from alliance_graph.errors import DataFileError
 
-GRLC = "1.3.11"
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "queries"
 
 
-def _venv_python() -> Path:
-    """The Python of a virtual environment holding grlc; made (from PyPI) on first use and
-    kept in the temporary folder for later runs."""
-    home = Path(tempfile.gettempdir()) / f"alliance-graph-grlc-{GRLC}-py{sys.version_info[0]}"
-    python = home / "bin" / "python"
-    check = [str(python), "-c", "import importlib.metadata as m; print(m.version('grlc'))"]
-    if python.exists():
-        done = subprocess.run(check, capture_output=True, text=True)
-        if done.returncode == 0 and done.stdout.strip() == GRLC:
-            return python
-    steps = [
-        [sys.executable, "-m", "venv", "--clear", str(home)],
-        [str(python), "-m", "pip", "install", "-q", f"grlc=={GRLC}"],
-    ]
-    for step in steps:
-        done = subprocess.run(step, capture_output=True, text=True, timeout=900)
-        if done.returncode != 0:
-            pytest.fail(f"cannot install grlc {GRLC} from PyPI ({' '.join(step)}):\n"
-                        f"{done.stdout[-2000:]}{done.stderr[-3000:]}")
-    return python
-
-
 @pytest.fixture(scope="module")
 def grlc_python() -> Path:
-    return _venv_python()
+    """grlc's Python; the session began building its environment (tests/grlc_env.py)."""
+    try:
+        return grlc_env.ensure()
+    except grlc_env.GrlcUnavailable as exc:
+        pytest.fail(str(exc))
 
 
 def _grlc_value(p, value, names) -> str:
@@ -172,20 +152,22 @@ def grlc_api(grlc_python, pushed, tmp_path_factory):  # noqa: F811
     proc = subprocess.Popen([str(grlc_python), "-c", run], cwd=home, stdout=log,
                             stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     base = f"http://127.0.0.1:{port}/api-local"
-    deadline = time.monotonic() + 90
+    # grlc builds its swagger document from every query on each request: on a loaded
+    # machine that took over 5 s, so the probe waits long for an answer once connected.
+    deadline = time.monotonic() + 300
     try:
         while True:
             if proc.poll() is not None:
                 pytest.fail(f"grlc exited: {(home / 'grlc.log').read_text()[-3000:]}")
             try:
-                with urllib.request.urlopen(base + "/swagger", timeout=5) as answer:
+                with urllib.request.urlopen(base + "/swagger", timeout=120) as answer:
                     if answer.status == 200:
                         spec = json.load(answer)
                         break
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail("grlc did not answer within 90 s")
+                pytest.fail("grlc did not answer within 300 s")
             time.sleep(0.2)
         assert {f"/{q.name}" for q in queries.catalogue()} <= set(spec["paths"])
         yield base

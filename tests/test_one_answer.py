@@ -51,7 +51,10 @@ def _pairs(h):
 
 
 def _from_query(store, at, reading):
-    rows = queries.run("stakes-on-date", {"date": at, "reading": reading}, store=store).rows
+    # A generous time limit: the as-of and possible readings take seconds on a loaded
+    # machine, and this compares answers, it does not time them.
+    params = {"date": at, "reading": reading}
+    rows = queries.run("stakes-on-date", params, store=store, timeout=300).rows
     by_pair: dict = {}
     for r in rows:
         if r["percent"] is None:
