@@ -1,6 +1,8 @@
 """A real headless Chromium (Debian's ``chromium``, driven by Playwright with its executable
 path set) on the server started for real: home, search, entity page, the explorer's time
-slider, a saved-query form and its CSV download. Screenshots go to docs/img/.
+slider, a saved-query form and its CSV download. Screenshots go to a temporary folder;
+``ALLIANCE_GRAPH_SCREENSHOTS=docs/img pytest tests/test_web_browser.py`` writes the ones
+the docs show (a test run never changes a tracked file).
 
 Without the browser these tests fail, saying so: .ci/run installs it (apt-get install
 chromium); Playwright's own browser download is never used.
@@ -18,7 +20,6 @@ import pytest
 from test_web_protocol import live  # tests/ is on sys.path under pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHOTS = ROOT / "docs" / "img"
 CHROMIUM = os.environ.get("ALLIANCE_GRAPH_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
     "--headless",
@@ -30,6 +31,16 @@ ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    """Where the screenshots go: a temporary folder, or the one ALLIANCE_GRAPH_SCREENSHOTS
+    names (docs/img to refresh the docs' pictures)."""
+    chosen = os.environ.get("ALLIANCE_GRAPH_SCREENSHOTS")
+    folder = (ROOT / chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture(scope="module")
@@ -68,12 +79,12 @@ def page(browser):
     assert [e for e in errors if "favicon" not in e and "404" not in e] == []
 
 
-def test_search_open_entity_and_explore(page, site):
+def test_search_open_entity_and_explore(page, site, shots):
     from playwright.sync_api import expect
 
     page.goto(site + "/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Alliance")
-    page.screenshot(path=SHOTS / "web-home.png")
+    page.screenshot(path=shots / "web-home.png")
 
     box = page.get_by_label("Search the graph")
     box.fill("Nissan")
@@ -88,7 +99,7 @@ def test_search_open_entity_and_explore(page, site):
     page.get_by_label("Certainty of each fact on").fill("2019-07-01")
     page.get_by_role("button", name="Show").click()
     page.wait_for_url("**/resource/NissanMotor?at=2019-07-01")
-    page.screenshot(path=SHOTS / "web-entity.png")
+    page.screenshot(path=shots / "web-entity.png")
 
     page.get_by_role("link", name="Open in the ownership explorer").click()
     page.wait_for_url("**/explorer**")
@@ -105,7 +116,7 @@ def test_search_open_entity_and_explore(page, site):
     page.locator("#explorer-view svg a").filter(has_text="Mitsubishi Motors").first.click()
     expect(page.locator("#panel-title")).to_contain_text("Mitsubishi Motors")
     expect(page.locator(".panel")).to_contain_text("Nissan Motor")
-    page.screenshot(path=SHOTS / "web-explorer.png", full_page=True)
+    page.screenshot(path=shots / "web-explorer.png", full_page=True)
     # the holder's timeline is clickable: a day of it moves the explorer there
     table = page.locator("table.timeline").filter(has_text="Nissan Motor in Mitsubishi Motors")
     table.get_by_role("link", name="2016-10-20").click()
@@ -114,7 +125,7 @@ def test_search_open_entity_and_explore(page, site):
     expect(page.locator("#panel-title")).to_contain_text("Mitsubishi Motors")
 
 
-def test_saved_query_form_and_csv_download(page, site, tmp_path):
+def test_saved_query_form_and_csv_download(page, site, tmp_path, shots):
     from playwright.sync_api import expect
 
     page.goto(site + "/queries/stakes-on-date")
@@ -124,7 +135,7 @@ def test_saved_query_form_and_csv_download(page, site, tmp_path):
     page.wait_for_url("**/queries/stakes-on-date?**")
     table = page.locator("table.results")
     expect(table).to_contain_text("Mitsubishi Motors")
-    page.screenshot(path=SHOTS / "web-query.png")
+    page.screenshot(path=shots / "web-query.png")
     with page.expect_download() as info:
         page.locator("#download-csv").click()
     target = tmp_path / "stakes.csv"
