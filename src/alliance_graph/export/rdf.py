@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal
 from rdflib.plugins.serializers.trig import TrigSerializer
 from rdflib.term import Node
@@ -19,16 +20,25 @@ from ..graph import PREFIXES
 from .parts import GRAPH_NS, Parts
 from .registry import Options
 
+# pyoxigraph escapes these in literals where rdflib's N-Triples writer (which the export
+# used before) writes the character itself; both are valid N-Triples. They are written as
+# rdflib wrote them, so that the bytes of an export do not change with the writer.
+_ECHAR = re.compile(rb"\\(\\|[tbf]|u00[01][0-9A-F]|u007F)")
+_UNESCAPED = {b"\\": b"\\\\", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 
-def _sorted_lines(chunks: list[bytes]) -> bytes:
-    lines = [line for chunk in chunks for line in chunk.split(b"\n")]
-    lines.sort()
-    first = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
-    return b"\n".join(lines[first:]) + b"\n"  # blank lines sort first: drop them
+
+def _unescape(match: re.Match) -> bytes:
+    code = match.group(1)
+    return _UNESCAPED.get(code) or bytes([int(code[1:], 16)])
 
 
-def _ntriples(graph: Graph) -> bytes:
-    return graph.serialize(format="nt", encoding="utf-8")
+def _sorted_lines(text: bytes) -> bytes:
+    """The lines of pyoxigraph's N-Triples or N-Quads ``text``, sorted."""
+    if b"\\t" in text or b"\\b" in text or b"\\f" in text or b"\\u" in text:
+        text = _ECHAR.sub(_unescape, text)
+    lines = text.split(b"\n")
+    lines.sort()  # the empty string after the last newline sorts first
+    return b"\n".join(lines[1:]) + b"\n" if len(lines) > 1 else b""
 
 
 def write_turtle(parts: Parts, out, options: Options) -> None:
@@ -39,17 +49,17 @@ def write_turtle(parts: Parts, out, options: Options) -> None:
 
 
 def write_ntriples(parts: Parts, out, options: Options) -> None:
-    out.write(_sorted_lines([_ntriples(parts.graph(options.derived))]))
+    # pyoxigraph's serialiser over the parsed quads (literals as written, stable blank-node
+    # labels), then the lines sorted: no rdflib graph is built.
+    text = ox.serialize(parts.triples(options.derived), format=ox.RdfFormat.N_TRIPLES)
+    out.write(_sorted_lines(text))
 
 
 def write_nquads(parts: Parts, out, options: Options) -> None:
-    # Each part's N-Triples lines with its graph name before the final " .". A blank node
-    # keeps its one label in every graph it appears in: the same node, as in the union.
-    chunks = []
-    for name, part in parts.named(options.derived):
-        tail = f" <{name}> .".encode()
-        chunks.append(b"\n".join(line[:-2] + tail for line in _ntriples(part).split(b"\n") if line))
-    out.write(_sorted_lines(chunks))
+    # Every part's quads carry its graph name. A blank node keeps its one label in every
+    # graph it appears in: the same node, as in the union.
+    quads = [q for _, part in parts.named_quads(options.derived) for q in part]
+    out.write(_sorted_lines(ox.serialize(quads, format=ox.RdfFormat.N_QUADS)))
 
 
 def dataset(parts: Parts, options: Options, empty: bool = False) -> Dataset:
