@@ -83,13 +83,17 @@ def key_text(term) -> str:
     """The text a pyoxigraph term is hashed as: what rdflib's ``n3()`` writes for it
     (``<iri>``, ``_:id``, and literals as rdflib quotes them), so that labels do not
     depend on which library parsed the files."""
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return f"<{term.value}>"
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
+    text = str(term)  # pyoxigraph's N-Triples form
+    # Without a backslash nothing was escaped, and rdflib writes the same text, unless it
+    # rewrites an infinite or not-a-number figure (INF, NaN): those take rdflib's way.
+    if "\\" not in text and not (text.endswith(_NUMERIC) and any(c in text for c in "iInN")):
+        return text
     return _literal_text(term)
+
+
+_NUMERIC = tuple(
+    f"^^<http://www.w3.org/2001/XMLSchema#{name}>" for name in ("double", "float", "decimal")
+)
 
 
 @lru_cache(maxsize=65536)

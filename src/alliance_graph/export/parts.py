@@ -49,8 +49,9 @@ class Parts:
 
     ``quads`` maps each part (ontology; data, the data files less their provenance;
     provenance, the ``ag:citation`` links, citation nodes and descriptions of sources;
-    derived, the day bounds and ``ag:BestRank`` types the loader adds) to its quads, each
-    in the named graph of the part, without duplicates. ``union`` is what the analyses
+    derived, the day bounds and ``ag:BestRank`` types the loader adds) to its quads, in
+    the default graph (the part's graph name is ``GRAPH_NAMES[part]``), without
+    duplicates. ``union`` is what the analyses
     read, in the default graph: the union of the four parts. The rdflib graphs
     ``ontology``, ``data``, ``provenance``, ``derived`` and ``full`` (the union) are built
     from them when first read; do not mutate them.
@@ -71,11 +72,7 @@ class Parts:
         if derived:
             return self.union
         if False not in self._triples:
-            seen = dict.fromkeys(
-                ox.Quad(q.subject, q.predicate, q.object)
-                for _, part in self.named_quads(derived=False)
-                for q in part
-            )
+            seen = dict.fromkeys(q for _, part in self.named_quads(derived=False) for q in part)
             self._triples[False] = list(seen)
         return self._triples[False]
 
@@ -151,14 +148,13 @@ def load_parts(data: Iterable[Path | str] | None = None) -> Parts:
     # run (they are derived again), as the loader derives them.
     given = dict.fromkeys(ontology)
     given.update(dict.fromkeys(written))
-    stale = [q for q in given if q.predicate == _TYPE and q.object == derive.BEST_RANK]
+    stale = {q for q in given if q.predicate == _TYPE and q.object == derive.BEST_RANK}
     for q in stale:
         del given[q]
     new = [q for q in derive.derived(derive.quads_source(list(given))) if q not in given]
     derived = list(dict.fromkeys(new))
     union = list(given) + derived
-    files = set(written).union(ontology)
-    derived_only = [q for q in derived if q not in files]  # re-derived marks stay put
+    derived_only = [q for q in derived if q not in stale]  # re-derived marks stay put
 
     # Provenance: the citation links, the citation nodes and what is said of sources.
     citations = {q.object for q in written if q.predicate == _CITATION}
@@ -173,12 +169,7 @@ def load_parts(data: Iterable[Path | str] | None = None) -> Parts:
         "provenance": provenance,
         "derived": derived_only,
     }
-    return Parts({n: _in_graph(qs, GRAPH_NAMES[n]) for n, qs in quads.items()}, union)
-
-
-def _in_graph(quads: list[ox.Quad], name: URIRef) -> list[ox.Quad]:
-    graph = ox.NamedNode(str(name))
-    return [ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads]
+    return Parts(quads, union)
 
 
 def _name_blank_nodes(*parts: list[ox.Quad]) -> list[list[ox.Quad]]:

@@ -1,10 +1,11 @@
-"""The RDF exports: Turtle, N-Triples, N-Quads, TriG and RDF/XML, through rdflib.
+"""The RDF exports: Turtle, N-Triples, N-Quads, TriG and RDF/XML.
 
 Blank nodes already carry stable labels (:func:`.parts.load_parts` names them once), so
 each writer serialises the graph as it is and the output is the same in every run:
-N-Triples and N-Quads as sorted lines, Turtle and TriG through rdflib's serialisers,
-which sort subjects, predicates and objects. Nothing is canonicalised on export, so an
-export costs about what rdflib's serialiser costs (figures in docs/export.md).
+N-Triples and N-Quads are pyoxigraph's serialiser over the parsed quads, lines sorted
+(no rdflib graph is built for them); Turtle, TriG and RDF/XML go through rdflib's
+serialisers, which sort subjects, predicates and objects. Nothing is canonicalised on
+export, so an export costs about what the serialiser costs (figures in docs/export.md).
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ def _sorted_lines(text: bytes) -> bytes:
     return b"\n".join(lines[1:]) + b"\n" if len(lines) > 1 else b""
 
 
+def _ntriples(quads) -> bytes:
+    return ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES)
+
+
 def write_turtle(parts: Parts, out, options: Options) -> None:
     # longturtle puts one object on a line; rdflib's Turtle writer sorts subjects,
     # predicates and objects, and blank nodes have stable labels: the same graph always
@@ -51,15 +56,18 @@ def write_turtle(parts: Parts, out, options: Options) -> None:
 def write_ntriples(parts: Parts, out, options: Options) -> None:
     # pyoxigraph's serialiser over the parsed quads (literals as written, stable blank-node
     # labels), then the lines sorted: no rdflib graph is built.
-    text = ox.serialize(parts.triples(options.derived), format=ox.RdfFormat.N_TRIPLES)
-    out.write(_sorted_lines(text))
+    out.write(_sorted_lines(_ntriples(parts.triples(options.derived))))
 
 
 def write_nquads(parts: Parts, out, options: Options) -> None:
-    # Every part's quads carry its graph name. A blank node keeps its one label in every
-    # graph it appears in: the same node, as in the union.
-    quads = [q for _, part in parts.named_quads(options.derived) for q in part]
-    out.write(_sorted_lines(ox.serialize(quads, format=ox.RdfFormat.N_QUADS)))
+    # Each part's N-Triples with its graph name before the final " .": a line ends in
+    # " .\n" and nowhere else (N-Triples escapes newlines in literals). A blank node keeps
+    # its one label in every graph it appears in: the same node, as in the union.
+    text = b"".join(
+        _ntriples(part).replace(b" .\n", f" <{name}> .\n".encode())
+        for name, part in parts.named_quads(options.derived)
+    )
+    out.write(_sorted_lines(text))
 
 
 def dataset(parts: Parts, options: Options, empty: bool = False) -> Dataset:
