@@ -174,22 +174,24 @@ def load_parts(data: Iterable[Path | str] | None = None) -> Parts:
 
 def _name_blank_nodes(*parts: list[ox.Quad]) -> list[list[ox.Quad]]:
     """``parts`` with their blank nodes given stable labels (one labelling over all)."""
+    b = ox.BlankNode
     touched = [
-        q for part in parts for q in part
-        if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
-    ]  # fmt: skip
-    mapping = ox_labels(touched)
-    if not mapping:
-        return list(parts)
-    return [
-        [
-            ox.Quad(mapping.get(q.subject, q.subject), q.predicate, mapping.get(q.object, q.object))
-            if q.subject in mapping or q.object in mapping
-            else q
-            for q in part
-        ]
+        [i for i, q in enumerate(part) if isinstance(q.subject, b) or isinstance(q.object, b)]
         for part in parts
     ]
+    mapping = ox_labels(
+        part[i] for part, indices in zip(parts, touched, strict=True) for i in indices
+    )
+    if not mapping:
+        return list(parts)
+    result = []
+    for part, indices in zip(parts, touched, strict=True):
+        part = list(part)
+        for i in indices:
+            s, p, o = part[i].triple
+            part[i] = ox.Quad(mapping.get(s, s), p, mapping.get(o, o))
+        result.append(part)
+    return result
 
 
 # An escaped UTF-16 surrogate (\uD800-\uDFFF) in a string: not a character, so no RDF
