@@ -33,13 +33,22 @@ def _unescape(match: re.Match) -> bytes:
     return _UNESCAPED.get(code) or bytes([int(code[1:], 16)])
 
 
-def _sorted_lines(text: bytes) -> bytes:
-    """The lines of pyoxigraph's N-Triples or N-Quads ``text``, sorted."""
+def _lines(text: bytes) -> list[bytes]:
+    """The lines of pyoxigraph's N-Triples or N-Quads ``text``, control characters as
+    rdflib writes them (``text`` is freed when this returns: 200 MB at 1M triples)."""
     if b"\\t" in text or b"\\b" in text or b"\\f" in text or b"\\u" in text:
         text = _ECHAR.sub(_unescape, text)
     lines = text.split(b"\n")
-    lines.sort()  # the empty string after the last newline sorts first
-    return b"\n".join(lines[1:]) + b"\n" if len(lines) > 1 else b""
+    if lines and not lines[-1]:
+        lines.pop()  # what follows the last newline
+    return lines
+
+
+def _write_sorted(out, lines: list[bytes]) -> None:
+    lines.sort()
+    if lines:
+        out.write(b"\n".join(lines))
+        out.write(b"\n")
 
 
 def _ntriples(quads) -> bytes:
@@ -56,18 +65,17 @@ def write_turtle(parts: Parts, out, options: Options) -> None:
 def write_ntriples(parts: Parts, out, options: Options) -> None:
     # pyoxigraph's serialiser over the parsed quads (literals as written, stable blank-node
     # labels), then the lines sorted: no rdflib graph is built.
-    out.write(_sorted_lines(_ntriples(parts.triples(options.derived))))
+    _write_sorted(out, _lines(_ntriples(parts.triples(options.derived))))
 
 
 def write_nquads(parts: Parts, out, options: Options) -> None:
     # Each part's N-Triples with its graph name before the final " .": a line ends in
     # " .\n" and nowhere else (N-Triples escapes newlines in literals). A blank node keeps
     # its one label in every graph it appears in: the same node, as in the union.
-    text = b"".join(
-        _ntriples(part).replace(b" .\n", f" <{name}> .\n".encode())
-        for name, part in parts.named_quads(options.derived)
-    )
-    out.write(_sorted_lines(text))
+    lines: list[bytes] = []
+    for name, part in parts.named_quads(options.derived):
+        lines += _lines(_ntriples(part).replace(b" .\n", f" <{name}> .\n".encode()))
+    _write_sorted(out, lines)
 
 
 def dataset(parts: Parts, options: Options, empty: bool = False) -> Dataset:
