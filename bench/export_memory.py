@@ -84,6 +84,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--triples", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--formats", default="ntriples,nquads")
+    parser.add_argument("--variants", default="ours,rdflib,pyoxigraph", help="comma-separated")
     args = parser.parse_args(argv)
     ontology = [str(p) for p in resources.ontology_files()]
     with tempfile.TemporaryDirectory() as folder:
@@ -100,6 +101,7 @@ def main(argv: list[str] | None = None) -> None:
                 "rdflib": [sys.executable, "-c", _RDFLIB, fmt, out, *ontology, str(data)],
                 "pyoxigraph": [sys.executable, "-c", _PYOXIGRAPH, fmt, out, *ontology, str(data)],
             }  # fmt: skip
+            variants = {k: v for k, v in variants.items() if k in args.variants.split(",")}
             seen: dict[str, list[tuple[float, float]]] = {v: [] for v in variants}
             for _ in range(args.rounds):  # interleaved
                 for name, command in variants.items():
