@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 from rdflib import BNode
 
@@ -60,6 +61,46 @@ def stable_labels(triples: Iterable[tuple]) -> dict[BNode, BNode]:
                 terms[text] = t
         rows.append(row)
     return {terms[old]: BNode(new) for old, new in label_strings(rows).items()}
+
+
+def ox_labels(quads: Iterable) -> dict:
+    """A stable new blank node for every blank node in pyoxigraph ``quads`` (graph names
+    ignored): the same labels :func:`stable_labels` gives the same triples in rdflib."""
+    import pyoxigraph as ox
+
+    terms: dict[str, object] = {}
+    rows = []
+    for q in quads:
+        row = (key_text(q.subject), key_text(q.predicate), key_text(q.object))
+        for t, text in ((q.subject, row[0]), (q.object, row[2])):
+            if isinstance(t, ox.BlankNode):
+                terms[text] = t
+        rows.append(row)
+    return {terms[old]: ox.BlankNode(new) for old, new in label_strings(rows).items()}
+
+
+def key_text(term) -> str:
+    """The text a pyoxigraph term is hashed as: what rdflib's ``n3()`` writes for it
+    (``<iri>``, ``_:id``, and literals as rdflib quotes them), so that labels do not
+    depend on which library parsed the files."""
+    text = str(term)  # pyoxigraph's N-Triples form
+    # Without a backslash nothing was escaped, and rdflib writes the same text, unless it
+    # rewrites an infinite or not-a-number figure (INF, NaN): those take rdflib's way.
+    if "\\" not in text and not (text.endswith(_NUMERIC) and any(c in text for c in "iInN")):
+        return text
+    return _literal_text(term)
+
+
+_NUMERIC = tuple(
+    f"^^<http://www.w3.org/2001/XMLSchema#{name}>" for name in ("double", "float", "decimal")
+)
+
+
+@lru_cache(maxsize=65536)
+def _literal_text(term) -> str:
+    from ..terms import to_rdflib
+
+    return to_rdflib(term).n3()  # rdflib's own quoting: triple quotes, INF, NaN
 
 
 def label_strings(triples: Iterable[tuple[str, str, str]]) -> dict[str, str]:

@@ -1,10 +1,15 @@
 """What an export reads: the graph, split by where each triple comes from.
 
-:func:`load_parts` reads the ontology and the data, names every blank node stably
-(:mod:`.blank_nodes`), adds the loader's derived triples, and splits the result into
-ontology, data, provenance and derived parts: the named graphs of N-Quads and TriG.
-Because blank nodes are named here, once, every writer can serialise as it is: the same
-files give the same bytes in every run without canonicalising on each export.
+:func:`load_parts` parses the ontology and the data with the one loader (pyoxigraph
+quads, literals as written), names every blank node stably (:mod:`.blank_nodes`), adds
+the derived triples, and splits the result into ontology, data, provenance and derived
+parts: the named graphs of N-Quads and TriG. Because blank nodes are named here, once,
+every writer can serialise as it is: the same files give the same bytes in every run
+without canonicalising on each export.
+
+The parts are kept as pyoxigraph quads. The line-based writers (N-Triples, N-Quads)
+serialise those directly; the rdflib graphs the other writers and the graph-shaped
+exports read are built from them the first time they are asked for.
 """
 
 from __future__ import annotations
@@ -14,14 +19,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import OWL, RDF, BNode, Graph, Namespace, URIRef
+import pyoxigraph as ox
+from rdflib import OWL, RDF, Graph, Namespace, URIRef
 
-from .. import resources
+from .. import derive, resources
 from ..errors import DataFileError
-from ..graph import PREFIXES, parse_into
-from ..load import materialise_graph as materialise
+from ..graph import PREFIXES
+from ..load import add_quads, parse
 from ..temporal import AG
-from .blank_nodes import stable_labels
+from .blank_nodes import ox_labels
 
 GRAPH_NS = Namespace("https://w3id.org/alliance-graph/graph/")
 #: The named graphs of the N-Quads and TriG exports, in the order they are written.
@@ -31,39 +37,90 @@ GRAPH_NAMES = {
     "provenance": GRAPH_NS.provenance,
     "derived": GRAPH_NS.derived,
 }
+_PARTS = tuple(GRAPH_NAMES)
+_TYPE = ox.NamedNode(str(RDF.type))
+_CITATION = ox.NamedNode(str(AG.citation))
+_SOURCE = ox.NamedNode(str(AG.Source))
 
 
 @dataclass
 class Parts:
     """The graph an export reads, split by where each triple comes from.
 
-    ``full`` is what the analyses read: the union of the four parts. The split gives the
-    named graphs of N-Quads and TriG, and lets ``derived=False`` leave the loader's
-    additions out of an export.
+    ``quads`` maps each part (ontology; data, the data files less their provenance;
+    provenance, the ``ag:citation`` links, citation nodes and descriptions of sources;
+    derived, the day bounds and ``ag:BestRank`` types the loader adds) to its quads, in
+    the default graph (the part's graph name is ``GRAPH_NAMES[part]``), without
+    duplicates. ``union`` is what the analyses
+    read, in the default graph: the union of the four parts. The rdflib graphs
+    ``ontology``, ``data``, ``provenance``, ``derived`` and ``full`` (the union) are built
+    from them when first read; do not mutate them.
     """
 
-    ontology: Graph
-    data: Graph  # the data files, less their provenance
-    provenance: Graph  # ag:citation links, citation nodes, descriptions of sources
-    derived: Graph  # day bounds and ag:BestRank types that the loader adds
-    full: Graph
-    _visible: dict = field(default_factory=dict, repr=False)
+    quads: dict[str, list[ox.Quad]]
+    union: list[ox.Quad]
+    _graphs: dict = field(default_factory=dict, repr=False)
+    _triples: dict = field(default_factory=dict, repr=False)
+
+    def named_quads(self, derived: bool = True) -> list[tuple[URIRef, list[ox.Quad]]]:
+        """The parts an export shows, each with its graph name, in the order written."""
+        names = _PARTS if derived else _PARTS[:3]
+        return [(GRAPH_NAMES[n], self.quads[n]) for n in names]
+
+    def triples(self, derived: bool = True) -> list[ox.Quad]:
+        """The union of the parts an export shows, in the default graph, no duplicates."""
+        if derived:
+            return self.union
+        if False not in self._triples:
+            seen = dict.fromkeys(q for _, part in self.named_quads(derived=False) for q in part)
+            self._triples[False] = list(seen)
+        return self._triples[False]
+
+    def _graph(self, key: str) -> Graph:
+        if key not in self._graphs:
+            if key == "full":
+                graph = bound(Graph())
+                add_quads(graph, self.union)
+            else:
+                graph = bound(Graph(identifier=GRAPH_NAMES[key]))
+                add_quads(graph, self.quads[key])
+            self._graphs[key] = graph
+        return self._graphs[key]
+
+    @property
+    def ontology(self) -> Graph:
+        return self._graph("ontology")
+
+    @property
+    def data(self) -> Graph:
+        return self._graph("data")
+
+    @property
+    def provenance(self) -> Graph:
+        return self._graph("provenance")
+
+    @property
+    def derived(self) -> Graph:
+        return self._graph("derived")
+
+    @property
+    def full(self) -> Graph:
+        return self._graph("full")
 
     def named(self, derived: bool = True) -> list[tuple[URIRef, Graph]]:
-        names = ["ontology", "data", "provenance"] + (["derived"] if derived else [])
-        return [(GRAPH_NAMES[n], getattr(self, n)) for n in names]
+        """The parts an export shows as rdflib graphs (identified by their graph names)."""
+        names = _PARTS if derived else _PARTS[:3]
+        return [(GRAPH_NAMES[n], self._graph(n)) for n in names]
 
     def graph(self, derived: bool = True) -> Graph:
         """The union of the parts an export shows (cached; do not mutate it)."""
         if derived:
             return self.full
-        if False not in self._visible:
-            union = bound(Graph())
-            for _, part in self.named(derived=False):
-                for triple in part:
-                    union.add(triple)
-            self._visible[False] = union
-        return self._visible[False]
+        if "visible" not in self._graphs:
+            graph = bound(Graph())
+            add_quads(graph, self.triples(derived=False))
+            self._graphs["visible"] = graph
+        return self._graphs["visible"]
 
 
 def bound(graph: Graph) -> Graph:
@@ -77,48 +134,64 @@ def bound(graph: Graph) -> Graph:
 
 def load_parts(data: Iterable[Path | str] | None = None) -> Parts:
     """Load the ontology and ``data`` (the shipped data when None) into :class:`Parts`."""
-    ontology = bound(Graph(identifier=GRAPH_NAMES["ontology"]))
-    for path in resources.ontology_files():
-        parse_into(ontology, path)
-    written = bound(Graph())
+    ontology = [q for path in resources.ontology_files() for q in parse(path)]
+    written: list[ox.Quad] = []
     for path in [Path(p) for p in data] if data is not None else resources.data_files():
         check_escapes(path)
-        parse_into(written, path)
-    _name_blank_nodes(ontology, written)
+        written += parse(path)
+    # One labelling over both, so that two files never share a label by accident.
+    ontology, written = _name_blank_nodes(ontology, written)
+    ontology = list(dict.fromkeys(ontology))
+    written = list(dict.fromkeys(written))
 
-    full = bound(Graph())
-    for triple in ontology:
-        full.add(triple)
-    for triple in written:
-        full.add(triple)
-    materialise(full)
-    derived = bound(Graph(identifier=GRAPH_NAMES["derived"]))
-    for triple in full:
-        if triple not in written and triple not in ontology:
-            derived.add(triple)
+    # The derived triples, from everything the files say less the marks of an earlier
+    # run (they are derived again), as the loader derives them.
+    given = dict.fromkeys(ontology)
+    given.update(dict.fromkeys(written))
+    stale = {q for q in given if q.predicate == _TYPE and q.object == derive.BEST_RANK}
+    for q in stale:
+        del given[q]
+    new = [q for q in derive.derived(derive.quads_source(list(given))) if q not in given]
+    derived = list(dict.fromkeys(new))
+    union = list(given) + derived
+    derived_only = [q for q in derived if q not in stale]  # re-derived marks stay put
 
     # Provenance: the citation links, the citation nodes and what is said of sources.
-    citations = set(written.objects(None, AG.citation))
-    sources = set(written.subjects(RDF.type, AG.Source))
-    # Each part is identified by its graph name: the TriG writer takes the parts as they are.
-    provenance = bound(Graph(identifier=GRAPH_NAMES["provenance"]))
-    rest = bound(Graph(identifier=GRAPH_NAMES["data"]))
-    for s, p, o in written:
-        target = provenance if (p == AG.citation or s in citations or s in sources) else rest
-        target.add((s, p, o))
-    return Parts(ontology, rest, provenance, derived, full)
+    citations = {q.object for q in written if q.predicate == _CITATION}
+    sources = {q.subject for q in written if q.predicate == _TYPE and q.object == _SOURCE}
+    provenance, rest = [], []
+    for q in written:
+        is_provenance = q.predicate == _CITATION or q.subject in citations or q.subject in sources
+        (provenance if is_provenance else rest).append(q)
+    quads = {
+        "ontology": ontology,
+        "data": rest,
+        "provenance": provenance,
+        "derived": derived_only,
+    }
+    return Parts(quads, union)
 
 
-def _name_blank_nodes(*graphs: Graph) -> None:
-    """Give the blank nodes of ``graphs`` their stable labels, in place (one labelling
-    over all of them, so that two files never share a label by accident)."""
-    touched = [[t for t in g if isinstance(t[0], BNode) or isinstance(t[2], BNode)] for g in graphs]
-    mapping = stable_labels(t for triples in touched for t in triples)
-    for graph, triples in zip(graphs, touched, strict=True):
-        for s, p, o in triples:
-            graph.remove((s, p, o))
-        for s, p, o in triples:
-            graph.add((mapping.get(s, s), p, mapping.get(o, o)))
+def _name_blank_nodes(*parts: list[ox.Quad]) -> list[list[ox.Quad]]:
+    """``parts`` with their blank nodes given stable labels (one labelling over all)."""
+    b = ox.BlankNode
+    touched = [
+        [i for i, q in enumerate(part) if isinstance(q.subject, b) or isinstance(q.object, b)]
+        for part in parts
+    ]
+    mapping = ox_labels(
+        part[i] for part, indices in zip(parts, touched, strict=True) for i in indices
+    )
+    if not mapping:
+        return list(parts)
+    result = []
+    for part, indices in zip(parts, touched, strict=True):
+        part = list(part)
+        for i in indices:
+            s, p, o = part[i].triple
+            part[i] = ox.Quad(mapping.get(s, s), p, mapping.get(o, o))
+        result.append(part)
+    return result
 
 
 # An escaped UTF-16 surrogate (\uD800-\uDFFF) in a string: not a character, so no RDF

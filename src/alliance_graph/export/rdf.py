@@ -1,16 +1,18 @@
-"""The RDF exports: Turtle, N-Triples, N-Quads, TriG and RDF/XML, through rdflib.
+"""The RDF exports: Turtle, N-Triples, N-Quads, TriG and RDF/XML.
 
 Blank nodes already carry stable labels (:func:`.parts.load_parts` names them once), so
 each writer serialises the graph as it is and the output is the same in every run:
-N-Triples and N-Quads as sorted lines, Turtle and TriG through rdflib's serialisers,
-which sort subjects, predicates and objects. Nothing is canonicalised on export, so an
-export costs about what rdflib's serialiser costs (figures in docs/export.md).
+N-Triples and N-Quads are pyoxigraph's serialiser over the parsed quads, lines sorted
+(no rdflib graph is built for them); Turtle, TriG and RDF/XML go through rdflib's
+serialisers, which sort subjects, predicates and objects. Nothing is canonicalised on
+export, so an export costs about what the serialiser costs (figures in docs/export.md).
 """
 
 from __future__ import annotations
 
 import re
 
+import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal
 from rdflib.plugins.serializers.trig import TrigSerializer
 from rdflib.term import Node
@@ -19,16 +21,38 @@ from ..graph import PREFIXES
 from .parts import GRAPH_NS, Parts
 from .registry import Options
 
+# pyoxigraph escapes these in literals where rdflib's N-Triples writer (which the export
+# used before) writes the character itself; both are valid N-Triples. They are written as
+# rdflib wrote them, so that the bytes of an export do not change with the writer.
+_ECHAR = re.compile(rb"\\(\\|[tbf]|u00[01][0-9A-F]|u007F)")
+_UNESCAPED = {b"\\": b"\\\\", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 
-def _sorted_lines(chunks: list[bytes]) -> bytes:
-    lines = [line for chunk in chunks for line in chunk.split(b"\n")]
+
+def _unescape(match: re.Match) -> bytes:
+    code = match.group(1)
+    return _UNESCAPED.get(code) or bytes([int(code[1:], 16)])
+
+
+def _lines(text: bytes) -> list[bytes]:
+    """The lines of pyoxigraph's N-Triples or N-Quads ``text``, control characters as
+    rdflib writes them (``text`` is freed when this returns: 200 MB at 1M triples)."""
+    if _ECHAR.search(text) is not None:  # one scan; rare in real data
+        text = _ECHAR.sub(_unescape, text)
+    lines = text.split(b"\n")
+    if lines and not lines[-1]:
+        lines.pop()  # what follows the last newline
+    return lines
+
+
+def _write_sorted(out, lines: list[bytes]) -> None:
     lines.sort()
-    first = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
-    return b"\n".join(lines[first:]) + b"\n"  # blank lines sort first: drop them
+    if lines:
+        out.write(b"\n".join(lines))
+        out.write(b"\n")
 
 
-def _ntriples(graph: Graph) -> bytes:
-    return graph.serialize(format="nt", encoding="utf-8")
+def _ntriples(quads) -> bytes:
+    return ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES)
 
 
 def write_turtle(parts: Parts, out, options: Options) -> None:
@@ -39,17 +63,19 @@ def write_turtle(parts: Parts, out, options: Options) -> None:
 
 
 def write_ntriples(parts: Parts, out, options: Options) -> None:
-    out.write(_sorted_lines([_ntriples(parts.graph(options.derived))]))
+    # pyoxigraph's serialiser over the parsed quads (literals as written, stable blank-node
+    # labels), then the lines sorted: no rdflib graph is built.
+    _write_sorted(out, _lines(_ntriples(parts.triples(options.derived))))
 
 
 def write_nquads(parts: Parts, out, options: Options) -> None:
-    # Each part's N-Triples lines with its graph name before the final " .". A blank node
-    # keeps its one label in every graph it appears in: the same node, as in the union.
-    chunks = []
-    for name, part in parts.named(options.derived):
-        tail = f" <{name}> .".encode()
-        chunks.append(b"\n".join(line[:-2] + tail for line in _ntriples(part).split(b"\n") if line))
-    out.write(_sorted_lines(chunks))
+    # Each part's N-Triples with its graph name before the final " .": a line ends in
+    # " .\n" and nowhere else (N-Triples escapes newlines in literals). A blank node keeps
+    # its one label in every graph it appears in: the same node, as in the union.
+    lines: list[bytes] = []
+    for name, part in parts.named_quads(options.derived):
+        lines += _lines(_ntriples(part).replace(b" .\n", f" <{name}> .\n".encode()))
+    _write_sorted(out, lines)
 
 
 def dataset(parts: Parts, options: Options, empty: bool = False) -> Dataset:
