@@ -30,14 +30,19 @@ FACES = {
     "history": [
         "query", "stake-history", "-p", "holder=Renault", "-p", "held=Nissan", "-f", "json"
     ],
-    "ownership": ["ownership", "stake", "Renault", "Nissan", "--at", "2012-06-30", "-f", "json"],
+    # --no-validate: the validate face reads every syntax already.
+    "ownership": [
+        "ownership", "stake", "Renault", "Nissan", "--at", "2012-06-30", "-f", "json",
+        "--no-validate",
+    ],
     "entities": ["entities", "Nissan", "-f", "json"],
     "compare": [
         "ownership", "compare", "--scenario", str(ROOT / "docs/examples/trust-sale.csv"),
-        "--at", "2026-07-01", "-f", "json",
+        "--at", "2026-07-01", "-f", "json", "--no-validate",
     ],
     "summary": ["summary", "-f", "json"],
     "validate": ["validate", "-f", "json"],
+    "export": ["export", "-f", "jsonld", "-o", "-"],
 }
 
 

@@ -46,6 +46,7 @@ _OX_FORMATS = {
 # "billion laughs"); RDF/XML never needs one.
 _DOCTYPE = re.compile(rb"<!(DOCTYPE|ENTITY)\b")
 _stdin_cache: dict[str, bytes] = {}
+_ENCODED = re.compile(r"is encoding ([0-9A-Fa-f]{4,6}) that is not a valid unicode character")
 
 
 def _name(path) -> str:
@@ -95,6 +96,12 @@ def _base(path) -> str | None:
 def _syntax_error(path, fmt, exc: SyntaxError) -> DataFileError:
     reason = str(exc.msg if getattr(exc, "msg", None) else exc)
     reason = reason.replace("\ufeff", "U+FEFF (a byte-order mark)")
+    surrogate = _ENCODED.search(reason)
+    if surrogate and 0xD800 <= int(surrogate.group(1), 16) <= 0xDFFF:
+        reason += (
+            " (a surrogate code point, not a character: write the character itself in "
+            "UTF-8, or escape its code point with \\U)"
+        )
     if "LoadDocumentCallback" in reason:
         reason = (
             "its @context names another document, which is never fetched or read "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..temporal import READINGS
+from .options import data_arguments, data_option
 
 
 @click.command()
@@ -40,15 +41,9 @@ from ..temporal import READINGS
     show_default=True,
     help="Include the day bounds and ag:BestRank types the loader derives.",
 )
-@click.option(
-    "--data",
-    "data",
-    multiple=True,
-    type=click.Path(dir_okay=False),
-    help="Turtle file(s) to read instead of the shipped data (repeatable).",
-)
+@data_option
 @click.option("--list", "list_formats", is_flag=True, help="List the formats and exit.")
-def export(fmt, output, at, reading, derived, data, list_formats):
+def export(fmt, output, at, reading, derived, data, data_format, list_formats):
     """Export the graph for another tool: RDF, GraphML, GEXF, Neo4j, CSV, Mermaid, DOT.
 
     RDF formats carry the whole graph (ontology, data, provenance and, unless
@@ -84,7 +79,13 @@ def export(fmt, output, at, reading, derived, data, list_formats):
         click.echo(out.render(rows, "table", max_width=70), nl=False)
         return
     written = exports.export(
-        fmt, output, data=list(data) or None, at=at, reading=reading, derived=derived
+        fmt,
+        output,
+        data=data_arguments(data),
+        data_format=data_format,
+        at=at,
+        reading=reading,
+        derived=derived,
     )
     if written is not None:
         click.echo(f"Wrote {written}", err=True)

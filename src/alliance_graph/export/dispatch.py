@@ -19,6 +19,7 @@ def export(
     output: str | Path = "-",
     *,
     data: Iterable[Path | str] | None = None,
+    data_format: str | None = None,
     at: str | DateSpan | None = None,
     reading: str | None = None,
     derived: bool = True,
@@ -61,7 +62,7 @@ def export(
         raise UsageError(f"{chosen.name} writes a folder of files; give -o FOLDER")
 
     if parts is None:
-        parts = load_parts(data)
+        parts = load_parts(data, data_format=data_format)
     options = Options(at=at, reading=reading, derived=derived)
 
     if to_stdout:

@@ -14,7 +14,6 @@ exports read are built from them the first time they are asked for.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,7 @@ import pyoxigraph as ox
 from rdflib import OWL, RDF, Graph, Namespace, URIRef
 
 from .. import derive, resources
-from ..errors import DataFileError
+from ..files import files_to_load
 from ..graph import PREFIXES
 from ..load import add_quads, parse
 from ..temporal import AG
@@ -132,13 +131,15 @@ def bound(graph: Graph) -> Graph:
     return graph
 
 
-def load_parts(data: Iterable[Path | str] | None = None) -> Parts:
-    """Load the ontology and ``data`` (the shipped data when None) into :class:`Parts`."""
+def load_parts(
+    data: Iterable[Path | str] | None = None, *, data_format: str | None = None
+) -> Parts:
+    """Load the ontology and ``data`` (the shipped data when None; ``data_format`` for
+    files whose suffix does not say, and ``-``) into :class:`Parts`."""
     ontology = [q for path in resources.ontology_files() for q in parse(path)]
     written: list[ox.Quad] = []
-    for path in [Path(p) for p in data] if data is not None else resources.data_files():
-        check_escapes(path)
-        written += parse(path)
+    for path in files_to_load(data, ontology=False):
+        written += parse(path, data_format)
     # One labelling over both, so that two files never share a label by accident.
     ontology, written = _name_blank_nodes(ontology, written)
     ontology = list(dict.fromkeys(ontology))
@@ -196,35 +197,3 @@ def _name_blank_nodes(*parts: list[ox.Quad]) -> list[list[ox.Quad]]:
 
 # An escaped UTF-16 surrogate (\uD800-\uDFFF) in a string: not a character, so no RDF
 # syntax allows it and no UTF-8 writer can write it. rdflib accepts it when parsing.
-_SURROGATE = re.compile(
-    rb"(?<!\\)(?:\\\\)*\\(?:u|U0000)([dD][89a-fA-F][0-9a-fA-F]{2})(?:\\u([dD][c-fC-F][0-9a-fA-F]{2}))?"
-)
-
-
-def check_escapes(path: Path | str) -> None:
-    """Refuse a data file that escapes a lone surrogate, naming its line and column.
-
-    JSON allows a surrogate pair written as two escapes (``\\ud83d\\ude00``); Turtle and
-    N-Triples allow none (an escape there is a code point, and surrogates are not
-    characters). Files that cannot be read are left to the parser to report.
-    """
-    path = Path(path)
-    try:
-        text = path.read_bytes()
-    except OSError:
-        return
-    pairs_allowed = path.suffix.lower() in (".jsonld", ".json")
-    for match in _SURROGATE.finditer(text):
-        if pairs_allowed and match.group(2) and match.group(1)[1:2].lower() in b"89ab":
-            continue
-        start = match.start(1) - (2 if text[match.start(1) - 2 : match.start(1)] == b"\\u" else 6)
-        line = text.count(b"\n", 0, start) + 1
-        column = start - (text.rfind(b"\n", 0, start) + 1) + 1
-        escape = text[start : match.end(1)].decode("ascii")
-        raise DataFileError(
-            path,
-            f"{escape} is a surrogate code point, not a character; write the character "
-            "itself (UTF-8) or escape its code point with \\U",
-            line,
-            column,
-        )
