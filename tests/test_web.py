@@ -607,6 +607,7 @@ def test_no_traceback_on_unexpected_errors(monkeypatch):
         raise RuntimeError("secret internal detail")
 
     monkeypatch.setattr(app.state.backend, "sparql", broken)
+    monkeypatch.setattr(app.state.backend, "sparql_rendered", broken)  # /sparql's way in
     with TestClient(app, raise_server_exceptions=False) as c:
         answer = c.get("/sparql", params={"query": "ASK {}"})
         page = c.get("/", headers=HTML)

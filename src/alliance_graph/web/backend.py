@@ -108,6 +108,12 @@ class Backend:
                 return queries.sparql(
                     text, store=store, limit=cap, timeout=None, trusted=True, isolate=False
                 )
+            if kind == "rendered":  # the answer's bytes, written here, not in the server
+                text, cap, render, media = args
+                result = queries.sparql(
+                    text, store=store, limit=cap, timeout=None, trusted=True, isolate=False
+                )
+                return render(result, media), result.truncated, result.limit
             name, params, cap = args
             return queries.run(
                 queries.get(name), params, store=store, limit=cap, timeout=None, isolate=False
@@ -164,13 +170,7 @@ class Backend:
         a remote endpoint answers) and runs where a runaway query can be stopped; the
         pages' own queries are the project's text and skip both."""
         if not trusted:
-            try:
-                queries.check(text, allow_network=False)
-            except NetworkRefusedError as exc:
-                what = str(exc).split(";")[0]  # the CLI's advice does not apply here
-                raise NetworkRefusedError(
-                    f"{what}; this server answers from its own graph only"
-                ) from None
+            _check_visitor(text)
         cap = self.settings.row_cap if limit is None else min(limit, self.settings.row_cap)
         if not trusted and self.pool is not None:
             return self._bounded(
@@ -180,6 +180,20 @@ class Backend:
             lambda left: queries.sparql(
                 text, limit=cap, timeout=left, trusted=trusted, **self._where()
             )
+        )
+
+    def sparql_rendered(self, text: str, render, media: str) -> tuple[bytes, bool, int | None]:
+        """A visitor's query answered as ``render(result, media)`` bytes, with the row cap's
+        flag and figure. Where the workers run it they write the bytes too (``render``,
+        a module-level function, travels to them by name): the server then moves bytes,
+        and its one process is not where every answer is converted and written."""
+        if self.pool is None:
+            result = self.sparql(text)
+            return render(result, media), result.truncated, result.limit
+        _check_visitor(text)
+        cap = self.settings.row_cap
+        return self._bounded(
+            lambda left: self.pool.run(("rendered", text, cap, render, media), timeout=left)
         )
 
     def run(self, name: str, params: dict) -> queries.Result:
@@ -282,6 +296,16 @@ def local_path(iri: str) -> str | None:
     if rest.startswith("ontology#"):
         return "/ontology#" + rest[len("ontology#") :]
     return "/" + rest
+
+
+def _check_visitor(text: str) -> None:
+    """A visitor's text checked from its parsed form (SERVICE and FROM refused, also when
+    a remote endpoint answers)."""
+    try:
+        queries.check(text, allow_network=False)
+    except NetworkRefusedError as exc:
+        what = str(exc).split(";")[0]  # the CLI's advice does not apply here
+        raise NetworkRefusedError(f"{what}; this server answers from its own graph only") from None
 
 
 def iri_of_path(path: str) -> str:

@@ -166,11 +166,12 @@ def make_endpoint(backend, pages):
         except AllianceGraphError as exc:
             raise HTTPProblem(400, str(exc)) from None
         media = _media_for(request, form)
-        result = await run_in_threadpool(backend.sparql, text)
-        body = render(result, media)
+        body, truncated, limit = await run_in_threadpool(
+            backend.sparql_rendered, text, render, media
+        )
         headers = {"Vary": "Accept"}
-        if result.truncated:
-            headers["X-Result-Truncated"] = f"first {result.limit} results (the row cap)"
+        if truncated:
+            headers["X-Result-Truncated"] = f"first {limit} results (the row cap)"
         return Response(body, media_type=media, headers=headers)
 
     return sparql
