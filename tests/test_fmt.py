@@ -42,6 +42,39 @@ def test_refuses_to_write_a_different_graph(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["x.ttl"]  # no temporary file left
 
 
+BLANK = """@prefix ag: <https://w3id.org/alliance-graph/ontology#> .
+@prefix res: <https://w3id.org/alliance-graph/resource/> .
+
+res:s ag:citation [ ag:locator "p. 1" ; ag:source res:a ] ,
+        [ ag:locator "p. 2" ; ag:source res:b ] .
+"""
+
+
+def _swap(text: str, a: str, b: str) -> str:
+    return text.replace(a, "\0").replace(b, a).replace("\0", b)
+
+
+@pytest.mark.parametrize(
+    "change, refused",
+    [
+        # the two blank nodes' contents swapped whole between them: the same graph
+        (lambda t: _swap(_swap(t, '"p. 1"', '"p. 2"'), "res:a", "res:b"), False),
+        # one blank node's value changed: another graph
+        (lambda t: t.replace('"p. 2"', '"p. 3"'), True),
+        # the sources crossed between the two nodes, the locators kept: another graph
+        (lambda t: _swap(t, "res:a", "res:b"), True),
+    ],
+)
+def test_statements_with_blank_nodes_are_compared_up_to_their_names(monkeypatch, change, refused):
+    real = canonical.StatementWriter.text
+    monkeypatch.setattr(canonical.StatementWriter, "text", lambda self: change(real(self)))
+    if refused:
+        with pytest.raises(FormatError, match="would change"):
+            format_text(BLANK, "blank.ttl")
+    else:
+        assert "p. 1" in format_text(BLANK, "blank.ttl")
+
+
 def test_cli_check_diff_and_write(tmp_path):
     path = tmp_path / "mine.ttl"
     path.write_text(SAMPLE)

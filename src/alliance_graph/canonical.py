@@ -16,7 +16,8 @@ author chose, and rewrites each statement from the triples rdflib parses out of 
 - a comment inside a statement moves to the line above it.
 
 Before anything is written, the formatted text is parsed again and compared with the
-original with :func:`rdflib.compare.isomorphic`: a file whose graph would change is
+original (the same triples up to blank-node names, decided by RDFC-1.0 canonicalisation
+in pyoxigraph): a file whose graph would change is
 refused, never rewritten. Files are written atomically.
 """
 
@@ -408,9 +409,9 @@ def format_text(text: str, path: Path | str = "<text>") -> str:
     not parse and :class:`FormatError` when the result would not be the same graph.
 
     Proof of sameness: each statement's triples and the triples of the statement written
-    back are isomorphic (:func:`rdflib.compare.isomorphic`; blank nodes are local to a
-    statement), and the whole file, parsed again, has as many triples and the same
-    triples without blank nodes. A file that shares labelled blank nodes (``_:b``)
+    back are isomorphic (:func:`_isomorphic`; blank nodes are local to a statement), and
+    the whole file, parsed again, has as many triples and the same triples without blank
+    nodes. A file that shares labelled blank nodes (``_:b``)
     between statements is compared whole instead.
     """
     path = Path(path)
@@ -424,9 +425,39 @@ def format_text(text: str, path: Path | str = "<text>") -> str:
         ) from None
 
 
-def _format(text: str, path: Path) -> str:
-    from rdflib.compare import isomorphic
+def _same_statement(triples: list, again: list) -> bool:
+    """One statement's triples as read and as written back are the same graph: equal
+    sets when neither holds a blank node (most statements), else :func:`_isomorphic`."""
+    if not _blank(triples) and not _blank(again):
+        return set(triples) == set(again)
+    return _isomorphic(triples, again)
 
+
+def _blank(triples) -> bool:
+    import pyoxigraph as ox
+
+    return any(
+        isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+        for t in triples
+    )
+
+
+def _isomorphic(a: list, b: list) -> bool:
+    """Equal up to the names of blank nodes: the same triples once both are canonicalised
+    by RDFC-1.0 (the W3C's dataset canonicalisation, in pyoxigraph's Rust; equal exactly
+    when isomorphic). rdflib's isomorphism hashed every triple in Python and was most of
+    fmt's time."""
+    import pyoxigraph as ox
+
+    def canonical(ts) -> set:
+        dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in ts)
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        return {q.triple for q in dataset}
+
+    return len(set(a)) == len(set(b)) and canonical(a) == canonical(b)
+
+
+def _format(text: str, path: Path) -> str:
     parsed = _split(text, path)
     decls = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in parsed.prefixes.items())
     if parsed.base:
@@ -453,10 +484,11 @@ def _format(text: str, path: Path) -> str:
             continue
         labelled = labelled or "_:" in item.text
         writer.tags = {tag.lower(): tag for tag in _LANGUAGE_TAG.findall(item.text)}
-        graph = _rdflib_graph(decls + item.text, path, item.line - offset)
+        triples = _triples(decls + item.text, path, item.line - offset)
+        graph = _as_graph(triples)
         written = StatementWriter(graph, writer).text()
-        again = _rdflib_graph(decls + written, path, item.line - offset)
-        if not isomorphic(graph, again):
+        again = _triples(decls + written, path, item.line - offset)
+        if not _same_statement(triples, again):
             raise FormatError(
                 f"{path}:{item.line}: formatting would change this statement's triples; "
                 "the file is left as it is"
@@ -494,13 +526,13 @@ def _triples(text: str, path: Path, line: int = 1) -> list:
     return triples
 
 
-def _rdflib_graph(text: str, path: Path, line: int = 1) -> Graph:
+def _as_graph(triples: list) -> Graph:
     from rdflib import Graph
 
     from .terms import to_rdflib_term
 
     graph = Graph()
-    for t in _triples(text, path, line):
+    for t in triples:
         graph.add(
             (to_rdflib_term(t.subject), to_rdflib_term(t.predicate), to_rdflib_term(t.object))
         )
@@ -521,9 +553,7 @@ def _same_graph(before: str, after: str, path: Path, whole: bool = False) -> Non
 
     same = len(set(old)) == len(set(new)) and ground(old) == ground(new)
     if same and whole:
-        from rdflib.compare import isomorphic
-
-        same = isomorphic(_rdflib_graph(before, path), _rdflib_graph(after, path))
+        same = _isomorphic(old, new)
     if not same:
         raise FormatError(
             f"{path}: formatting would change the graph ({len(set(old))} triples before, "
