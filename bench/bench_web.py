@@ -243,6 +243,12 @@ def main(argv=None) -> int:
         help="saved queries to leave out of the sparql and api workloads, comma-separated "
         "(one that takes seconds would measure only itself)",
     )
+    parser.add_argument(
+        "--serve-args",
+        default="",
+        metavar="ARGS",
+        help="more options for `alliance-graph serve`, space-separated (e.g. '--max-queries 4')",
+    )
     args = parser.parse_args(argv)
     levels = [int(x) for x in args.levels.split(",")]
     exclude = frozenset(x for x in args.exclude.split(",") if x)
@@ -255,6 +261,7 @@ def main(argv=None) -> int:
         [
             str(BIN / "alliance-graph"),
             "serve",
+            *args.serve_args.split(),
             "--port",
             str(ours_port),
             "--max-connections",
