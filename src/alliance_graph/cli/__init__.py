@@ -92,8 +92,45 @@ def cli():
     """
 
 
+class _ReaderGone:
+    """Standard output that drops what is written once its reader has gone (``| head``):
+    the command still runs to its end and exits with its own code (1 for violations,
+    say), where a broken pipe would otherwise end it with Python's 1 and no word."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self._gone = False
+
+    def write(self, text):
+        if not self._gone:
+            try:
+                return self._stream.write(text)
+            except BrokenPipeError:
+                self._drop()
+        return len(text)
+
+    def flush(self):
+        if not self._gone:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._drop()
+
+    def _drop(self):
+        import os
+
+        self._gone = True
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, self._stream.fileno())  # so that the flush at exit finds a reader
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
 def main(argv=None):
     """Entry point: library errors become a message on stderr and exit code 2."""
+    if not isinstance(sys.stdout, _ReaderGone) and sys.stdout is sys.__stdout__:
+        sys.stdout = _ReaderGone(sys.stdout)
     try:
         # Without standalone mode click returns the code of ctx.exit() instead of exiting.
         rv = cli.main(args=argv, prog_name="alliance-graph", standalone_mode=False)
@@ -109,4 +146,9 @@ def main(argv=None):
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except BrokenPipeError:  # bytes written past the text stream (an export to '-')
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+        sys.exit(EXIT_CANNOT_RUN)  # the output could not all be written
     sys.exit(rv if isinstance(rv, int) else 0)
