@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..temporal import Interval
-from .holdings import Holdings, SetAside, Stake
+from .model import Holdings, SetAside, Stake
 
 # Bump when the layout below changes: files of another version are rebuilt.
 VERSION = "holdings-1"

@@ -75,7 +75,7 @@ def pair(
     if a_iri not in index:
         return record(0.0, True)
     i = index[a_iri]
-    reached = _reach(struct, i)
+    reached = reach(struct, i)
     j = index.get(b_iri)
     if j is None or (j == i and corrected) or j not in reached:
         return record(0.0, True)
@@ -83,7 +83,7 @@ def pair(
     for u, targets in struct.items():
         for v in targets:
             backwards.setdefault(v, set()).add(u)
-    members = reached & _reach(backwards, j)
+    members = reached & reach(backwards, j)
     rest = sorted(members - {i})
     keep = [i, *rest]
     if len(keep) > MAX_NODES:
@@ -95,8 +95,9 @@ def pair(
     return record(x[local], not tainted[local])
 
 
-def _reach(adjacency: dict[int, set[int]], start: int) -> set[int]:
-    """The nodes reached from ``start`` (itself included)."""
+def reach(adjacency: dict, start) -> set:
+    """``start`` and every node reached from it along ``adjacency`` (node → successors;
+    plain Python, so that a cold one-pair answer imports no graph library)."""
     seen = {start}
     todo = [start]
     while todo:
@@ -233,5 +234,5 @@ def _tainted(struct, uncertain, keep, local_of, corrected: bool) -> list[bool]:
     for row, col, flag in edges:
         layered.setdefault(row, set()).add(col + k if flag else col)
         layered.setdefault(row + k, set()).add(col + k)
-    seen = _reach(layered, 0)
+    seen = reach(layered, 0)
     return [node + k in seen for node in range(k)]

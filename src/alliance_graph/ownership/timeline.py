@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .holdings import as_holdings
 from .integrated import check_definition, integrated
+from .light import reach
 from .snapshot import check
 from .stake import stake
 
@@ -41,7 +42,7 @@ def timeline(
     nodes = down.keys() | up.keys()
     if a not in nodes or b not in nodes:
         return []
-    between = _reach(down, a) & _reach(up, b)
+    between = reach(down, a) & reach(up, b)
     local = h.subset([s for s in h.stakes if s.holder in between and s.held in between])
     days = set()
     for s in local.stakes:
@@ -88,16 +89,3 @@ def timeline(
     ):
         records.pop(0)
     return records
-
-
-def _reach(adjacency: dict[str, set[str]], start: str) -> set[str]:
-    """``start`` and every node reached from it (plain Python: no graph library to import
-    for a cold ``ownership timeline``)."""
-    seen = {start}
-    todo = [start]
-    while todo:
-        for w in adjacency.get(todo.pop(), ()):
-            if w not in seen:
-                seen.add(w)
-                todo.append(w)
-    return seen
