@@ -24,25 +24,10 @@ import statistics
 import sys
 import time
 
-import pyoxigraph as ox
+from bench_queries import consume  # bench/ is on sys.path when a bench runs
 
 from alliance_graph import queries
 from alliance_graph.queries import names_for
-
-
-def consume(result) -> int:
-    """Read a pyoxigraph result the way a caller would: every value of every row."""
-    if isinstance(result, ox.QueryBoolean):
-        return 1
-    if isinstance(result, ox.QuerySolutions):
-        names = result.variables
-        n = 0
-        for solution in result:
-            for v in names:
-                solution[v]
-            n += 1
-        return n
-    return sum(1 for _ in result)
 
 
 def bench(rounds: int) -> dict:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from stake_rows import by_pair  # tests/ is on sys.path under pytest
 
 from alliance_graph import ownership, queries
 from alliance_graph.cli import main
@@ -55,20 +56,7 @@ def _from_query(store, at, reading):
     # machine, and this compares answers, it does not time them.
     params = {"date": at, "reading": reading}
     rows = queries.run("stakes-on-date", params, store=store, timeout=300).rows
-    by_pair: dict = {}
-    for r in rows:
-        if r["percent"] is None:
-            continue
-        entry = by_pair.setdefault(
-            (r["holder"], r["held"]), {"percent": 0.0, "certain": True, "candidates": set()}
-        )
-        if "economic" in r["interest"]:
-            entry["percent"] += r["percent"]
-        entry["certain"] = entry["certain"] and r["certain"]
-        for c in (r["candidates"] or "").split("; "):
-            if c:
-                entry["candidates"].add(c.split(" ", 1)[1])
-    return by_pair
+    return by_pair(rows)
 
 
 def _curie(iri: str) -> str:

@@ -19,6 +19,7 @@ from alliance_graph.load import open_store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import generate as gen  # noqa: E402
+from stake_rows import by_pair  # noqa: E402  (tests/ is on sys.path under pytest)
 
 RES = "https://w3id.org/alliance-graph/resource/"
 READINGS = ("as-of", "certain", "possible")
@@ -36,19 +37,8 @@ def network(tmp_path_factory):
 def answers_of_the_query(store, at, reading) -> dict:
     """(holder, held) -> capital figure, certainty and candidate claims, from the rows."""
     rows = queries.run("stakes-on-date", {"date": at, "reading": reading}, store=store).rows
-    by_pair: dict = {}
-    for r in rows:
-        entry = by_pair.setdefault(
-            (r["holder"], r["held"]), {"percent": 0.0, "certain": True, "candidates": set()}
-        )
-        if "economic" in r["interest"]:
-            entry["percent"] += r["percent"]
-        entry["certain"] = entry["certain"] and r["certain"]
-        for c in (r["candidates"] or "").split("; "):
-            if c:  # "27% res:stake-x": the claim's IRI, written short in the res: namespace
-                claim = c.split(" ", 1)[1]
-                entry["candidates"].add(RES + claim[4:] if claim.startswith("res:") else claim)
-    return by_pair
+    # a claim is written short in the res: namespace ("27% res:stake-x")
+    return by_pair(rows, lambda c: RES + c[4:] if c.startswith("res:") else c)
 
 
 def test_the_network_has_what_the_choice_is_about(network):
