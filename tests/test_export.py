@@ -194,9 +194,18 @@ def test_rdf_exports_are_stable_across_processes(tmp_path):
     # salts per process.
     first, second = _exports_in_processes([(tmp_path / "1", "1"), (tmp_path / "2", "2")])
     assert first == second
-    for name in ("ntriples", "nquads"):
-        lines = first[name].decode().splitlines()
-        assert lines == sorted(lines)
+    lines = first["ntriples"].decode().splitlines()
+    assert lines == sorted(lines)
+    # N-Quads: one graph after another, as TriG writes them, each graph's lines sorted.
+    lines = first["nquads"].decode().splitlines()
+    graphs = [line.rsplit(" ", 2)[1] for line in lines]
+    order = list(dict.fromkeys(graphs))
+    parts = ("ontology", "data", "provenance", "derived")
+    assert order == [f"<https://w3id.org/alliance-graph/graph/{part}>" for part in parts]
+    assert graphs == sorted(graphs, key=order.index)
+    for graph in order:
+        group = [line for line in lines if line.rsplit(" ", 2)[1] == graph]
+        assert group == sorted(group)
 
 
 CITED = """\
