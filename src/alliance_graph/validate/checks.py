@@ -131,7 +131,6 @@ def load(folders: Iterable[Path | str] = (), *, default: bool = True) -> list[Ch
 def run(checks: list[Check], store) -> list:
     """Every row of every check, as raw results for :mod:`alliance_graph.validate`."""
     from ..errors import QueryError
-    from ..terms import to_rdflib_term
     from .views import StoreView
 
     view = StoreView(store)
@@ -151,12 +150,12 @@ def run(checks: list[Check], store) -> list:
             message = row["message"]
             raws.append(
                 RawResult(
-                    focus=to_rdflib_term(entity),
+                    focus=entity,
                     severity=check.severity,
                     message=message.value if message is not None else check.summary,
                     data=view,
                     path=prop.value if prop is not None and hasattr(prop, "value") else None,
-                    value=to_rdflib_term(value),
+                    value=value,
                     rule=check.id,
                 )
             )

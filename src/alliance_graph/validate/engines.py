@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from .bridge import pyshacl_report, query_graphs, raws_from_report
 from .results import RawResult, ShapesError
 from .rust_reader import ShaclRustReader
+from .shapes_graph import ShapesGraph
 from .sparql_constraints import SparqlConstraints, resolve_sparql_targets
 from .views import GraphView, StoreView
 
@@ -28,15 +29,9 @@ if TYPE_CHECKING:
 DEFAULT_ENGINE = "shacl-rust"
 
 
-def read_shapes(files: list[Path]) -> Graph:
-    from rdflib import Graph
-
-    from ..graph import parse_into
-
-    graph = Graph()
-    for path in files:
-        parse_into(graph, path)
-    return graph
+def read_shapes(files: list[Path]) -> ShapesGraph:
+    """The shapes files as one graph of pyoxigraph triples (rdflib is not imported)."""
+    return ShapesGraph.read(files)
 
 
 class Inputs:
@@ -118,21 +113,21 @@ def refuse_rdf_star(store, files: list[Path]) -> None:
     )
 
 
-def run_pyshacl(inputs: Inputs, shapes_graph: Graph) -> list[RawResult]:
+def run_pyshacl(inputs: Inputs, shapes_graph: ShapesGraph) -> list[RawResult]:
     """pySHACL over rdflib's memory store: the reference engine."""
     graph = inputs.graph
-    report = pyshacl_report(query_graphs()[0].over(graph), shapes_graph)
+    report = pyshacl_report(query_graphs()[0].over(graph), shapes_graph.to_rdflib())
     return raws_from_report(report, GraphView(graph))
 
 
-def run_pyshacl_oxigraph(inputs: Inputs, shapes_graph: Graph) -> list[RawResult]:
+def run_pyshacl_oxigraph(inputs: Inputs, shapes_graph: ShapesGraph) -> list[RawResult]:
     """pySHACL, with its SPARQL queries answered by Oxigraph over the same triples."""
     graph = inputs.graph
-    report = pyshacl_report(query_graphs()[1].over(graph), shapes_graph)
+    report = pyshacl_report(query_graphs()[1].over(graph), shapes_graph.to_rdflib())
     return raws_from_report(report, GraphView(graph))
 
 
-def run_shacl_rust(inputs: Inputs, shapes_graph: Graph) -> list[RawResult]:
+def run_shacl_rust(inputs: Inputs, shapes_graph: ShapesGraph) -> list[RawResult]:
     """SHACL Core by shacl-rust, SHACL-SPARQL by Oxigraph, on the pyoxigraph store.
 
     shacl-rust reads the store's N-Triples and the shapes as N-Triples (so that the blank
@@ -144,7 +139,7 @@ def run_shacl_rust(inputs: Inputs, shapes_graph: Graph) -> list[RawResult]:
     """
     import shacl_rust
 
-    from ..store import to_ntriples
+    from ..load import to_ntriples
 
     store = inputs.store
     view = StoreView(store)
@@ -152,7 +147,7 @@ def run_shacl_rust(inputs: Inputs, shapes_graph: Graph) -> list[RawResult]:
     raws = sparql.run(view)
     engine_shapes = resolve_sparql_targets(sparql.without_handled(), store)
     data = to_ntriples(store).decode("utf-8")
-    shapes_text = engine_shapes.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    shapes_text = engine_shapes.ntriples()
     try:
         report = shacl_rust.validate(data, shapes_text, data_format="nt", shapes_format="nt")
     except Exception as exc:  # shacl-rust raises plain exceptions for unusable shapes
@@ -162,7 +157,7 @@ def run_shacl_rust(inputs: Inputs, shapes_graph: Graph) -> list[RawResult]:
 
 
 # name -> function(inputs, shapes graph) -> raw results
-ENGINES: dict[str, Callable[[Inputs, Graph], list[RawResult]]] = {
+ENGINES: dict[str, Callable[[Inputs, ShapesGraph], list[RawResult]]] = {
     "pyshacl": run_pyshacl,
     "pyshacl-oxigraph": run_pyshacl_oxigraph,
     "shacl-rust": run_shacl_rust,
