@@ -255,9 +255,9 @@ def bare_shacl_inputs(folder: Path) -> tuple[Path, Path, Path]:
     data, shapes, core = folder / "data.nt", folder / "shapes.nt", folder / "core.nt"
     data.write_bytes(to_ntriples(store))
     graph = read_shapes(list(resources.shapes_files()))
-    shapes.write_bytes(graph.serialize(format="nt", encoding="utf-8"))
+    shapes.write_text(graph.ntriples(), encoding="utf-8")
     share = resolve_sparql_targets(SparqlConstraints(graph, store).without_handled(), store)
-    core.write_bytes(share.serialize(format="nt", encoding="utf-8"))
+    core.write_text(share.ntriples(), encoding="utf-8")
     return data, shapes, core
 
 
