@@ -24,9 +24,12 @@ class ShapesGraph:
         self.triples: list[ox.Triple] = list(dict.fromkeys(triples))
         self._out: dict = {}  # subject -> predicate -> [object]
         self._in: dict = {}  # object -> predicate -> [subject]
+        self._pairs: dict = {}  # predicate -> [(subject, object)]
         for t in self.triples:
-            self._out.setdefault(t.subject, {}).setdefault(t.predicate, []).append(t.object)
-            self._in.setdefault(t.object, {}).setdefault(t.predicate, []).append(t.subject)
+            s, p, o = t.subject, t.predicate, t.object
+            self._out.setdefault(s, {}).setdefault(p, []).append(o)
+            self._in.setdefault(o, {}).setdefault(p, []).append(s)
+            self._pairs.setdefault(p, []).append((s, o))
         self._rdflib = None
 
     @classmethod
@@ -57,10 +60,10 @@ class ShapesGraph:
         """Subjects of ``predicate`` with ``obj`` (any object when None), each once."""
         if obj is not None:
             return list(dict.fromkeys(self._in.get(obj, {}).get(predicate, ())))
-        return list(dict.fromkeys(t.subject for t in self.triples if t.predicate == predicate))
+        return list(dict.fromkeys(s for s, _ in self._pairs.get(predicate, ())))
 
     def subject_objects(self, predicate) -> list[tuple]:
-        return [(t.subject, t.object) for t in self.triples if t.predicate == predicate]
+        return list(self._pairs.get(predicate, ()))
 
     def predicates(self, subject) -> list:
         return list(self._out.get(subject, {}))
