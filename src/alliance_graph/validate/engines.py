@@ -11,13 +11,13 @@ results``, and the inputs they read (the data in rdflib or pyoxigraph, on first 
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .bridge import pyshacl_report, query_graphs, raws_from_report
 from .results import RawResult, ShapesError
 from .rust_reader import ShaclRustReader
 from .shapes_graph import ShapesGraph
@@ -90,10 +90,19 @@ def open_data_store(files: list[Path] | None, data_format: str | None):
     run = sys.modules.get("alliance_graph.queries.run")
     if run is not None:
         return run.cached_store(files, data_format)
-    from .. import persist
     from ..load import open_store
 
-    return open_store(files, data_format=data_format, store_dir=persist.configured())
+    store_dir = None
+    if "alliance_graph.persist" in sys.modules or os.environ.get(STORE_VARIABLE):
+        from .. import persist  # only with a store to open: hashlib, shutil, 3 ms
+
+        store_dir = persist.configured()
+    return open_store(files, data_format=data_format, store_dir=store_dir)
+
+
+# persist.ENV_STORE, named here so that a run without a store does not import persist
+# (tests/test_imports.py checks that the two agree).
+STORE_VARIABLE = "ALLIANCE_GRAPH_STORE"
 
 
 _QUOTED = re.compile(rb"<<\s*[<_:A-Za-z(\[]")
@@ -129,6 +138,8 @@ def refuse_rdf_star(store, files: list[Path]) -> None:
 
 def run_pyshacl(inputs: Inputs, shapes_graph: ShapesGraph) -> list[RawResult]:
     """pySHACL over rdflib's memory store: the reference engine."""
+    from .bridge import pyshacl_report, query_graphs, raws_from_report
+
     graph = inputs.graph
     report = pyshacl_report(query_graphs()[0].over(graph), shapes_graph.to_rdflib())
     return raws_from_report(report, GraphView(graph))
@@ -136,6 +147,8 @@ def run_pyshacl(inputs: Inputs, shapes_graph: ShapesGraph) -> list[RawResult]:
 
 def run_pyshacl_oxigraph(inputs: Inputs, shapes_graph: ShapesGraph) -> list[RawResult]:
     """pySHACL, with its SPARQL queries answered by Oxigraph over the same triples."""
+    from .bridge import pyshacl_report, query_graphs, raws_from_report
+
     graph = inputs.graph
     report = pyshacl_report(query_graphs()[1].over(graph), shapes_graph.to_rdflib())
     return raws_from_report(report, GraphView(graph))

@@ -22,15 +22,23 @@ class ShapesGraph:
 
     def __init__(self, triples: Iterable[ox.Triple] = ()):
         self.triples: list[ox.Triple] = list(dict.fromkeys(triples))
-        self._out: dict = {}  # subject -> predicate -> [object]
-        self._in: dict = {}  # object -> predicate -> [subject]
-        self._pairs: dict = {}  # predicate -> [(subject, object)]
-        for t in self.triples:
-            s, p, o = t.subject, t.predicate, t.object
-            self._out.setdefault(s, {}).setdefault(p, []).append(o)
-            self._in.setdefault(o, {}).setdefault(p, []).append(s)
-            self._pairs.setdefault(p, []).append((s, o))
+        self._indexes: tuple[dict, dict, dict] | None = None  # made on the first look-up
         self._rdflib = None
+
+    def _index(self) -> tuple[dict, dict, dict]:
+        """subject -> predicate -> [object], object -> predicate -> [subject] and
+        predicate -> [(subject, object)]; a copy that is only written needs none."""
+        if self._indexes is None:
+            out: dict = {}
+            into: dict = {}
+            pairs: dict = {}
+            for t in self.triples:
+                s, p, o = t.subject, t.predicate, t.object
+                out.setdefault(s, {}).setdefault(p, []).append(o)
+                into.setdefault(o, {}).setdefault(p, []).append(s)
+                pairs.setdefault(p, []).append((s, o))
+            self._indexes = (out, into, pairs)
+        return self._indexes
 
     @classmethod
     def read(cls, files: Iterable[Path | str]) -> ShapesGraph:
@@ -54,30 +62,30 @@ class ShapesGraph:
         return iter(self.triples)
 
     def objects(self, subject, predicate) -> list:
-        return list(self._out.get(subject, {}).get(predicate, ()))
+        return list(self._index()[0].get(subject, {}).get(predicate, ()))
 
     def subjects(self, predicate, obj=None) -> list:
         """Subjects of ``predicate`` with ``obj`` (any object when None), each once."""
         if obj is not None:
-            return list(dict.fromkeys(self._in.get(obj, {}).get(predicate, ())))
-        return list(dict.fromkeys(s for s, _ in self._pairs.get(predicate, ())))
+            return list(dict.fromkeys(self._index()[1].get(obj, {}).get(predicate, ())))
+        return list(dict.fromkeys(s for s, _ in self._index()[2].get(predicate, ())))
 
     def subject_objects(self, predicate) -> list[tuple]:
-        return list(self._pairs.get(predicate, ()))
+        return list(self._index()[2].get(predicate, ()))
 
     def predicates(self, subject) -> list:
-        return list(self._out.get(subject, {}))
+        return list(self._index()[0].get(subject, {}))
 
     def predicate_objects(self, subject) -> list[tuple]:
-        return [(p, o) for p, objs in self._out.get(subject, {}).items() for o in objs]
+        return [(p, o) for p, objs in self._index()[0].get(subject, {}).items() for o in objs]
 
     def value(self, subject, predicate):
         """One object of ``subject`` and ``predicate``, or None."""
-        found = self._out.get(subject, {}).get(predicate)
+        found = self._index()[0].get(subject, {}).get(predicate)
         return found[0] if found else None
 
     def has(self, subject, predicate, obj) -> bool:
-        return obj in self._out.get(subject, {}).get(predicate, ())
+        return obj in self._index()[0].get(subject, {}).get(predicate, ())
 
     def items(self, head) -> list:
         """The members of the RDF list starting at ``head``."""
