@@ -123,3 +123,33 @@ def test_validate_with_a_store_configured_opens_it_without_the_queries_package(t
     assert "alliance_graph.persist" in new
     assert not [m for m in new if m.startswith("alliance_graph.queries")]
     assert [p.name for p in (tmp_path / "kept").iterdir() if p.is_dir()], "no store was built"
+
+
+COUNT_LOADS = """
+import sys
+import alliance_graph.load as load
+calls = []
+opened = load.open_store
+def counted(*args, **kwargs):
+    calls.append(args)
+    return opened(*args, **kwargs)
+load.open_store = counted
+from alliance_graph.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+sys.__stderr__.write("\\n@@%d\\n" % len(calls))
+"""
+
+
+@pytest.mark.parametrize("args, loads", [(["summary", "--format", "csv"], 1), (["validate"], 1)])
+def test_a_fresh_process_loads_the_data_once(args, loads):
+    # validate opens the store itself unless the queries package (and its cache) is in
+    # use; summary imports it before validating, so validating and querying share one load.
+    done = subprocess.run(
+        [sys.executable, "-c", COUNT_LOADS, *args], capture_output=True, text=True, timeout=300
+    )
+    counts = [ln for ln in done.stderr.splitlines() if ln.startswith("@@")]
+    assert counts, done.stderr[-2000:]
+    assert int(counts[-1][2:]) == loads
