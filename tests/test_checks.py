@@ -146,3 +146,63 @@ def test_a_copy_of_a_shipped_check_elsewhere_is_checked(tmp_path):
     assert not checks.is_shipped(path)
     with pytest.raises(DataFileError, match="SERVICE"):
         checks.parse_check(path)
+
+
+def test_shipped_headers_read_without_yaml_as_yaml_reads_them():
+    # validate reads the shipped checks' headers with checks.shipped_header (no PyYAML to
+    # import); it must give what the YAML reader of the saved queries gives, file by file.
+    from alliance_graph.queries import read_rq
+
+    shipped = sorted(checks.checks_dir().glob("*.rq"))
+    assert len(shipped) == len(CASES)
+    for path in shipped:
+        light = checks.shipped_header(path.read_text(encoding="utf-8"))
+        assert light is not None, f"{path.name}: the light reader gave up; keep it readable"
+        assert light == read_rq(path), path.name
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "#+ summary: Two words\n#+ severity: info\n",
+        "#+ summary: One\n#+ description: >\n#+   folded over\n#+   two lines\n#+ severity: info\n",
+        "#+ description: >\n#+   the last key\n",
+    ],
+)
+def test_the_light_header_reader_agrees_with_yaml(header):
+    import yaml
+
+    meta, body = checks.shipped_header(header + "SELECT ?entity ?message WHERE {}\n")
+    expected = yaml.safe_load("\n".join(ln[2:] for ln in header.splitlines()))
+    assert meta == expected
+    assert body == "SELECT ?entity ?message WHERE {}\n"
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        '#+ summary: "quoted"\n',  # YAML quoting
+        "#+ summary: yes\n",  # a YAML boolean, not text
+        "#+ summary: 12\n",  # a number
+        "#+ summary: a: b\n",  # a mapping inside
+        "#+ tags: [a, b]\n",
+        "#+ description: |\n#+   literal block\n",
+        "#+ description: >\n#+   one\n#+     deeper\n",
+        "#+ summary: x\n#+ summary: y\n",  # a key twice
+        "#+ summary: x # comment\n",
+        "#+ description: >\n#+ summary: x\n",  # an empty paragraph
+    ],
+)
+def test_the_light_header_reader_leaves_the_rest_to_yaml(header):
+    assert checks.shipped_header(header + "SELECT ?entity ?message WHERE {}\n") is None
+
+
+def test_a_shipped_check_that_is_not_a_select_is_refused(tmp_path, monkeypatch):
+    # The shipped checks skip the queries package's lexer; the query form is then read
+    # from Oxigraph's answer.
+    path = tmp_path / "ask.rq"
+    path.write_text("#+ summary: x\n#+ severity: info\nASK { ?s ?p ?o }\n")
+    monkeypatch.setattr(checks, "checks_dir", lambda: tmp_path)
+    assert checks.is_shipped(path)
+    with pytest.raises(DataFileError, match="a check is a SELECT query"):
+        checks.parse_check(path)

@@ -10,6 +10,7 @@ that slips in shows up here. The budgets hold today's counts with a little room.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -75,19 +76,80 @@ def test_the_probe_sees_what_a_command_loads():
     assert len(queried) > len(helped)
 
 
-# validate and summary need rdflib (the shapes graph) and shacl-rust, but not rdflib's
-# SPARQL parser (pyparsing: the shipped checks are trusted, tested in test_checks.py),
-# pySHACL, or the numeric stack.
-VALIDATING_REFUSED = ("pyparsing", "pyshacl", "scipy", "networkx", "numpy", "matplotlib",
-                      "SPARQLWrapper", "requests", "owlrl", "pyhornedowl")
+# validate and summary read the shapes, run the SPARQL half and name the results in
+# pyoxigraph terms, and shacl-rust checks SHACL Core: no rdflib (nor its SPARQL parser,
+# pyparsing), no PyYAML (the shipped checks' headers are read without it, tested in
+# test_checks.py), no pySHACL, no numeric stack. validate does not import the queries
+# package either; summary does, for its queries.
+VALIDATING_REFUSED = ("rdflib", "yaml", "pyparsing", "pyshacl", "scipy", "networkx", "numpy",
+                      "matplotlib", "SPARQLWrapper", "requests", "owlrl", "pyhornedowl")
 
 
-@pytest.mark.parametrize("args", [["validate"], ["summary", "--format", "csv"]])
-def test_validating_commands_import_no_parser_and_no_numeric_stack(args):
+@pytest.mark.parametrize(
+    "args, budget",
+    [
+        (["validate"], 100),
+        (["validate", "--format", "junit"], 110),
+        (["summary", "--format", "csv"], 125),
+    ],
+)
+def test_validating_commands_import_no_rdflib_yaml_or_numeric_stack(args, budget):
     new = _modules(args)
     tops = {m.split(".")[0] for m in new}
-    assert {"alliance_graph", "rdflib", "shacl_rust"} <= tops  # the probe ran the command
+    assert {"alliance_graph", "pyoxigraph", "shacl_rust"} <= tops  # the probe ran the command
     heavy = sorted(tops & set(VALIDATING_REFUSED))
     assert not heavy, f"{' '.join(args)} imports {heavy}"
     assert "multiprocessing" not in tops  # only a --timeout starts a child
-    assert len(new) <= 310, f"{' '.join(args)} imports {len(new)} modules (budget 310)"
+    if args[0] == "validate":
+        assert not [m for m in new if m.startswith("alliance_graph.queries")]
+    assert len(new) <= budget, f"{' '.join(args)} imports {len(new)} modules (budget {budget})"
+
+
+def test_validate_with_a_store_configured_opens_it_without_the_queries_package(tmp_path):
+    # validate names the store variable itself so as not to import persist without a store;
+    # with the variable set, the store is built there, as by every other command.
+    from alliance_graph import persist
+    from alliance_graph.validate import engines
+
+    assert engines.STORE_VARIABLE == persist.ENV_STORE
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, "validate"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, persist.ENV_STORE: str(tmp_path / "kept")},
+    )
+    new = json.loads([ln for ln in done.stderr.splitlines() if ln.startswith("@@")][-1][2:])
+    assert "alliance_graph.persist" in new
+    assert not [m for m in new if m.startswith("alliance_graph.queries")]
+    assert [p.name for p in (tmp_path / "kept").iterdir() if p.is_dir()], "no store was built"
+
+
+COUNT_LOADS = """
+import sys
+import alliance_graph.load as load
+calls = []
+opened = load.open_store
+def counted(*args, **kwargs):
+    calls.append(args)
+    return opened(*args, **kwargs)
+load.open_store = counted
+from alliance_graph.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+sys.__stderr__.write("\\n@@%d\\n" % len(calls))
+"""
+
+
+@pytest.mark.parametrize("args, loads", [(["summary", "--format", "csv"], 1), (["validate"], 1)])
+def test_a_fresh_process_loads_the_data_once(args, loads):
+    # validate opens the store itself unless the queries package (and its cache) is in
+    # use; summary imports it before validating, so validating and querying share one load.
+    done = subprocess.run(
+        [sys.executable, "-c", COUNT_LOADS, *args], capture_output=True, text=True, timeout=300
+    )
+    counts = [ln for ln in done.stderr.splitlines() if ln.startswith("@@")]
+    assert counts, done.stderr[-2000:]
+    assert int(counts[-1][2:]) == loads

@@ -22,10 +22,13 @@ module:
 - :mod:`.views`: labels and owners of nodes in the graph an engine ran on;
 - :mod:`.locations`: the file and line where a node is written;
 - :mod:`.checks`, :mod:`.ontology_checks`: the rule queries and the ontology checks;
-- :mod:`.reports`: the report as text, JSON, JUnit, SARIF or GitHub annotations.
+- :mod:`.reports`: the report as text, JSON, JUnit, SARIF or GitHub annotations;
+- :mod:`.shapes_graph`: the shapes as pyoxigraph triples; :mod:`.literals`: a value as
+  Turtle writes it.
 
-pySHACL, shacl-rust, rdflib's SPARQL engine and pyoxigraph are imported inside the
-functions that use them, so importing this module costs nothing.
+Shapes, raw results and names are pyoxigraph terms whatever the engine, so the default
+engine never imports rdflib; pySHACL, rdflib and shacl-rust are imported inside the
+functions that use them.
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 from .naming import sparql_path
 from .results import RawResult, ShapesError
-from .vocabulary import SHACL
+from .shapes_graph import ShapesGraph
+from .vocabulary import SH
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -262,26 +263,34 @@ _NUMERIC = {
 
 
 def raws_from_report(report: Graph, view) -> list[RawResult]:
-    """A W3C SHACL validation report graph (pySHACL's) as raw results."""
-    from rdflib import RDF
+    """A W3C SHACL validation report graph (pySHACL's) as raw results, in pyoxigraph
+    terms (the blank nodes keep their ids)."""
+    from rdflib import RDF, URIRef
 
-    sh = SHACL
+    from ..terms import to_oxigraph_term as ox_term
+
+    def sh(name):
+        return URIRef(SH + name)
+
+    paths = None
     raws = []
-    for node in report.subjects(RDF.type, sh.ValidationResult):
-        path = report.value(node, sh.resultPath)
-        severity = report.value(node, sh.resultSeverity)
-        messages = sorted({str(m) for m in report.objects(node, sh.resultMessage)})
+    for node in report.subjects(RDF.type, sh("ValidationResult")):
+        path = report.value(node, sh("resultPath"))
+        severity = report.value(node, sh("resultSeverity"))
+        messages = sorted({str(m) for m in report.objects(node, sh("resultMessage"))})
+        if path is not None and paths is None:
+            paths = ShapesGraph.of(report)
         raws.append(
             RawResult(
-                focus=report.value(node, sh.focusNode),
+                focus=ox_term(report.value(node, sh("focusNode"))),
                 severity=str(severity).rpartition("#")[2] if severity else "Violation",
                 message="; ".join(messages),
                 data=view,
-                shape=report.value(node, sh.sourceShape),
-                constraint=report.value(node, sh.sourceConstraint),
-                component=report.value(node, sh.sourceConstraintComponent),
-                path=sparql_path(report, path) if path is not None else None,
-                value=report.value(node, sh.value),
+                shape=ox_term(report.value(node, sh("sourceShape"))),
+                constraint=ox_term(report.value(node, sh("sourceConstraint"))),
+                component=ox_term(report.value(node, sh("sourceConstraintComponent"))),
+                path=sparql_path(paths, ox_term(path)) if path is not None else None,
+                value=ox_term(report.value(node, sh("value"))),
             )
         )
     return raws

@@ -11,14 +11,16 @@ results``, and the inputs they read (the data in rdflib or pyoxigraph, on first 
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .bridge import pyshacl_report, query_graphs, raws_from_report
 from .results import RawResult, ShapesError
 from .rust_reader import ShaclRustReader
+from .shapes_graph import ShapesGraph
 from .sparql_constraints import SparqlConstraints, resolve_sparql_targets
 from .views import GraphView, StoreView
 
@@ -28,15 +30,9 @@ if TYPE_CHECKING:
 DEFAULT_ENGINE = "shacl-rust"
 
 
-def read_shapes(files: list[Path]) -> Graph:
-    from rdflib import Graph
-
-    from ..graph import parse_into
-
-    graph = Graph()
-    for path in files:
-        parse_into(graph, path)
-    return graph
+def read_shapes(files: list[Path]) -> ShapesGraph:
+    """The shapes files as one graph of pyoxigraph triples (rdflib is not imported)."""
+    return ShapesGraph.read(files)
 
 
 class Inputs:
@@ -72,11 +68,7 @@ class Inputs:
     @property
     def store(self):
         if self._store is None:
-            from ..queries import cached_store
-
-            # The process's one loaded store of these files (read only here): a command
-            # that validates and then queries, such as summary, loads them once.
-            store = cached_store(None if self.shipped else self.files, self.data_format)
+            store = open_data_store(None if self.shipped else self.files, self.data_format)
             refuse_rdf_star(store, self.files)
             self._store = store
         return self._store
@@ -85,6 +77,32 @@ class Inputs:
         if self._graph is not None:
             return len(self._graph)
         return len(self.store)
+
+
+def open_data_store(files: list[Path] | None, data_format: str | None):
+    """The store of the ontology plus ``files`` (the shipped data when None), read only.
+
+    When the queries package is in use, its process-wide cache gives it (the one loaded
+    store of these files: a command that validates and then queries, such as summary,
+    which imports the queries package first, loads them once). Otherwise the one loader
+    opens it, with the same ``--store`` folder, and validate does not import the queries
+    package (30 ms of a cold start)."""
+    run = sys.modules.get("alliance_graph.queries.run")
+    if run is not None:
+        return run.cached_store(files, data_format)
+    from ..load import open_store
+
+    store_dir = None
+    if "alliance_graph.persist" in sys.modules or os.environ.get(STORE_VARIABLE):
+        from .. import persist  # only with a store to open: hashlib, shutil, 3 ms
+
+        store_dir = persist.configured()
+    return open_store(files, data_format=data_format, store_dir=store_dir)
+
+
+# persist.ENV_STORE, named here so that a run without a store does not import persist
+# (tests/test_imports.py checks that the two agree).
+STORE_VARIABLE = "ALLIANCE_GRAPH_STORE"
 
 
 _QUOTED = re.compile(rb"<<\s*[<_:A-Za-z(\[]")
@@ -118,21 +136,25 @@ def refuse_rdf_star(store, files: list[Path]) -> None:
     )
 
 
-def run_pyshacl(inputs: Inputs, shapes_graph: Graph) -> list[RawResult]:
+def run_pyshacl(inputs: Inputs, shapes_graph: ShapesGraph) -> list[RawResult]:
     """pySHACL over rdflib's memory store: the reference engine."""
+    from .bridge import pyshacl_report, query_graphs, raws_from_report
+
     graph = inputs.graph
-    report = pyshacl_report(query_graphs()[0].over(graph), shapes_graph)
+    report = pyshacl_report(query_graphs()[0].over(graph), shapes_graph.to_rdflib())
     return raws_from_report(report, GraphView(graph))
 
 
-def run_pyshacl_oxigraph(inputs: Inputs, shapes_graph: Graph) -> list[RawResult]:
+def run_pyshacl_oxigraph(inputs: Inputs, shapes_graph: ShapesGraph) -> list[RawResult]:
     """pySHACL, with its SPARQL queries answered by Oxigraph over the same triples."""
+    from .bridge import pyshacl_report, query_graphs, raws_from_report
+
     graph = inputs.graph
-    report = pyshacl_report(query_graphs()[1].over(graph), shapes_graph)
+    report = pyshacl_report(query_graphs()[1].over(graph), shapes_graph.to_rdflib())
     return raws_from_report(report, GraphView(graph))
 
 
-def run_shacl_rust(inputs: Inputs, shapes_graph: Graph) -> list[RawResult]:
+def run_shacl_rust(inputs: Inputs, shapes_graph: ShapesGraph) -> list[RawResult]:
     """SHACL Core by shacl-rust, SHACL-SPARQL by Oxigraph, on the pyoxigraph store.
 
     shacl-rust reads the store's N-Triples and the shapes as N-Triples (so that the blank
@@ -144,7 +166,7 @@ def run_shacl_rust(inputs: Inputs, shapes_graph: Graph) -> list[RawResult]:
     """
     import shacl_rust
 
-    from ..store import to_ntriples
+    from ..load import to_ntriples
 
     store = inputs.store
     view = StoreView(store)
@@ -152,7 +174,7 @@ def run_shacl_rust(inputs: Inputs, shapes_graph: Graph) -> list[RawResult]:
     raws = sparql.run(view)
     engine_shapes = resolve_sparql_targets(sparql.without_handled(), store)
     data = to_ntriples(store).decode("utf-8")
-    shapes_text = engine_shapes.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    shapes_text = engine_shapes.ntriples()
     try:
         report = shacl_rust.validate(data, shapes_text, data_format="nt", shapes_format="nt")
     except Exception as exc:  # shacl-rust raises plain exceptions for unusable shapes
@@ -162,7 +184,7 @@ def run_shacl_rust(inputs: Inputs, shapes_graph: Graph) -> list[RawResult]:
 
 
 # name -> function(inputs, shapes graph) -> raw results
-ENGINES: dict[str, Callable[[Inputs, Graph], list[RawResult]]] = {
+ENGINES: dict[str, Callable[[Inputs, ShapesGraph], list[RawResult]]] = {
     "pyshacl": run_pyshacl,
     "pyshacl-oxigraph": run_pyshacl_oxigraph,
     "shacl-rust": run_shacl_rust,

@@ -158,8 +158,8 @@ class ValidationReport:
 
 @dataclass(frozen=True)
 class RawResult:
-    """One result as an engine gives it: rdflib terms, read against ``data`` (a view of the
-    graph the engine ran on, which names blank nodes its own way)."""
+    """One result as an engine gives it: pyoxigraph terms, read against ``data`` (a view of
+    the graph the engine ran on, which names blank nodes its own way)."""
 
     focus: Any
     severity: str

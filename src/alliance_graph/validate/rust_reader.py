@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import TYPE_CHECKING
 
-from ..terms import quiet_rdflib
+import pyoxigraph as ox
+
 from .results import RawResult
+from .shapes_graph import ShapesGraph
 from .vocabulary import SHACL, curie
-
-if TYPE_CHECKING:
-    from rdflib import Graph
 
 
 class ShaclRustReader:
@@ -25,13 +23,11 @@ class ShaclRustReader:
     text, an IRI); a shape's own messages replace the generic ones, as in pySHACL.
     """
 
-    def __init__(self, shapes: Graph):
+    def __init__(self, shapes: ShapesGraph):
         self.shapes = shapes
         self._templates: dict = {}
 
     def raw(self, result: dict, view) -> RawResult:
-        from rdflib import URIRef
-
         sh = SHACL
         shape = _from_nt(result.get("sourceShape"))
         component = _from_nt(result.get("sourceConstraintComponent"))
@@ -56,7 +52,7 @@ class ShaclRustReader:
             message="; ".join(sorted(set(messages))),
             data=view,
             shape=shape,
-            constraint=constraint if isinstance(constraint, URIRef) else None,
+            constraint=constraint if isinstance(constraint, ox.NamedNode) else None,
             component=component,
             path=_nt_path(result.get("resultPath")),
             value=value,
@@ -65,13 +61,13 @@ class ShaclRustReader:
     def messages_of(self, node) -> list[str]:
         if node not in self._templates:
             sh = SHACL
-            self._templates[node] = [str(m) for m in self.shapes.objects(node, sh.message)]
+            self._templates[node] = [m.value for m in self.shapes.objects(node, sh.message)]
         return self._templates[node]
 
     def _sparql(self, shape, found: list[str]):
         sh = SHACL
         own = self.messages_of(shape)
-        constraints = sorted(self.shapes.objects(shape, sh.sparql), key=str)
+        constraints = sorted(self.shapes.objects(shape, sh.sparql), key=lambda c: c.value)
         for constraint in constraints:
             templates = own + [t for t in self.messages_of(constraint) if t not in own]
             filled = [_fill(t, found) for t in templates]
@@ -107,29 +103,20 @@ def _plain(text: str) -> str:
     """What pySHACL writes for a term that shacl-rust wrote in N-Triples: a literal's text,
     an IRI as it is, a blank node's id."""
     term = _from_nt(text) if text[:1] in '"<_' else None
-    return str(term) if term is not None else text
+    return term.value if term is not None else text
 
 
 @functools.lru_cache(maxsize=4096)
 def _from_nt(text: str | None):
-    """An rdflib term from its N-Triples form (None for None or what does not parse)."""
+    """A pyoxigraph term from its N-Triples form (None for None or what does not parse)."""
     if not text:
         return None
-    import rdflib
-    from rdflib import XSD, Literal
-    from rdflib.util import from_n3
-
-    normalise, rdflib.NORMALIZE_LITERALS = rdflib.NORMALIZE_LITERALS, False  # keep the text
     try:
-        with quiet_rdflib():
-            term = from_n3(text)
-    except Exception:
+        line = f"<urn:s> <urn:p> {text} .\n".encode()
+        (quad,) = ox.parse(line, format=ox.RdfFormat.N_TRIPLES)
+    except (SyntaxError, ValueError):
         return None
-    finally:
-        rdflib.NORMALIZE_LITERALS = normalise
-    if isinstance(term, Literal) and term.datatype == XSD.string:
-        return Literal(str(term))  # a plain string, as rdflib's parsers give it
-    return term
+    return quad.object
 
 
 _NT_IRI = re.compile(r"<([^<>\s]*)>")

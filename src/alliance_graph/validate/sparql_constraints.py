@@ -4,14 +4,17 @@ Oxigraph on the pyoxigraph store (the shacl-rust engine's SPARQL half)."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
-from ..terms import to_oxigraph_term, to_rdflib_term
+import pyoxigraph as ox
+
 from .results import RawResult, ShapesError
+from .shapes_graph import ShapesGraph
 from .vocabulary import SH, SHACL, curie
 
-if TYPE_CHECKING:
-    from rdflib import Graph
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_TYPE = ox.NamedNode(_RDF + "type")
+_CLASS_TYPES = (ox.NamedNode(_RDFS + "Class"), ox.NamedNode("http://www.w3.org/2002/07/owl#Class"))
 
 
 class SparqlConstraints:
@@ -27,10 +30,7 @@ class SparqlConstraints:
     deactivated one is left to shacl-rust.
     """
 
-    def __init__(self, shapes: Graph, store):
-        from rdflib import RDF, RDFS, URIRef
-        from rdflib.namespace import OWL
-
+    def __init__(self, shapes: ShapesGraph, store):
         self.shapes = shapes
         self.store = store
         sh = SHACL
@@ -43,53 +43,50 @@ class SparqlConstraints:
             sh.target,
         }
         self.handled = []
-        for shape in sorted(set(shapes.subjects(sh.sparql, None)), key=str):
+        for shape in sorted(shapes.subjects(sh.sparql), key=_text):
             if shapes.value(shape, sh.path) is not None or _true(shapes, shape, sh.deactivated):
                 continue
             kinds = {
-                p for p, _ in shapes.predicate_objects(shape) if str(p).startswith(SH + "target")
+                p for p, _ in shapes.predicate_objects(shape) if p.value.startswith(SH + "target")
             }
             if not kinds <= target_kinds:
                 continue
             if any(
-                (target, RDF.type, sh.SPARQLTarget) not in shapes
+                not shapes.has(target, _TYPE, sh.SPARQLTarget)
                 for target in shapes.objects(shape, sh.target)
             ):
                 continue
             self.handled.append(shape)
-        self._class_types = {URIRef(RDFS.Class), URIRef(OWL.Class)}
 
-    def without_handled(self) -> Graph:
+    def without_handled(self) -> ShapesGraph:
         """The shapes without the constraints run here (shacl-rust runs the rest)."""
         if not self.handled:
             return self.shapes
-        from rdflib import RDF, RDFS, Graph
-
         sh = self.sh
         # A handled shape with nothing else to check is left out whole, so that shacl-rust
         # does not compute its focus nodes again (a whole-graph SPARQL target, say).
-        inert = {RDF.type, RDFS.label, RDFS.comment, sh.severity, sh.message, sh.sparql}
+        label, comment = ox.NamedNode(_RDFS + "label"), ox.NamedNode(_RDFS + "comment")
+        inert = {_TYPE, label, comment, sh.severity, sh.message, sh.sparql}
         inert |= {sh.prefixes, sh.deactivated, sh.name, sh.description, sh.target}
         inert |= {sh.targetNode, sh.targetClass, sh.targetSubjectsOf, sh.targetObjectsOf}
         handled = set(self.handled)
         dropped = {s for s in handled if set(self.shapes.predicates(s)) <= inert}
-        rest = Graph()
-        for s, p, o in self.shapes:
-            if s in dropped or (p == sh.sparql and s in handled):
-                continue
-            rest.add((s, p, o))
-        return rest
+        return ShapesGraph(
+            t
+            for t in self.shapes
+            if not (t.subject in dropped or (t.predicate == sh.sparql and t.subject in handled))
+        )
 
     def run(self, view) -> list[RawResult]:
         raws = []
         for shape in self.handled:
             severity = self.shapes.value(shape, self.sh.severity)
-            severity = str(severity).rpartition("#")[2] if severity is not None else "Violation"
+            severity = severity.value.rpartition("#")[2] if severity is not None else "Violation"
             focus_nodes = self.focus_nodes(shape)
             if not focus_nodes:
                 continue
-            shape_messages = [str(m) for m in self.shapes.objects(shape, self.sh.message)]
-            for constraint in sorted(self.shapes.objects(shape, self.sh.sparql), key=str):
+            shape_messages = [m.value for m in self.shapes.objects(shape, self.sh.message)]
+            for constraint in sorted(self.shapes.objects(shape, self.sh.sparql), key=_text):
                 if _true(self.shapes, constraint, self.sh.deactivated):
                     continue
                 raws += self.constraint(
@@ -98,15 +95,7 @@ class SparqlConstraints:
         return raws
 
     def _prefixes(self, node) -> str:
-        sh = self.sh
-        text = ""
-        for holder in self.shapes.objects(node, sh.prefixes):
-            for declaration in self.shapes.objects(holder, sh.declare):
-                name = self.shapes.value(declaration, sh.prefix)
-                namespace = self.shapes.value(declaration, sh.namespace)
-                if name is not None and namespace is not None:
-                    text += f"PREFIX {name}: <{namespace}>\n"
-        return text
+        return prefix_lines(self.shapes, node)
 
     def _select(self, text: str, what: str):
         try:
@@ -115,9 +104,6 @@ class SparqlConstraints:
             raise ShapesError(f"{what} is not valid SPARQL: {exc}") from None
 
     def focus_nodes(self, shape) -> list:
-        import pyoxigraph as ox
-        from rdflib import RDF
-
         sh = self.sh
         found: dict = {}
 
@@ -125,45 +111,39 @@ class SparqlConstraints:
             found.setdefault(term, None)
 
         for node in self.shapes.objects(shape, sh.targetNode):
-            add(to_oxigraph_term(node))
+            add(node)
         classes = list(self.shapes.objects(shape, sh.targetClass))
-        if any((shape, RDF.type, c) in self.shapes for c in self._class_types):
+        if any(self.shapes.has(shape, _TYPE, c) for c in _CLASS_TYPES):
             classes.append(shape)
         rdf_type = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
         sub_class = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
         for cls in classes:
-            query = f"SELECT DISTINCT ?this WHERE {{ ?this {rdf_type}/{sub_class}* <{cls}> }}"
+            query = f"SELECT DISTINCT ?this WHERE {{ ?this {rdf_type}/{sub_class}* <{cls.value}> }}"
             for row in self._select(query, "a class target"):
                 add(row["this"])
         for prop in self.shapes.objects(shape, sh.targetSubjectsOf):
-            for q in self.store.quads_for_pattern(
-                None, to_oxigraph_term(prop), None, ox.DefaultGraph()
-            ):
+            for q in self.store.quads_for_pattern(None, prop, None, ox.DefaultGraph()):
                 add(q.subject)
         for prop in self.shapes.objects(shape, sh.targetObjectsOf):
-            for q in self.store.quads_for_pattern(
-                None, to_oxigraph_term(prop), None, ox.DefaultGraph()
-            ):
+            for q in self.store.quads_for_pattern(None, prop, None, ox.DefaultGraph()):
                 add(q.object)
         for target in self.shapes.objects(shape, sh.target):
-            text = self._prefixes(target) + str(self.shapes.value(target, sh.select))
+            text = self._prefixes(target) + _text(self.shapes.value(target, sh.select))
             for row in self._select(text, "a SPARQL target"):
                 if row["this"] is not None:
                     add(row["this"])
         return list(found)
 
     def constraint(self, shape, constraint, focus_nodes, severity, shape_messages, view):
-        import pyoxigraph as ox
-
         sh = self.sh
         select = self.shapes.value(constraint, sh.select)
         if select is None:
             return []
-        text = self._prefixes(constraint) + str(select)
+        text = self._prefixes(constraint) + select.value
         messages = shape_messages + [
-            str(m)
+            m.value
             for m in self.shapes.objects(constraint, sh.message)
-            if str(m) not in shape_messages
+            if m.value not in shape_messages
         ]
         this = ox.Variable("this")
         raws = []
@@ -192,7 +172,7 @@ class SparqlConstraints:
                 filled = sorted({_fill_vars(m, fill) for m in messages})
                 raws.append(
                     RawResult(
-                        focus=to_rdflib_term(node),
+                        focus=node,
                         severity=severity,
                         message="; ".join(filled),
                         data=view,
@@ -200,15 +180,39 @@ class SparqlConstraints:
                         constraint=constraint,
                         component=sh.SPARQLConstraintComponent,
                         path=curie(path.value) if isinstance(path, ox.NamedNode) else None,
-                        value=to_rdflib_term(value),
+                        value=value,
                     )
                 )
         return raws
 
 
-def _true(graph, node, prop) -> bool:
+def _true(graph: ShapesGraph, node, prop) -> bool:
     value = graph.value(node, prop)
-    return value is not None and str(value).lower() in ("true", "1")
+    return value is not None and _text(value).lower() in ("true", "1")
+
+
+def _text(term) -> str:
+    """What rdflib's str() gives for a term: the lexical form, the IRI, the id (the order
+    the shapes have always been read in, and the text of a query or a message)."""
+    return term.value if hasattr(term, "value") else str(term)
+
+
+def _text_of(shapes: ShapesGraph, node, prop) -> str:
+    value = shapes.value(node, prop)
+    return "" if value is None else _text(value)
+
+
+def prefix_lines(shapes: ShapesGraph, node) -> str:
+    """The PREFIX lines of ``node``'s sh:prefixes declarations."""
+    sh = SHACL
+    text = ""
+    for holder in shapes.objects(node, sh.prefixes):
+        for declaration in shapes.objects(holder, sh.declare):
+            name = shapes.value(declaration, sh.prefix)
+            namespace = shapes.value(declaration, sh.namespace)
+            if name is not None and namespace is not None:
+                text += f"PREFIX {_text(name)}: <{_text(namespace)}>\n"
+    return text
 
 
 def _ox_text(term) -> str:
@@ -223,7 +227,7 @@ def _fill_vars(template: str, values: dict) -> str:
     return template
 
 
-def resolve_sparql_targets(shapes: Graph, store) -> Graph:
+def resolve_sparql_targets(shapes: ShapesGraph, store) -> ShapesGraph:
     """A copy of ``shapes`` whose SHACL-AF SPARQL targets are replaced by the nodes they
     select (sh:targetNode), as Oxigraph answers their queries on ``store``.
 
@@ -233,37 +237,25 @@ def resolve_sparql_targets(shapes: Graph, store) -> Graph:
     blank node is left to shacl-rust, since a blank node of the data cannot be named in
     the shapes graph.
     """
-    import pyoxigraph as ox
-    from rdflib import RDF, Graph, URIRef
-
     sh = SHACL
     targets = [
         (shape, target)
         for shape, target in shapes.subject_objects(sh.target)
-        if (target, RDF.type, sh.SPARQLTarget) in shapes and shapes.value(target, sh.select)
+        if shapes.has(target, _TYPE, sh.SPARQLTarget) and _text_of(shapes, target, sh.select)
     ]
     if not targets:
         return shapes
-    resolved = Graph()
-    for triple in shapes:
-        resolved.add(triple)
+    removed: set = set()
+    added: list = []
     for shape, target in targets:
-        prefixes = ""
-        for holder in shapes.objects(target, sh.prefixes):
-            for declaration in shapes.objects(holder, sh.declare):
-                name = shapes.value(declaration, sh.prefix)
-                namespace = shapes.value(declaration, sh.namespace)
-                if name is not None and namespace is not None:
-                    prefixes += f"PREFIX {name}: <{namespace}>\n"
+        prefixes = prefix_lines(shapes, target)
         try:
-            answer = store.query(prefixes + str(shapes.value(target, sh.select)))
+            answer = store.query(prefixes + _text(shapes.value(target, sh.select)))
         except SyntaxError as exc:
             raise ShapesError(f"a SPARQL target is not valid SPARQL: {exc}") from None
         nodes = [row["this"] for row in answer if row["this"] is not None]
         if any(isinstance(n, ox.BlankNode) for n in nodes):
             continue
-        resolved.remove((shape, sh.target, target))
-        for node in nodes:
-            term = URIRef(node.value) if isinstance(node, ox.NamedNode) else to_rdflib_term(node)
-            resolved.add((shape, sh.targetNode, term))
-    return resolved
+        removed.add(ox.Triple(shape, sh.target, target))
+        added += [ox.Triple(shape, sh.targetNode, node) for node in nodes]
+    return ShapesGraph([t for t in shapes if t not in removed] + added)

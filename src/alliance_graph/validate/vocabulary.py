@@ -28,12 +28,14 @@ _LOCAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-:]*")
 
 
 class ShaclTerms:
-    """``SHACL.minCount`` is the rdflib IRI of sh:minCount (rdflib imported on first use)."""
+    """``SHACL.minCount`` is the pyoxigraph IRI of sh:minCount."""
 
     def __getattr__(self, name):
-        from rdflib import URIRef
+        import pyoxigraph as ox
 
-        return URIRef(SH + name)
+        term = ox.NamedNode(SH + name)
+        setattr(self, name, term)
+        return term
 
 
 SHACL = ShaclTerms()
