@@ -91,3 +91,18 @@ def test_validating_commands_import_no_parser_and_no_numeric_stack(args):
     assert not heavy, f"{' '.join(args)} imports {heavy}"
     assert "multiprocessing" not in tops  # only a --timeout starts a child
     assert len(new) <= 310, f"{' '.join(args)} imports {len(new)} modules (budget 310)"
+
+
+def test_one_company_with_a_store_imports_no_numeric_stack(tmp_path):
+    # Every company Renault reaches, from the index kept beside the store
+    # (ownership/by_company.py): the part read, solved in plain Python. The first run
+    # builds the store and its kept files; the second only reads them.
+    args = ["ownership", "integrated", "https://w3id.org/alliance-graph/resource/Renault",
+            "--at", "2015-06-30", "--store", str(tmp_path)]
+    _modules(args)
+    new = _modules(args)
+    tops = {m.split(".")[0] for m in new}
+    assert "alliance_graph" in tops and "sqlite3" in tops  # the probe ran the command
+    heavy = sorted(tops & set(HEAVY))
+    assert not heavy, f"{' '.join(args)} imports {heavy}"
+    assert len(new) <= 125, f"{' '.join(args)} imports {len(new)} modules (budget 125)"

@@ -1,18 +1,20 @@
-"""Integrated ownership of one pair in plain Python, for small networks (issue 14, item 3).
+"""Integrated ownership of one pair, or of one holder in everything it reaches, in plain
+Python, for small networks (issue 14, items 3 and 5).
 
 The same computation as :func:`alliance_graph.ownership.integrated` for one holder and
-one held company, without numpy, scipy or networkx, whose imports cost more than the
-answer on a network of a few hundred stakes (0.3-0.5 s of a cold command). The matrix of
-the snapshot, the reach of the holder, the sub-network of the walks from the holder to
-the held company, the linear system (I - A') x = A' e0 on it and the certainty of the
-answer are those of :mod:`.matrix` and :mod:`.integrated`, in the same order of nodes.
+one held company (:func:`pair`) or every company the holder reaches (:func:`holder`),
+without numpy, scipy or networkx, whose imports cost more than the answer on a network of
+a few hundred stakes (0.3-0.5 s of a cold command). The matrix of the snapshot, the reach
+of the holder, the sub-network (for a pair: of the walks from the holder to the held
+company), the linear system (I - A') x = A' e0 on it and the certainty of the answer are
+those of :mod:`.matrix` and :mod:`.integrated`, in the same order of nodes.
 
-:func:`pair` answers only where it is sure to give the same answer: it returns None, and
-the caller takes the sparse path, when the holdings hold more than :data:`MAX_STAKES`
+Both answer only where they are sure to give the same answer: they return None, and the
+caller takes the sparse path, when the holdings hold more than :data:`MAX_STAKES`
 stakes, when the network has a cycle through which integrated ownership is undefined
 (the sparse path names it), or when the sub-network to solve has more than
-:data:`MAX_NODES` companies. tests/test_ownership_light.py compares the two paths.
-"""
+:data:`MAX_NODES` companies. tests/test_ownership_light.py and
+tests/test_ownership_by_company.py compare the two paths."""
 
 from __future__ import annotations
 
