@@ -39,7 +39,8 @@ Printed: medians (seconds) and the ratios of the medians. Reproduce with:
     python bench/bench_store.py --sizes 100000,1000000 --rounds 3
 
 ``--only-integrated`` runs only the three integrated ways (and the store build and kept
-files they need), e.g. ``--sizes 1000000 --rounds 3 --only-integrated``.
+files they need), e.g. ``--sizes 1000000 --rounds 3 --only-integrated``; ``--holder IRI``
+and ``--at DAY`` ask them of another company or day than c0 on 2010-06-30.
 """
 
 from __future__ import annotations
@@ -106,7 +107,15 @@ def _run(cmd: list[str], way: str | None = None) -> None:
         _cpu.setdefault(way, []).append(_children_cpu() - before)
 
 
-def bench_size(size: int, rounds: int, tmp: Path, cold: bool, only_integrated=False) -> dict:
+def bench_size(
+    size: int,
+    rounds: int,
+    tmp: Path,
+    cold: bool,
+    only_integrated: bool = False,
+    holder: str = SYN + "c0",
+    at: str = "2010-06-30",
+) -> dict:
     from generate import generate
 
     data = tmp / f"syn-{size}.ttl"
@@ -143,7 +152,7 @@ def bench_size(size: int, rounds: int, tmp: Path, cold: bool, only_integrated=Fa
         labels = [a for k, v in LABELS.items() for a in ("-p", f"{k}={v}")]
         by_label = [CLI, "query", "stake-history", *labels, "-f", "csv", "--data", str(data)]
         by_label += ["--store", str(folder)]
-        integrated = [CLI, "ownership", "integrated", SYN + "c0", "--at", "2010-06-30"]
+        integrated = [CLI, "ownership", "integrated", holder, "--at", at]
         integrated += ["--no-validate", "-f", "csv", "--data", str(data)]
         start = time.perf_counter()
         if not only_integrated:
@@ -259,6 +268,8 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--only-integrated", action="store_true", help="only the integrated ways (cold)"
     )
+    parser.add_argument("--holder", default=SYN + "c0", help="the company of the integrated ways")
+    parser.add_argument("--at", default="2010-06-30", help="the day of the integrated ways")
     parser.add_argument("--tmp", help="keep the generated files and stores here")
     parser.add_argument("--json", metavar="FILE")
     args = parser.parse_args(argv)
@@ -267,7 +278,9 @@ def main(argv=None) -> int:
     os.environ.pop(persist.ENV_STORE, None)
     try:
         rows = [
-            bench_size(n, args.rounds, tmp, not args.no_cold, args.only_integrated)
+            bench_size(
+                n, args.rounds, tmp, not args.no_cold, args.only_integrated, args.holder, args.at
+            )
             for n in args.sizes
         ]
     finally:
