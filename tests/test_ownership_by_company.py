@@ -193,8 +193,23 @@ def test_only_the_reached_part_is_read(tmp_path):
     assert {s.iri for s in part.stakes} == {EX + "ef"}
     part = index.reachable(EX + "C", own.as_span("2020"), "economic")
     assert {s.holder for s in part.stakes} == {EX + x for x in "ABCDEG"}  # not H
-    # a stake that has ended does not lead further
     assert by_company.for_store(open_store()) is None  # a store in memory keeps nothing
+
+
+def test_the_stakes_read_back_are_the_stakes_of_the_holdings(tmp_path):
+    # every field of every stake of the reached holders, as holdings_from_store reads it
+    store = open_store(data_files(), store_dir=tmp_path)
+    h = own.holdings_from_store(store)
+    index = by_company.for_store(store)
+    for a in _holders(h):
+        part = index.reachable(a, own.as_span("2015-06-30"), "economic")
+        holders = {s.holder for s in part.stakes}
+        assert part.stakes == [s for s in h.stakes if s.holder in holders]
+        assert all(part.label(n) == h.label(n) for n in part.entities)
+    assert len(index.set_aside()) == len(h.set_aside) > 0
+    assert [(x.iri, x.reason, x.winner) for x in index.set_aside()] == [
+        (x.iri, x.reason, x.winner) for x in h.set_aside
+    ]
 
 
 def test_generated_networks_same_as_the_whole_network(tmp_path):

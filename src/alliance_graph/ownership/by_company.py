@@ -79,14 +79,21 @@ def _stake_row(x: Stake) -> str:
     )
 
 
-def _stake(text: str) -> Stake:
+def _stake(text: str, day=dt.date.fromordinal, new=object.__new__) -> Stake:
+    # As in kept.decode: the frozen dataclasses' __init__ sets each field through
+    # object.__setattr__, most of the reading at thousands of stakes; the same fields are
+    # set directly (the objects compare equal: tests/test_ownership_by_company.py).
     r = json.loads(text)
-    day = dt.date.fromordinal
-
-    def d(n):
-        return None if n is None else day(n)
-
-    return Stake(
+    se, sl, ee, el = r[9]
+    interval = new(Interval)
+    interval.__dict__.update(
+        start_earliest=None if se is None else day(se),
+        start_latest=None if sl is None else day(sl),
+        end_earliest=None if ee is None else day(ee),
+        end_latest=None if el is None else day(el),
+    )
+    x = new(Stake)
+    x.__dict__.update(
         iri=r[0],
         holder=r[1],
         held=r[2],
@@ -96,12 +103,13 @@ def _stake(text: str) -> Stake:
         voting_cap=None if r[6] is None else float(r[6]),
         economic=bool(r[7]),
         voting=bool(r[8]),
-        interval=Interval(*(d(n) for n in r[9])),
-        evidence=tuple(day(n) for n in r[10]),
+        interval=interval,
+        evidence=tuple(map(day, r[10])),
         sources=tuple(r[11]),
         rank=int(r[12]),
-        reported=tuple(day(n) for n in r[13]),
+        reported=tuple(map(day, r[13])),
     )
+    return x
 
 
 def write(h: Holdings, path: Path | str) -> None:
