@@ -37,7 +37,7 @@ from .matrix import TOLERANCE
 from .model import Holdings, SetAside, Stake
 
 # Bump when the tables below change: files of another version are rebuilt.
-VERSION = "holdings-sqlite-1"
+VERSION = "holdings-sqlite-2"
 FILE = "holdings.sqlite"
 
 
@@ -58,11 +58,8 @@ def _stake_row(x: Stake) -> str:
     def d(day):
         return None if day is None else day.toordinal()
 
-    return json.dumps(
+    return json.dumps(  # iri, holder and held are columns of their own
         [
-            x.iri,
-            x.holder,
-            x.held,
             x.through,
             x.percent,
             x.voting_percent,
@@ -79,12 +76,13 @@ def _stake_row(x: Stake) -> str:
     )
 
 
-def _stake(text: str, day=dt.date.fromordinal, new=object.__new__) -> Stake:
+def _stake(row: tuple, day=dt.date.fromordinal, new=object.__new__) -> Stake:
     # As in kept.decode: the frozen dataclasses' __init__ sets each field through
     # object.__setattr__, most of the reading at thousands of stakes; the same fields are
     # set directly (the objects compare equal: tests/test_ownership_by_company.py).
+    iri, holder, held, text = row
     r = json.loads(text)
-    se, sl, ee, el = r[9]
+    se, sl, ee, el = r[6]
     interval = new(Interval)
     interval.__dict__.update(
         start_earliest=None if se is None else day(se),
@@ -94,20 +92,20 @@ def _stake(text: str, day=dt.date.fromordinal, new=object.__new__) -> Stake:
     )
     x = new(Stake)
     x.__dict__.update(
-        iri=r[0],
-        holder=r[1],
-        held=r[2],
-        through=r[3],
-        percent=float(r[4]),
-        voting_percent=None if r[5] is None else float(r[5]),
-        voting_cap=None if r[6] is None else float(r[6]),
-        economic=bool(r[7]),
-        voting=bool(r[8]),
+        iri=iri,
+        holder=holder,
+        held=held,
+        through=r[0],
+        percent=float(r[1]),
+        voting_percent=None if r[2] is None else float(r[2]),
+        voting_cap=None if r[3] is None else float(r[3]),
+        economic=bool(r[4]),
+        voting=bool(r[5]),
         interval=interval,
-        evidence=tuple(map(day, r[10])),
-        sources=tuple(r[11]),
-        rank=int(r[12]),
-        reported=tuple(map(day, r[13])),
+        evidence=tuple(map(day, r[7])),
+        sources=tuple(r[8]),
+        rank=int(r[9]),
+        reported=tuple(map(day, r[10])),
     )
     return x
 
@@ -237,10 +235,10 @@ class Index:
         seen = {start}
         todo = [start]
         stakes: list[Stake] = []
-        query = "SELECT data FROM stake WHERE holder = ?"
+        query = "SELECT iri, holder, held, data FROM stake WHERE holder = ?"
         while todo:
-            for (text,) in self.db.execute(query, (todo.pop(),)):
-                s = _stake(text)
+            for row in self.db.execute(query, (todo.pop(),)):
+                s = _stake(row)
                 stakes.append(s)
                 if s.held not in seen and s.has(interest) and s.interval.possible_during(span):
                     seen.add(s.held)
