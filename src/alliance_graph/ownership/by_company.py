@@ -7,8 +7,8 @@ matter. ``holdings.json`` (:mod:`.kept`) has to be read whole (about a second of
 at a million triples, before the day's snapshot and matrix of the whole network); this
 file keeps the same stakes in a table indexed by holder (and by held company), so that a
 breadth-first walk from the company reads only the part it reaches, and the answer is
-computed on that part (:mod:`.light` in plain Python when it is small, the sparse path
-otherwise) without importing numpy, scipy or networkx.
+computed on that part: in plain Python by :mod:`.light` when it is small (then numpy,
+scipy and networkx are not imported), on the sparse path otherwise.
 
 The answer is the whole network's: every stake of a reached holder is read, so the
 snapshot of the part has every edge the whole snapshot has between the companies a walk
