@@ -22,8 +22,11 @@ synthetic companies c0 and c1, ``claims=all``) through the CLI:
 - ``cold, label``: the query with ``--store`` and its parameters given as labels
   ("Company 0"), resolved through the names index kept beside the store;
 - ``integrated, store``: ``ownership integrated <c0> --at 2010-06-30 --no-validate``
-  with ``--store`` (the ownership index kept beside the store), and ``integrated,
-  reload`` the same without it.
+  with ``--store``: the part of the network c0 reaches, read from ``holdings.sqlite``
+  kept beside the store (ownership/by_company.py); ``integrated, store, whole
+  network`` the same command with that path switched off (the whole ownership index
+  read back from ``holdings.json``, the day's snapshot and matrix of every stake: what
+  the command did before); ``integrated, reload`` the same without ``--store``.
 
 Also in process: ``parse + insert`` is the bare parse followed by ``Store.extend`` of
 the derived quads computed beforehand: what adding them costs with no derivation at all
@@ -34,6 +37,10 @@ the load of a shared machine inflates less than the wall time.
 Printed: medians (seconds) and the ratios of the medians. Reproduce with:
 
     python bench/bench_store.py --sizes 100000,1000000 --rounds 3
+
+``--only-integrated`` runs only the three integrated ways (and the store build and kept
+files they need), e.g. ``--sizes 1000000 --rounds 3 --only-integrated``; ``--holder IRI``
+and ``--at DAY`` ask them of another company or day than c0 on 2010-06-30.
 """
 
 from __future__ import annotations
@@ -62,6 +69,14 @@ CLI = str(Path(sys.executable).parent / "alliance-graph")
 SYN = "https://w3id.org/alliance-graph/resource/synthetic/"
 PARAMS = {"holder": SYN + "c0", "held": SYN + "c1", "claims": "all"}
 LABELS = {"holder": "Company 0", "held": "Company 1", "claims": "all"}
+# The command as it was before the per-company index: that path switched off.
+WHOLE_NETWORK = """
+import sys
+from alliance_graph.ownership import by_company
+by_company.integrated_from_index = lambda *args, **kwargs: None
+from alliance_graph.cli import main
+main(sys.argv[1:])
+"""
 BARE_STORE = """
 import sys, pyoxigraph
 s = pyoxigraph.Store.read_only(sys.argv[1])
@@ -92,7 +107,15 @@ def _run(cmd: list[str], way: str | None = None) -> None:
         _cpu.setdefault(way, []).append(_children_cpu() - before)
 
 
-def bench_size(size: int, rounds: int, tmp: Path, cold: bool) -> dict:
+def bench_size(
+    size: int,
+    rounds: int,
+    tmp: Path,
+    cold: bool,
+    only_integrated: bool = False,
+    holder: str = SYN + "c0",
+    at: str = "2010-06-30",
+) -> dict:
     from generate import generate
 
     data = tmp / f"syn-{size}.ttl"
@@ -107,10 +130,12 @@ def bench_size(size: int, rounds: int, tmp: Path, cold: bool) -> dict:
     rq.write_text(text, encoding="utf-8")
     params = [a for k, v in PARAMS.items() for a in ("-p", f"{k}={v}")]
     query = [CLI, "query", "stake-history", *params, "-f", "csv", "--data", str(data)]
-    probe = ox.Store()
-    probe.load(path=str(data), format=ox.RdfFormat.TURTLE)
-    derived = derive.derived(derive.store_source(probe))
-    del probe
+    derived = []
+    if not only_integrated:
+        probe = ox.Store()
+        probe.load(path=str(data), format=ox.RdfFormat.TURTLE)
+        derived = derive.derived(derive.store_source(probe))
+        del probe
 
     def parse_insert():
         store = ox.Store()
@@ -127,10 +152,11 @@ def bench_size(size: int, rounds: int, tmp: Path, cold: bool) -> dict:
         labels = [a for k, v in LABELS.items() for a in ("-p", f"{k}={v}")]
         by_label = [CLI, "query", "stake-history", *labels, "-f", "csv", "--data", str(data)]
         by_label += ["--store", str(folder)]
-        integrated = [CLI, "ownership", "integrated", SYN + "c0", "--at", "2010-06-30"]
+        integrated = [CLI, "ownership", "integrated", holder, "--at", at]
         integrated += ["--no-validate", "-f", "csv", "--data", str(data)]
         start = time.perf_counter()
-        _run(by_label)
+        if not only_integrated:
+            _run(by_label)
         _run([*integrated, "--store", str(folder)])
         kept_build = time.perf_counter() - start
         ways |= {
@@ -143,8 +169,14 @@ def bench_size(size: int, rounds: int, tmp: Path, cold: bool) -> dict:
             "integrated, store": lambda: _run(
                 [*integrated, "--store", str(folder)], "integrated, store"
             ),
+            "integrated, store, whole network": lambda: _run(
+                [sys.executable, "-c", WHOLE_NETWORK, *integrated[1:], "--store", str(folder)],
+                "integrated, store, whole network",
+            ),
             "integrated, reload": lambda: _run(integrated, "integrated, reload"),
         }
+        if only_integrated:
+            ways = {k: v for k, v in ways.items() if k.startswith("integrated")}
     times: dict = {way: [] for way in ways}
     order = list(ways)
     for i in range(rounds):
@@ -152,13 +184,18 @@ def bench_size(size: int, rounds: int, tmp: Path, cold: bool) -> dict:
         for way in order[k:] + order[:k]:
             times[way].append(_time(ways[way]))
     med = {way: statistics.median(ts) for way, ts in times.items()}
-    triples = len(open_store([data]))
+    triples = None if only_integrated else len(open_store([data]))
     row = {"size": size, "triples": triples, "rounds": rounds, "build": build, **med}
     row["kept build"] = kept_build
-    row["open_store / bare parse"] = med["open_store"] / med["bare parse"]
-    row["parse + insert / bare parse"] = med["parse + insert"] / med["bare parse"]
-    if cold:
+    if not only_integrated:
+        row["open_store / bare parse"] = med["open_store"] / med["bare parse"]
+        row["parse + insert / bare parse"] = med["parse + insert"] / med["bare parse"]
+    if cold and not only_integrated:
         row["reload / warm store"] = med["cold, reload"] / med["cold, warm store"]
+    if cold:
+        row["integrated: whole network / store"] = (
+            med["integrated, store, whole network"] / med["integrated, store"]
+        )
         row["cpu"] = {way: statistics.median(ts) for way, ts in _cpu.items()}
         _cpu.clear()
     print(json.dumps(row), file=sys.stderr)
@@ -172,8 +209,10 @@ def cold_table(rows: list[dict]) -> str:
         "cold, bare script",
         "cold, label",
         "integrated, reload",
+        "integrated, store, whole network",
         "integrated, store",
     ]
+    ways = [w for w in ways if all(w in r for r in rows if "cpu" in r)]
     lines = [
         "| size (target) | kept build s | " + " | ".join(f"{w} s (cpu s)" for w in ways) + " |",
         "|---|---|" + "---|" * len(ways),
@@ -183,6 +222,15 @@ def cold_table(rows: list[dict]) -> str:
             continue
         cells = [f"{r[w]:.2f} ({r['cpu'][w]:.2f})" for w in ways]
         lines.append(f"| {r['size']:,} | {r['kept build']:.1f} | " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append("| size (target) | integrated: whole network / store, wall | cpu |")
+    lines.append("|---|---|---|")
+    for r in rows:
+        if "cpu" in r:
+            cpu = r["cpu"]["integrated, store, whole network"] / r["cpu"]["integrated, store"]
+            lines.append(
+                f"| {r['size']:,} | {r['integrated: whole network / store']:.1f} | {cpu:.1f} |"
+            )
     return "\n".join(lines)
 
 
@@ -217,6 +265,11 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-cold", action="store_true", help="only the in-process loads")
+    parser.add_argument(
+        "--only-integrated", action="store_true", help="only the integrated ways (cold)"
+    )
+    parser.add_argument("--holder", default=SYN + "c0", help="the company of the integrated ways")
+    parser.add_argument("--at", default="2010-06-30", help="the day of the integrated ways")
     parser.add_argument("--tmp", help="keep the generated files and stores here")
     parser.add_argument("--json", metavar="FILE")
     args = parser.parse_args(argv)
@@ -224,12 +277,18 @@ def main(argv=None) -> int:
     tmp.mkdir(parents=True, exist_ok=True)
     os.environ.pop(persist.ENV_STORE, None)
     try:
-        rows = [bench_size(n, args.rounds, tmp, not args.no_cold) for n in args.sizes]
+        rows = [
+            bench_size(
+                n, args.rounds, tmp, not args.no_cold, args.only_integrated, args.holder, args.at
+            )
+            for n in args.sizes
+        ]
     finally:
         if not args.tmp:
             shutil.rmtree(tmp, ignore_errors=True)
-    print(table(rows))
-    print()
+    if not args.only_integrated:
+        print(table(rows))
+        print()
     print(cold_table(rows))
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2), encoding="utf-8")

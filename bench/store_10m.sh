@@ -21,5 +21,8 @@ step integrated-first $AG ownership integrated ${SYN}c0 --at 2010-06-30 --no-val
 for i in 1 2 3; do
 step integrated-kept-$i $AG ownership integrated ${SYN}c0 --at 2010-06-30 --no-validate -f csv --data $F --store $D
 done
+# the same command with the per-company path (holdings.sqlite) switched off: bench_store.py's
+WHOLE=$(sed -n '/^WHOLE_NETWORK = """/,/^"""/p' bench/bench_store.py | sed '1d;$d')
+step integrated-whole-network $PY -c "$WHOLE" ownership integrated ${SYN}c0 --at 2010-06-30 --no-validate -f csv --data $F --store $D
 du -sh $D/*
 echo "== done $(date +%T)"

@@ -17,8 +17,18 @@ import sys
 import pytest
 
 # Packages no light command needs: each costs 50 ms to seconds to import.
-HEAVY = ("rdflib", "pyshacl", "scipy", "networkx", "numpy", "matplotlib", "shacl_rust",
-         "pyparsing", "SPARQLWrapper", "requests")
+HEAVY = (
+    "rdflib",
+    "pyshacl",
+    "scipy",
+    "networkx",
+    "numpy",
+    "matplotlib",
+    "shacl_rust",
+    "pyparsing",
+    "SPARQLWrapper",
+    "requests",
+)
 
 PROBE = """
 import json, sys
@@ -81,8 +91,20 @@ def test_the_probe_sees_what_a_command_loads():
 # pyparsing), no PyYAML (the shipped checks' headers are read without it, tested in
 # test_checks.py), no pySHACL, no numeric stack. validate does not import the queries
 # package either; summary does, for its queries.
-VALIDATING_REFUSED = ("rdflib", "yaml", "pyparsing", "pyshacl", "scipy", "networkx", "numpy",
-                      "matplotlib", "SPARQLWrapper", "requests", "owlrl", "pyhornedowl")
+VALIDATING_REFUSED = (
+    "rdflib",
+    "yaml",
+    "pyparsing",
+    "pyshacl",
+    "scipy",
+    "networkx",
+    "numpy",
+    "matplotlib",
+    "SPARQLWrapper",
+    "requests",
+    "owlrl",
+    "pyhornedowl",
+)
 
 
 @pytest.mark.parametrize(
@@ -153,3 +175,25 @@ def test_a_fresh_process_loads_the_data_once(args, loads):
     counts = [ln for ln in done.stderr.splitlines() if ln.startswith("@@")]
     assert counts, done.stderr[-2000:]
     assert int(counts[-1][2:]) == loads
+
+
+def test_one_company_with_a_store_imports_no_numeric_stack(tmp_path):
+    # Every company Renault reaches, from the index kept beside the store
+    # (ownership/by_company.py): the part read, solved in plain Python. The first run
+    # builds the store and its kept files; the second only reads them.
+    args = [
+        "ownership",
+        "integrated",
+        "https://w3id.org/alliance-graph/resource/Renault",
+        "--at",
+        "2015-06-30",
+        "--store",
+        str(tmp_path),
+    ]
+    _modules(args)
+    new = _modules(args)
+    tops = {m.split(".")[0] for m in new}
+    assert "alliance_graph" in tops and "sqlite3" in tops  # the probe ran the command
+    heavy = sorted(tops & set(HEAVY))
+    assert not heavy, f"{' '.join(args)} imports {heavy}"
+    assert len(new) <= 125, f"{' '.join(args)} imports {len(new)} modules (budget 125)"

@@ -8,6 +8,8 @@ pyoxigraph's on-disk store (RocksDB), one folder per set of inputs::
     DIR/<key>/sources   what it was built from (file, content hash), for people
     DIR/<key>.lock      taken while one process builds it
     DIR/<key>/holdings.json     the ownership index, computed once (:func:`kept`)
+    DIR/<key>/holdings.sqlite   the same stakes by holder, read one company at a time
+                                (:func:`kept_file`; ownership/by_company.py)
     DIR/<key>/names.sqlite      the names index, read in place (:func:`kept_file`,
                                 checked against ``names.sqlite.head``)
 

@@ -100,16 +100,21 @@ def _store(data, no_validate: bool, scenario=None, data_format=None):
     return store, applied
 
 
-def _holdings(data, no_validate: bool = False, scenario=None, data_format=None):
+def _holdings(data, no_validate: bool = False, scenario=None, data_format=None, store=None):
     from .. import ownership as own
 
-    store, _ = _store(data, no_validate, scenario, data_format)
+    if store is None:
+        store, _ = _store(data, no_validate, scenario, data_format)
     h = own.holdings_from_store(store)
-    if no_validate and h.set_aside:
-        skipped = [a for a in h.set_aside if a.winner is None and "deprecated" not in a.reason]
+    _left_out(h.set_aside, no_validate)
+    return h
+
+
+def _left_out(set_aside, no_validate: bool) -> None:
+    if no_validate and set_aside:
+        skipped = [a for a in set_aside if a.winner is None and "deprecated" not in a.reason]
         for a in skipped:
             click.echo(f"Note: left out {a.iri}: {a.reason}", err=True)
-    return h
 
 
 def _short(iri: str) -> str:
@@ -349,8 +354,21 @@ def integrated(
     from ..errors import UsageError
 
     definition = "plain" if plain else "corrected"
-    h = _holdings(data, no_validate, scenario, data_format)
     options = {"definition": definition, "interest": interest, "reading": reading}
+    found = store = None
+    if holder and not all_pairs and not scenario:
+        # One company with --store: only the part of the network it reaches is read
+        # (ownership/by_company.py); None where the whole network is needed.
+        from ..ownership.by_company import integrated_from_index
+
+        store, _ = _store(data, no_validate, None, data_format)
+        found = integrated_from_index(store, holder, held, at, **options)
+    if found is not None:
+        result, set_aside = found
+        _left_out(set_aside, no_validate)
+        _print_integrated(result, fmt)
+        return
+    h = _holdings(data, no_validate, scenario, data_format, store=store)
     if all_pairs:
         if holder or held:
             raise UsageError("give either --all or HOLDER [HELD], not both")
@@ -374,6 +392,10 @@ def integrated(
         result = own.integrated(h, holder, None, at, snapshot=g, **options)
     else:
         result = own.integrated(h, holder, held, at, **options)
+    _print_integrated(result, fmt)
+
+
+def _print_integrated(result, fmt: str) -> None:
     rows = result if isinstance(result, list) else [result]
     if fmt == "json":
         _json(result)

@@ -1,18 +1,20 @@
-"""Integrated ownership of one pair in plain Python, for small networks (issue 14, item 3).
+"""Integrated ownership of one pair, or of one holder in everything it reaches, in plain
+Python, for small networks (issue 14, items 3 and 5).
 
 The same computation as :func:`alliance_graph.ownership.integrated` for one holder and
-one held company, without numpy, scipy or networkx, whose imports cost more than the
-answer on a network of a few hundred stakes (0.3-0.5 s of a cold command). The matrix of
-the snapshot, the reach of the holder, the sub-network of the walks from the holder to
-the held company, the linear system (I - A') x = A' e0 on it and the certainty of the
-answer are those of :mod:`.matrix` and :mod:`.integrated`, in the same order of nodes.
+one held company (:func:`pair`) or every company the holder reaches (:func:`holder`),
+without numpy, scipy or networkx, whose imports cost more than the answer on a network of
+a few hundred stakes (0.3-0.5 s of a cold command). The matrix of the snapshot, the reach
+of the holder, the sub-network (for a pair: of the walks from the holder to the held
+company), the linear system (I - A') x = A' e0 on it and the certainty of the answer are
+those of :mod:`.matrix` and :mod:`.integrated`, in the same order of nodes.
 
-:func:`pair` answers only where it is sure to give the same answer: it returns None, and
-the caller takes the sparse path, when the holdings hold more than :data:`MAX_STAKES`
+Both answer only where they are sure to give the same answer: they return None, and the
+caller takes the sparse path, when the holdings hold more than :data:`MAX_STAKES`
 stakes, when the network has a cycle through which integrated ownership is undefined
 (the sparse path names it), or when the sub-network to solve has more than
-:data:`MAX_NODES` companies. tests/test_ownership_light.py compares the two paths.
-"""
+:data:`MAX_NODES` companies. tests/test_ownership_light.py and
+tests/test_ownership_by_company.py compare the two paths."""
 
 from __future__ import annotations
 
@@ -28,71 +30,120 @@ def pair(
     h: Holdings, a_iri: str, b_iri: str, at, interest: str, reading: str, definition: str
 ) -> dict | None:
     """The record of ``integrated(h, a_iri, b_iri, at, ...)``, or None (see above)."""
-    check(interest, reading)
-    if len(h.stakes) > MAX_STAKES:
-        return None
-    span = as_span(at)
-    edges, omitted = chosen(h, span, interest, reading)
-    percent = {pair_: pair_percent(choices, interest) for pair_, choices in edges.items()}
-    certain = {
-        pair_: all(c.certain for c in choices) and pair_ not in omitted
-        for pair_, choices in edges.items()
-    }
-    nodes = sorted({n for p in edges for n in p} | {n for p in omitted for n in p})
-    index = {n: i for i, n in enumerate(nodes)}
-    n = len(nodes)
-    # A (the non-zero stakes), the structure (every edge a walk could take: A's, the zero
-    # ones and the omitted ones) and the uncertain edges, as adjacency by index.
-    a: dict[int, dict[int, float]] = {}
-    struct: dict[int, set[int]] = {}
-    uncertain: set[tuple[int, int]] = set()
-    for (u, v), value in percent.items():
-        i, j = index[u], index[v]
-        if value / 100.0 != 0.0:
-            a.setdefault(i, {})[j] = value / 100.0
-        struct.setdefault(i, set()).add(j)
-        if not certain[(u, v)]:
-            uncertain.add((i, j))
-    for u, v in omitted:
-        i, j = index[u], index[v]
-        struct.setdefault(i, set()).add(j)
-        uncertain.add((i, j))
-    if _has_bad_cycle(a, n):
+    net = _Net.of(h, at, interest, reading)
+    if net is None:
         return None
     corrected = definition == "corrected"
-
-    def record(value: float, is_certain: bool) -> dict:
-        return {
-            "holder": h.label(a_iri),
-            "held": h.label(b_iri),
-            "at": str(span),
-            "direct_percent": percent.get((a_iri, b_iri)),
-            "integrated_percent": pct(value),
-            "certain": is_certain,
-            "definition": definition,
-        }
-
-    if a_iri not in index:
-        return record(0.0, True)
-    i = index[a_iri]
-    reached = reach(struct, i)
-    j = index.get(b_iri)
+    if a_iri not in net.index:
+        return net.record(h, a_iri, b_iri, 0.0, True, definition)
+    i = net.index[a_iri]
+    reached = reach(net.struct, i)
+    j = net.index.get(b_iri)
     if j is None or (j == i and corrected) or j not in reached:
-        return record(0.0, True)
+        return net.record(h, a_iri, b_iri, 0.0, True, definition)
     backwards: dict[int, set[int]] = {}
-    for u, targets in struct.items():
+    for u, targets in net.struct.items():
         for v in targets:
             backwards.setdefault(v, set()).add(u)
     members = reached & reach(backwards, j)
-    rest = sorted(members - {i})
-    keep = [i, *rest]
+    keep = [i, *sorted(members - {i})]
     if len(keep) > MAX_NODES:
         return None
     local_of = {node: k for k, node in enumerate(keep)}
-    x = _solve_row(a, keep, local_of, corrected)
-    tainted = _tainted(struct, uncertain, keep, local_of, corrected)
+    x = _solve_row(net.a, keep, local_of, corrected)
+    tainted = _tainted(net.struct, net.uncertain, keep, local_of, corrected)
     local = 0 if j == i else local_of[j]
-    return record(x[local], not tainted[local])
+    return net.record(h, a_iri, b_iri, x[local], not tainted[local], definition)
+
+
+def holder(
+    h: Holdings, a_iri: str, at, interest: str, reading: str, definition: str
+) -> list[dict] | None:
+    """The records of ``integrated(h, a_iri, None, at, ...)`` (every company the holder
+    reaches, largest first), or None where :func:`pair` would step aside: more than
+    :data:`MAX_STAKES` stakes, a cycle that makes the answer undefined, or more than
+    :data:`MAX_NODES` companies reached."""
+    net = _Net.of(h, at, interest, reading)
+    if net is None:
+        return None
+    if a_iri not in net.index:
+        return []
+    corrected = definition == "corrected"
+    i = net.index[a_iri]
+    reached = reach(net.struct, i)
+    keep = [i, *sorted(reached - {i})]
+    if len(keep) > MAX_NODES:
+        return None
+    local_of = {node: k for k, node in enumerate(keep)}
+    x = _solve_row(net.a, keep, local_of, corrected)
+    tainted = _tainted(net.struct, net.uncertain, keep, local_of, corrected)
+    # i lies on a cycle when one of its (non-zero) holders is reached from it
+    on_cycle = any(i in net.a.get(u, {}) for u in reached)
+    out = [
+        net.record(h, a_iri, net.nodes[node], x[local], not tainted[local], definition)
+        for local, node in enumerate(keep)
+        if node != i or (not corrected and on_cycle)
+    ]
+    out.sort(key=lambda r: (-r["integrated_percent"], r["held"]))
+    return out
+
+
+class _Net:
+    """The snapshot of one day as adjacency by node index (nodes sorted as in
+    :func:`.matrix.build`): ``a`` the non-zero stakes, ``struct`` every edge a walk could
+    take (A's, the zero ones and the omitted ones), ``uncertain`` the uncertain edges."""
+
+    def __init__(self, span, percent, nodes, a, struct, uncertain):
+        self.span, self.percent, self.nodes = span, percent, nodes
+        self.index = {n: i for i, n in enumerate(nodes)}
+        self.a, self.struct, self.uncertain = a, struct, uncertain
+
+    @classmethod
+    def of(cls, h: Holdings, at, interest: str, reading: str) -> _Net | None:
+        """None for more than :data:`MAX_STAKES` stakes or a cycle that makes integrated
+        ownership undefined (the sparse path names it)."""
+        check(interest, reading)
+        if len(h.stakes) > MAX_STAKES:
+            return None
+        span = as_span(at)
+        edges, omitted = chosen(h, span, interest, reading)
+        percent = {pair_: pair_percent(choices, interest) for pair_, choices in edges.items()}
+        certain = {
+            pair_: all(c.certain for c in choices) and pair_ not in omitted
+            for pair_, choices in edges.items()
+        }
+        nodes = sorted({n for p in edges for n in p} | {n for p in omitted for n in p})
+        index = {n: i for i, n in enumerate(nodes)}
+        a: dict[int, dict[int, float]] = {}
+        struct: dict[int, set[int]] = {}
+        uncertain: set[tuple[int, int]] = set()
+        for (u, v), value in percent.items():
+            i, j = index[u], index[v]
+            if value / 100.0 != 0.0:
+                a.setdefault(i, {})[j] = value / 100.0
+            struct.setdefault(i, set()).add(j)
+            if not certain[(u, v)]:
+                uncertain.add((i, j))
+        for u, v in omitted:
+            i, j = index[u], index[v]
+            struct.setdefault(i, set()).add(j)
+            uncertain.add((i, j))
+        if _has_bad_cycle(a, len(nodes)):
+            return None
+        return cls(span, percent, nodes, a, struct, uncertain)
+
+    def record(
+        self, h: Holdings, a_iri: str, b_iri: str, value: float, certain: bool, definition: str
+    ) -> dict:
+        return {
+            "holder": h.label(a_iri),
+            "held": h.label(b_iri),
+            "at": str(self.span),
+            "direct_percent": self.percent.get((a_iri, b_iri)),
+            "integrated_percent": pct(value),
+            "certain": certain,
+            "definition": definition,
+        }
 
 
 def reach(adjacency: dict, start) -> set:
@@ -108,7 +159,7 @@ def reach(adjacency: dict, start) -> set:
     return seen
 
 
-def _components(a: dict[int, dict[int, float]], n: int) -> list[list[int]]:
+def components(a: dict[int, dict[int, float]], n: int) -> list[list[int]]:
     """The strongly connected components of the non-zero stakes (Tarjan, without
     recursion), each as a sorted list of node indices."""
     order = [0] * n
@@ -164,7 +215,7 @@ def _has_bad_cycle(a: dict[int, dict[int, float]], n: int) -> bool:
     """Whether some cycle makes integrated ownership undefined, by the test of
     :func:`.matrix.bad_cycles`: in a cyclic component, a column of the stakes inside it
     above 100%, or every column at 100%. Sums run in the order of the rows, as there."""
-    for component in _components(a, n):
+    for component in components(a, n):
         members = set(component)
         cyclic = len(component) > 1 or component[0] in a.get(component[0], {})
         if not cyclic:

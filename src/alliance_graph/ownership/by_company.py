@@ -1,0 +1,307 @@
+"""The ownership index kept beside an on-disk store as SQLite, read one company at a time
+(issue 14, item 5): one company's integrated ownership without reading every stake.
+
+``integrated <company>`` reports what the company holds, directly and through the
+companies it holds: only the stakes of the companies reachable from it along stakes
+matter. ``holdings.json`` (:mod:`.kept`) has to be read whole (about a second of CPU
+at a million triples, before the day's snapshot and matrix of the whole network); this
+file keeps the same stakes in a table indexed by holder (and by held company), so that a
+breadth-first walk from the company reads only the part it reaches, and the answer is
+computed on that part: in plain Python by :mod:`.light` when it is small (then numpy,
+scipy and networkx are not imported), on the sparse path otherwise.
+
+The answer is the whole network's: every stake of a reached holder is read, so the
+snapshot of the part has every edge the whole snapshot has between the companies a walk
+from the holder can visit, with the nodes in the same order (sorted IRIs). What the part
+cannot see is a cycle elsewhere through which integrated ownership is undefined (the
+command reports every such cycle of the day, and the message of an over-subscribed one
+counts holders outside the part); so the file records, per interest, whether any cycle
+of the network could be undefined on any day (:func:`cycles_safe`), and where one could,
+:func:`integrated_from_index` steps aside (None) and the caller computes on the whole
+network as before.
+
+Written once by :func:`alliance_graph.persist.kept_file` (the header, digest, lock and
+rebuild rules of every kept file), opened read-only and immutable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from pathlib import Path
+
+from ..temporal import DateSpan, Interval
+from .holdings import INTERESTS
+from .matrix import TOLERANCE
+from .model import Holdings, SetAside, Stake
+
+# Bump when the tables below change: files of another version are rebuilt.
+VERSION = "holdings-sqlite-2"
+FILE = "holdings.sqlite"
+
+
+def for_store(store) -> Index | None:
+    """The index kept beside an on-disk store (built on first use from
+    :func:`~.holdings.holdings_from_store`); None for a store not opened from a folder,
+    or a folder that cannot be written."""
+    from .. import persist
+    from .holdings import holdings_from_store
+
+    path = persist.kept_file(store, FILE, VERSION, lambda p: write(holdings_from_store(store), p))
+    return None if path is None else Index(path)
+
+
+def _stake_row(x: Stake) -> str:
+    i = x.interval
+
+    def d(day):
+        return None if day is None else day.toordinal()
+
+    return json.dumps(  # iri, holder and held are columns of their own
+        [
+            x.through,
+            x.percent,
+            x.voting_percent,
+            x.voting_cap,
+            x.economic,
+            x.voting,
+            [d(i.start_earliest), d(i.start_latest), d(i.end_earliest), d(i.end_latest)],
+            [d(e) for e in x.evidence],
+            list(x.sources),
+            x.rank,
+            [d(r) for r in x.reported],
+        ],
+        ensure_ascii=False,
+    )
+
+
+def _stake(row: tuple, day=dt.date.fromordinal, new=object.__new__) -> Stake:
+    # As in kept.decode: the frozen dataclasses' __init__ sets each field through
+    # object.__setattr__, most of the reading at thousands of stakes; the same fields are
+    # set directly (the objects compare equal: tests/test_ownership_by_company.py).
+    iri, holder, held, text = row
+    r = json.loads(text)
+    se, sl, ee, el = r[6]
+    interval = new(Interval)
+    interval.__dict__.update(
+        start_earliest=None if se is None else day(se),
+        start_latest=None if sl is None else day(sl),
+        end_earliest=None if ee is None else day(ee),
+        end_latest=None if el is None else day(el),
+    )
+    x = new(Stake)
+    x.__dict__.update(
+        iri=iri,
+        holder=holder,
+        held=held,
+        through=r[0],
+        percent=float(r[1]),
+        voting_percent=None if r[2] is None else float(r[2]),
+        voting_cap=None if r[3] is None else float(r[3]),
+        economic=bool(r[4]),
+        voting=bool(r[5]),
+        interval=interval,
+        evidence=tuple(map(day, r[7])),
+        sources=tuple(r[8]),
+        rank=int(r[9]),
+        reported=tuple(map(day, r[10])),
+    )
+    return x
+
+
+def write(h: Holdings, path: Path | str) -> None:
+    """Write the stakes, names and set-aside claims of ``h`` as an SQLite database."""
+    db = sqlite3.connect(str(path))
+    try:
+        db.executescript(
+            "CREATE TABLE stake (iri TEXT, holder TEXT, held TEXT, data TEXT);"
+            "CREATE TABLE entity (iri TEXT PRIMARY KEY, label TEXT, kind TEXT) WITHOUT ROWID;"
+            "CREATE TABLE set_aside (iri TEXT, reason TEXT, winner TEXT);"
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
+        )
+        db.executemany(
+            "INSERT INTO stake VALUES (?, ?, ?, ?)",
+            ((x.iri, x.holder, x.held, _stake_row(x)) for x in h.stakes),
+        )
+        db.executemany(
+            "INSERT INTO entity VALUES (?, ?, ?)",
+            ((e, h.label(e), h.kinds.get(e, "Agent")) for e in sorted(h.entities)),
+        )
+        db.executemany(
+            "INSERT INTO set_aside VALUES (?, ?, ?)",
+            ((a.iri, a.reason, a.winner) for a in h.set_aside),
+        )
+        db.executemany(
+            "INSERT INTO meta VALUES (?, ?)",
+            ((f"cycles-safe-{i}", json.dumps(cycles_safe(h.stakes, i))) for i in INTERESTS),
+        )
+        db.execute("CREATE INDEX stake_holder ON stake (holder)")
+        db.execute("CREATE INDEX stake_held ON stake (held)")
+        db.commit()
+    finally:
+        db.close()
+
+
+def cycles_safe(stakes: list[Stake], interest: str) -> bool:
+    """Whether no cycle of these stakes can make integrated ownership undefined on any
+    day, under any reading (the test of :func:`.matrix.bad_cycles`).
+
+    On a day, the figure of a pair is at most the sum over its positions of the largest
+    figure each takes on any day; a strongly connected component of a day lies inside
+    one of the network of every pair with a non-zero figure on some day, and the stakes
+    inside it are among that one's. So a day's cycle can be over-subscribed only if some
+    member's bound inside its component is above 100%, and singular only if all of its
+    members' bounds reach 100%, which needs a cycle among the members whose bound does.
+    Neither found: safe. (Margins of :data:`.matrix.TOLERANCE` cover the rounding.)
+    """
+    from .light import components
+
+    best: dict[tuple, float] = {}  # position -> its largest figure, in 0..1
+    nonzero: set[tuple[str, str]] = set()
+    for s in stakes:
+        if not s.has(interest):
+            continue
+        f = s.figure(interest) / 100.0
+        key = (s.holder, s.held, s.through)
+        best[key] = max(best.get(key, f), f)
+        if f != 0.0:
+            nonzero.add((s.holder, s.held))
+    bound: dict[tuple[str, str], float] = {}
+    for (u, v, _), f in best.items():
+        if (u, v) in nonzero:
+            bound[(u, v)] = bound.get((u, v), 0.0) + f
+    nodes = sorted({n for pair in bound for n in pair})
+    index = {n: i for i, n in enumerate(nodes)}
+    a: dict[int, dict[int, float]] = {}
+    for (u, v), f in bound.items():
+        a.setdefault(index[u], {})[index[v]] = f
+    full: set[int] = set()  # members whose bound inside their component reaches 100%
+    for component in components(a, len(nodes)):
+        members = set(component)
+        if len(component) == 1 and component[0] not in a.get(component[0], {}):
+            continue
+        inside = dict.fromkeys(component, 0.0)
+        for u in component:
+            for v, f in a.get(u, {}).items():
+                if v in members:
+                    inside[v] += f
+        if max(inside.values()) > 1.0 + TOLERANCE / 2:
+            return False
+        full.update(v for v, total in inside.items() if total >= 1.0 - 2 * TOLERANCE)
+    among = {u: {v: f for v, f in a.get(u, {}).items() if v in full} for u in full}
+    for part in components(among, len(nodes)):
+        if part[0] in full and (len(part) > 1 or part[0] in among[part[0]]):
+            return False
+    return True
+
+
+class Index:
+    """An index :func:`write` wrote, answering from the file."""
+
+    def __init__(self, path: Path | str):
+        uri = Path(path).resolve().as_uri() + "?mode=ro&immutable=1"
+        self.db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+    def iri_of(self, name: str | None) -> str | None:
+        """The IRI of an entity named by its full IRI (``<...>`` or bare), else None:
+        labels go through the names index of the whole holdings."""
+        if not isinstance(name, str):
+            return None
+        text = name.strip()
+        if text.startswith("<") and text.endswith(">"):
+            text = text[1:-1]
+        if not text.startswith(("http:", "https:")):
+            return None
+        row = self.db.execute("SELECT 1 FROM entity WHERE iri = ?", (text,)).fetchone()
+        return text if row else None
+
+    def cycles_safe(self, interest: str) -> bool:
+        row = self.db.execute(
+            "SELECT value FROM meta WHERE key = ?", (f"cycles-safe-{interest}",)
+        ).fetchone()
+        return row is not None and json.loads(row[0]) is True
+
+    def set_aside(self) -> list[SetAside]:
+        """The claims the analyses do not use, with their reasons (figures not kept)."""
+        rows = self.db.execute("SELECT iri, reason, winner FROM set_aside ORDER BY rowid")
+        return [SetAside(iri, reason, None, winner) for iri, reason, winner in rows]
+
+    def reachable(self, start: str, span: DateSpan, interest: str, also=()) -> Holdings:
+        """The holdings of the part of the network reachable from ``start``: every stake
+        of each holder reached along stakes of ``interest`` possibly valid during
+        ``span`` (in the order of the whole index: by statement IRI), with the names of
+        every company they join (and of ``also``)."""
+        seen = {start}
+        todo = [start]
+        stakes: list[Stake] = []
+        query = "SELECT iri, holder, held, data FROM stake WHERE holder = ?"
+        while todo:
+            for row in self.db.execute(query, (todo.pop(),)):
+                s = _stake(row)
+                stakes.append(s)
+                if s.held not in seen and s.has(interest) and s.interval.possible_during(span):
+                    seen.add(s.held)
+                    todo.append(s.held)
+        stakes.sort(key=lambda s: s.iri)
+        names = {start, *(x for x in also if x is not None)}
+        for s in stakes:
+            names.update((s.holder, s.held))
+            if s.through:
+                names.add(s.through)
+        labels, kinds = {}, {}
+        ordered = sorted(names)
+        for k in range(0, len(ordered), 500):
+            chunk = ordered[k : k + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT iri, label, kind FROM entity WHERE iri IN ({marks})", chunk
+            )
+            for iri, label, kind in rows:
+                labels[iri], kinds[iri] = label, kind
+        return Holdings(stakes, labels, {}, kinds, set(labels))
+
+
+def integrated_from_index(
+    store,
+    holder: str,
+    held: str | None,
+    at,
+    *,
+    definition: str = "corrected",
+    interest: str = "economic",
+    reading: str = "as-of",
+) -> tuple[dict | list[dict], list[SetAside]] | None:
+    """What ``integrated(holdings_from_store(store), holder, held, at, ...)`` answers,
+    with the claims set aside, read from the index kept beside an on-disk store; None
+    where it cannot answer alone (not an on-disk store, a name that is not a full IRI
+    of an entity, a network in which some cycle could be undefined): then compute on
+    the whole network."""
+    from . import light
+    from .integrated import check_definition, integrated
+    from .snapshot import as_span, check
+
+    check_definition(definition)
+    check(interest, reading)
+    index = for_store(store)
+    if index is None:
+        return None
+    a_iri = index.iri_of(holder)
+    b_iri = index.iri_of(held) if held is not None else None
+    if a_iri is None or (held is not None and b_iri is None):
+        return None
+    if not index.cycles_safe(interest):
+        return None
+    span = as_span(at)
+    part = index.reachable(a_iri, span, interest, also=(b_iri,))
+    options = {"definition": definition, "interest": interest, "reading": reading}
+    if b_iri is not None:
+        result = integrated(part, a_iri, b_iri, span, **options)
+    else:
+        result = light.holder(part, a_iri, span, interest, reading, definition)
+        if result is None:
+            from .snapshot import snapshot
+
+            g = snapshot(part, span, interest=interest, reading=reading)
+            result = integrated(part, a_iri, None, span, snapshot=g, **options)
+    return result, index.set_aside()
