@@ -197,3 +197,19 @@ def test_engine_gives_the_known_answers(engine, files):
                 assert messages[e[0], e[1]] == e[5]
     located = [r for r in report.results if r.focus.startswith("res:")]
     assert all(r.file == str(data) and r.line for r in located)
+
+
+def test_shacl_rust_failing_beside_the_sparql_half_is_a_shapes_error(files, monkeypatch):
+    # shacl-rust runs in a thread while Oxigraph answers the SPARQL constraints: an error
+    # it raises there must reach the caller as the shapes' error, once both have finished.
+    import shacl_rust
+
+    from alliance_graph.validate import ShapesError
+
+    def refuse(*args, **kwargs):
+        raise ValueError("no such constraint component")
+
+    monkeypatch.setattr(shacl_rust, "validate", refuse)
+    data, shapes = files
+    with pytest.raises(ShapesError, match="cannot be used: no such constraint component"):
+        validate([data], shapes=[shapes], default_shapes=False, default_checks=False)
