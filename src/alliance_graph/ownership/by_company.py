@@ -26,13 +26,13 @@ rebuild rules of every kept file), opened read-only and immutable.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sqlite3
 from pathlib import Path
 
-from ..temporal import DateSpan, Interval
+from ..temporal import DateSpan
 from .holdings import INTERESTS
+from .kept import stake_fields, stake_from_fields
 from .matrix import TOLERANCE
 from .model import Holdings, SetAside, Stake
 
@@ -53,61 +53,14 @@ def for_store(store) -> Index | None:
 
 
 def _stake_row(x: Stake) -> str:
-    i = x.interval
-
-    def d(day):
-        return None if day is None else day.toordinal()
-
-    return json.dumps(  # iri, holder and held are columns of their own
-        [
-            x.through,
-            x.percent,
-            x.voting_percent,
-            x.voting_cap,
-            x.economic,
-            x.voting,
-            [d(i.start_earliest), d(i.start_latest), d(i.end_earliest), d(i.end_latest)],
-            [d(e) for e in x.evidence],
-            list(x.sources),
-            x.rank,
-            [d(r) for r in x.reported],
-        ],
-        ensure_ascii=False,
-    )
+    # The layout of holdings.json's stakes (kept.stake_fields); iri, holder and held are
+    # columns of their own.
+    return json.dumps(stake_fields(x), ensure_ascii=False)
 
 
-def _stake(row: tuple, day=dt.date.fromordinal, new=object.__new__) -> Stake:
-    # As in kept.decode: the frozen dataclasses' __init__ sets each field through
-    # object.__setattr__, most of the reading at thousands of stakes; the same fields are
-    # set directly (the objects compare equal: tests/test_ownership_by_company.py).
+def _stake(row: tuple) -> Stake:
     iri, holder, held, text = row
-    r = json.loads(text)
-    se, sl, ee, el = r[6]
-    interval = new(Interval)
-    interval.__dict__.update(
-        start_earliest=None if se is None else day(se),
-        start_latest=None if sl is None else day(sl),
-        end_earliest=None if ee is None else day(ee),
-        end_latest=None if el is None else day(el),
-    )
-    x = new(Stake)
-    x.__dict__.update(
-        iri=iri,
-        holder=holder,
-        held=held,
-        through=r[0],
-        percent=float(r[1]),
-        voting_percent=None if r[2] is None else float(r[2]),
-        voting_cap=None if r[3] is None else float(r[3]),
-        economic=bool(r[4]),
-        voting=bool(r[5]),
-        interval=interval,
-        evidence=tuple(map(day, r[7])),
-        sources=tuple(r[8]),
-        rank=int(r[9]),
-        reported=tuple(map(day, r[10])),
-    )
-    return x
+    return stake_from_fields(iri, holder, held, json.loads(text))
 
 
 def write(h: Holdings, path: Path | str) -> None:

@@ -18,6 +18,66 @@ from .model import Holdings, SetAside, Stake
 VERSION = "holdings-1"
 
 
+def _ordinal(day):
+    return None if day is None else day.toordinal()
+
+
+def stake_fields(x: Stake, text=None) -> list:
+    """What a stake holds besides its IRI, holder and held, as JSON data: the one layout
+    of both kept files (this one, and ``holdings.sqlite`` of :mod:`.by_company`).
+    ``text`` maps each string to what is written for it (None: the string itself)."""
+    i = x.interval
+    return [
+        x.through if text is None or x.through is None else text(x.through),
+        x.percent,
+        x.voting_percent,
+        x.voting_cap,
+        x.economic,
+        x.voting,
+        [_ordinal(d) for d in (i.start_earliest, i.start_latest, i.end_earliest, i.end_latest)],
+        [d.toordinal() for d in x.evidence],
+        list(x.sources) if text is None else [text(src) for src in x.sources],
+        x.rank,
+        [d.toordinal() for d in x.reported],
+    ]
+
+
+def stake_from_fields(
+    iri: str, holder: str, held: str, r: list, text=None, day=dt.date.fromordinal
+) -> Stake:
+    """The :class:`Stake` that :func:`stake_fields` wrote (``text`` reads back what it
+    mapped each string to)."""
+    # The frozen dataclasses' __init__ sets each field through object.__setattr__: at
+    # tens of thousands of stakes that was most of the reading. The same fields are set
+    # here directly (the objects compare equal: tests/test_kept.py).
+    se, sl, ee, el = r[6]
+    interval = object.__new__(Interval)
+    interval.__dict__.update(
+        start_earliest=None if se is None else day(se),
+        start_latest=None if sl is None else day(sl),
+        end_earliest=None if ee is None else day(ee),
+        end_latest=None if el is None else day(el),
+    )
+    x = object.__new__(Stake)
+    x.__dict__.update(
+        iri=iri,
+        holder=holder,
+        held=held,
+        through=r[0] if text is None or r[0] is None else text(r[0]),
+        percent=float(r[1]),
+        voting_percent=None if r[2] is None else float(r[2]),
+        voting_cap=None if r[3] is None else float(r[3]),
+        economic=bool(r[4]),
+        voting=bool(r[5]),
+        interval=interval,
+        evidence=tuple(map(day, r[7])),
+        sources=tuple(r[8]) if text is None else tuple(map(text, r[8])),
+        rank=int(r[9]),
+        reported=tuple(map(day, r[10])),
+    )
+    return x
+
+
 def encode(h: Holdings) -> dict:
     """``h`` as JSON data (lists, numbers, strings)."""
     table: dict[str, int] = {}
@@ -25,27 +85,8 @@ def encode(h: Holdings) -> dict:
     def s(text):
         return None if text is None else table.setdefault(text, len(table))
 
-    def d(day):
-        return None if day is None else day.toordinal()
-
     def stake(x: Stake) -> list:
-        i = x.interval
-        return [
-            s(x.iri),
-            s(x.holder),
-            s(x.held),
-            s(x.through),
-            x.percent,
-            x.voting_percent,
-            x.voting_cap,
-            x.economic,
-            x.voting,
-            [d(i.start_earliest), d(i.start_latest), d(i.end_earliest), d(i.end_latest)],
-            [d(e) for e in x.evidence],
-            [s(src) for src in x.sources],
-            x.rank,
-            [d(r) for r in x.reported],
-        ]
+        return [s(x.iri), s(x.holder), s(x.held), *stake_fields(x, s)]
 
     data = {
         "stakes": [stake(x) for x in h.stakes],
@@ -65,43 +106,12 @@ def encode(h: Holdings) -> dict:
 def decode(data: dict) -> Holdings:
     """The :class:`Holdings` that :func:`encode` wrote."""
     table = data["strings"]
-    day = dt.date.fromordinal
 
     def s(i):
         return None if i is None else table[i]
 
-    def d(n):
-        return None if n is None else day(n)
-
-    new = object.__new__
-
     def stake(r: list) -> Stake:
-        # The frozen dataclasses' __init__ sets each field through object.__setattr__:
-        # at tens of thousands of stakes that was most of the reading. The same fields
-        # are set here directly (the objects compare equal: tests/test_kept.py).
-        se, sl, ee, el = r[9]
-        interval = new(Interval)
-        interval.__dict__.update(
-            start_earliest=d(se), start_latest=d(sl), end_earliest=d(ee), end_latest=d(el)
-        )
-        x = new(Stake)
-        x.__dict__.update(
-            iri=table[r[0]],
-            holder=table[r[1]],
-            held=table[r[2]],
-            through=s(r[3]),
-            percent=float(r[4]),
-            voting_percent=None if r[5] is None else float(r[5]),
-            voting_cap=None if r[6] is None else float(r[6]),
-            economic=bool(r[7]),
-            voting=bool(r[8]),
-            interval=interval,
-            evidence=tuple(day(n) for n in r[10]),
-            sources=tuple(table[i] for i in r[11]),
-            rank=int(r[12]),
-            reported=tuple(day(n) for n in r[13]),
-        )
-        return x
+        return stake_from_fields(table[r[0]], table[r[1]], table[r[2]], r[3:], table.__getitem__)
 
     return Holdings(
         [stake(r) for r in data["stakes"]],
