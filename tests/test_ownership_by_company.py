@@ -363,3 +363,31 @@ def test_a_damaged_index_is_rebuilt(tmp_path):
     assert _part(store, RES + "Renault", None, "2017-06-30") == before
     assert before == _whole(h, RES + "Renault", None, "2017-06-30")
     assert bytes(data) != path.read_bytes()  # written again
+
+
+def test_the_python_api_reads_the_index_of_a_kept_store_as_the_command_does(
+    tmp_path, monkeypatch
+):
+    # ownership.integrated(store) on a store opened from a folder answers from the index
+    # kept beside it (the whole network's holdings are never read), with the answer the
+    # whole network gives; an in-memory store still takes the whole network.
+    kept = open_store(data_files(), store_dir=tmp_path)
+    memory = open_store(data_files())
+    whole = own.holdings_from_store(memory)
+    renault = RES + "Renault"
+    expected = _whole(whole, renault, None, "2015-06-30")
+    assert expected, "Renault holds nothing on the day: the test would prove nothing"
+    by_company.for_store(kept)  # the index built once, before reading the whole is refused
+
+    def refuse(source):  # the part the index reads is Holdings already
+        if isinstance(source, own.Holdings):
+            return source
+        raise AssertionError("the whole network's holdings were read")
+
+    # the module (the package's attribute of that name is the function)
+    monkeypatch.setattr(sys.modules["alliance_graph.ownership.integrated"], "as_holdings", refuse)
+    assert own.integrated(kept, renault, None, "2015-06-30") == expected
+    pair = own.integrated(kept, renault, RES + "NissanMotor", "2015-06-30")
+    assert pair == _whole(whole, renault, RES + "NissanMotor", "2015-06-30")
+    with pytest.raises(AssertionError, match="whole network"):
+        own.integrated(memory, renault, None, "2015-06-30")

@@ -9,6 +9,7 @@ every pair that does not depend on them is still answered. See docs/ownership.md
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Iterator
 
 from ..errors import UsageError
@@ -23,6 +24,13 @@ DEFINITIONS = ("corrected", "plain")
 def check_definition(definition: str) -> None:
     if definition not in DEFINITIONS:
         raise UsageError(f"definition {definition!r}: choose one of {', '.join(DEFINITIONS)}")
+
+
+def _kept(graph) -> bool:
+    """Whether ``graph`` is a store opened from a folder. Only :mod:`alliance_graph.persist`
+    opens those, so where it is not loaded there is none (and nothing is imported)."""
+    persist = sys.modules.get("alliance_graph.persist")
+    return persist is not None and persist.folder_of(graph) is not None
 
 
 def _snapshot(h: Holdings, at, interest: str, reading: str, snapshot):
@@ -120,10 +128,21 @@ def integrated(
     for one pair that depends on such a cycle, :class:`SingularOwnershipError`.
     ``snapshot`` is a snapshot of ``graph`` the caller already built
     (:func:`alliance_graph.ownership.snapshot`), reused instead of building another.
+    ``graph`` may be a store opened from a folder (``open_store(..., store_dir=...)``):
+    then only the part of the network the holder reaches is read, from the index kept
+    beside it (:mod:`.by_company`), as ``ownership integrated --store`` does.
     """
     from ..entities import resolve
 
     check_definition(definition)
+    if snapshot is None and _kept(graph):
+        from .by_company import integrated_from_index
+
+        found = integrated_from_index(
+            graph, holder, held, at, definition=definition, interest=interest, reading=reading
+        )
+        if found is not None:
+            return found[0]
     h = as_holdings(graph)
     a_iri = resolve(h, holder)
     b_iri = resolve(h, held) if held is not None else None
