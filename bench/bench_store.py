@@ -75,7 +75,7 @@ LABELS = {"holder": "Company 0", "held": "Company 1", "claims": "all"}
 WHOLE_NETWORK = """
 import sys
 from alliance_graph.ownership import by_company
-by_company.integrated_from_index = lambda *args, **kwargs: None
+by_company.for_store = lambda *args, **kwargs: None  # no index: the whole network
 from alliance_graph.cli import main
 main(sys.argv[1:])
 """

@@ -46,7 +46,7 @@ def _whole(h, a, b, at, interest="economic", reading="as-of", definition="correc
 
 
 def _part(store, a, b, at, interest="economic", reading="as-of", definition="corrected"):
-    found = by_company.integrated_from_index(
+    found = own.integrated_from_index(
         store, a, b, at, definition=definition, interest=interest, reading=reading
     )
     assert found is not None, (a, b, at)
@@ -267,7 +267,7 @@ def test_a_cycle_that_could_be_undefined_takes_the_whole_network(tmp_path, capsy
     store = open_store([path], store_dir=tmp_path / "store")
     index = by_company.for_store(store)
     assert not index.cycles_safe("economic")
-    assert by_company.integrated_from_index(store, EX + "X", None, "2020") is None
+    assert own.integrated_from_index(store, EX + "X", None, "2020") is None
     outputs = []
     for extra in ([], ["--store", str(tmp_path / "store")]):
         args = ["ownership", "integrated", EX + "X", "--at", "2020", "--no-validate"]
@@ -337,8 +337,8 @@ def test_two_figures_of_one_position_on_different_days_are_both_bounded(tmp_path
 
 def test_a_label_or_an_unknown_name_takes_the_whole_network(tmp_path, capsys):
     store = open_store(data_files(), store_dir=tmp_path)
-    assert by_company.integrated_from_index(store, "Renault", None, "2017") is None
-    assert by_company.integrated_from_index(store, RES + "NoSuchCompany", None, "2017") is None
+    assert own.integrated_from_index(store, "Renault", None, "2017") is None
+    assert own.integrated_from_index(store, RES + "NoSuchCompany", None, "2017") is None
     for name in ("Renault", RES + "NoSuchCompany"):
         codes, outputs = [], []
         for extra in ([], ["--store", str(tmp_path)]):

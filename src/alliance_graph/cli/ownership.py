@@ -359,10 +359,8 @@ def integrated(
     if holder and not all_pairs and not scenario:
         # One company with --store: only the part of the network it reaches is read
         # (ownership/by_company.py); None where the whole network is needed.
-        from ..ownership.by_company import integrated_from_index
-
         store, _ = _store(data, no_validate, None, data_format)
-        found = integrated_from_index(store, holder, held, at, **options)
+        found = own.integrated_from_index(store, holder, held, at, **options)
     if found is not None:
         result, set_aside = found
         _left_out(set_aside, no_validate)

@@ -15,9 +15,9 @@ The modules, one job each: :mod:`.holdings` (reading the stakes from the one loa
 store), :mod:`.snapshot` (the figures a reading takes on a day), :mod:`.stake`,
 :mod:`.paths`, :mod:`.matrix` and :mod:`.integrated` (integrated ownership),
 :mod:`.control`, :mod:`.timeline` and :mod:`.scenario` (what-if changes). Everything
-public is re-exported here, except :mod:`.by_company` (one company's integrated
-ownership from the index kept beside an on-disk store, for ``--store``), imported where
-used so that other commands do not load ``sqlite3``. See docs/ownership.md.
+public is re-exported here, except :mod:`.by_company` (the index kept beside an on-disk
+store that :func:`integrated_from_index` reads one company at a time, for ``--store``),
+imported where used so that other commands do not load ``sqlite3``. See docs/ownership.md.
 """
 
 from .compare import broken_rules, compare
@@ -37,6 +37,7 @@ from .integrated import (
     DEFINITIONS,
     integrated,
     integrated_all,
+    integrated_from_index,
     integrated_matrix,
     integrated_records,
     undefined_cycles,
@@ -71,6 +72,7 @@ __all__ = [
     "holdings_from_store",
     "integrated",
     "integrated_all",
+    "integrated_from_index",
     "integrated_matrix",
     "integrated_records",
     "paths",

@@ -17,7 +17,7 @@ cannot see is a cycle elsewhere through which integrated ownership is undefined 
 command reports every such cycle of the day, and the message of an over-subscribed one
 counts holders outside the part); so the file records, per interest, whether any cycle
 of the network could be undefined on any day (:func:`cycles_safe`), and where one could,
-:func:`integrated_from_index` steps aside (None) and the caller computes on the whole
+:func:`.integrated.integrated_from_index` steps aside (None) and the caller computes on the whole
 network as before.
 
 Written once by :func:`alliance_graph.persist.kept_file` (the header, digest, lock and
@@ -213,48 +213,3 @@ class Index:
             for iri, label, kind in rows:
                 labels[iri], kinds[iri] = label, kind
         return Holdings(stakes, labels, {}, kinds, set(labels))
-
-
-def integrated_from_index(
-    store,
-    holder: str,
-    held: str | None,
-    at,
-    *,
-    definition: str = "corrected",
-    interest: str = "economic",
-    reading: str = "as-of",
-) -> tuple[dict | list[dict], list[SetAside]] | None:
-    """What ``integrated(holdings_from_store(store), holder, held, at, ...)`` answers,
-    with the claims set aside, read from the index kept beside an on-disk store; None
-    where it cannot answer alone (not an on-disk store, a name that is not a full IRI
-    of an entity, a network in which some cycle could be undefined): then compute on
-    the whole network."""
-    from . import light
-    from .integrated import check_definition, integrated
-    from .snapshot import as_span, check
-
-    check_definition(definition)
-    check(interest, reading)
-    index = for_store(store)
-    if index is None:
-        return None
-    a_iri = index.iri_of(holder)
-    b_iri = index.iri_of(held) if held is not None else None
-    if a_iri is None or (held is not None and b_iri is None):
-        return None
-    if not index.cycles_safe(interest):
-        return None
-    span = as_span(at)
-    part = index.reachable(a_iri, span, interest, also=(b_iri,))
-    options = {"definition": definition, "interest": interest, "reading": reading}
-    if b_iri is not None:
-        result = integrated(part, a_iri, b_iri, span, **options)
-    else:
-        result = light.holder(part, a_iri, span, interest, reading, definition)
-        if result is None:
-            from .snapshot import snapshot
-
-            g = snapshot(part, span, interest=interest, reading=reading)
-            result = integrated(part, a_iri, None, span, snapshot=g, **options)
-    return result, index.set_aside()

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from ..errors import UsageError
 from ..temporal import DateSpan
 from . import matrix as mxm
-from .holdings import Holdings, as_holdings
+from .holdings import Holdings, SetAside, as_holdings
 from .snapshot import cached_snapshot, pct
 
 DEFINITIONS = ("corrected", "plain")
@@ -136,8 +136,6 @@ def integrated(
 
     check_definition(definition)
     if snapshot is None and _kept(graph):
-        from .by_company import integrated_from_index
-
         found = integrated_from_index(
             graph, holder, held, at, definition=definition, interest=interest, reading=reading
         )
@@ -297,6 +295,51 @@ def _all_rows(h: Holdings, g, definition: str, certainty: bool, block: int | Non
                 values = np.where(targets == i, self_value, values)
             mask = np.isin(targets, tainted) if tainted is not None else None
             yield i, targets, values, mask
+
+
+def integrated_from_index(
+    store,
+    holder: str,
+    held: str | None,
+    at,
+    *,
+    definition: str = "corrected",
+    interest: str = "economic",
+    reading: str = "as-of",
+) -> tuple[dict | list[dict], list[SetAside]] | None:
+    """What ``integrated(holdings_from_store(store), holder, held, at, ...)`` answers,
+    with the claims set aside, read from the index kept beside an on-disk store; None
+    where it cannot answer alone (not an on-disk store, a name that is not a full IRI
+    of an entity, a network in which some cycle could be undefined): then compute on
+    the whole network."""
+    from . import light
+    from .by_company import for_store
+    from .snapshot import as_span, check
+
+    check_definition(definition)
+    check(interest, reading)
+    index = for_store(store)
+    if index is None:
+        return None
+    a_iri = index.iri_of(holder)
+    b_iri = index.iri_of(held) if held is not None else None
+    if a_iri is None or (held is not None and b_iri is None):
+        return None
+    if not index.cycles_safe(interest):
+        return None
+    span = as_span(at)
+    part = index.reachable(a_iri, span, interest, also=(b_iri,))
+    options = {"definition": definition, "interest": interest, "reading": reading}
+    if b_iri is not None:
+        result = integrated(part, a_iri, b_iri, span, **options)
+    else:
+        result = light.holder(part, a_iri, span, interest, reading, definition)
+        if result is None:
+            from .snapshot import snapshot
+
+            g = snapshot(part, span, interest=interest, reading=reading)
+            result = integrated(part, a_iri, None, span, snapshot=g, **options)
+    return result, index.set_aside()
 
 
 def integrated_matrix(
