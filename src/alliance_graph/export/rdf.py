@@ -38,7 +38,10 @@ def _lines(text: bytes, end: bytes = b"\n") -> list[bytes]:
     """The lines of pyoxigraph's N-Triples ``text``, control characters as rdflib writes
     them, split at ``end`` (``b" .\\n"`` leaves each line's final " ." out); ``text`` is
     freed when this returns (200 MB at 1M triples)."""
-    if _ECHAR.search(text) is not None:  # one scan; rare in real data
+    # Every escape starts with a backslash: text without one has nothing to put back, and
+    # looking for the byte costs a tenth of the pattern's scan (0.005 s against 0.06 s
+    # for 1.2M lines).
+    if b"\\" in text and _ECHAR.search(text) is not None:
         text = _ECHAR.sub(_unescape, text)
     lines = text.split(end)
     if lines and not lines[-1]:
