@@ -78,9 +78,9 @@ def write_nquads(parts: Parts, out, options: Options) -> None:
     # derived), each graph's lines sorted. A line ends in " .\n" and nowhere else
     # (N-Triples escapes newlines in literals), so each part's N-Triples is split there
     # and joined again with its graph name put before the " .": no copy of the text with
-    # the names in, and no sort across graphs (1.35x Store.dump at 1M triples against
-    # 1.94x for one sort of every line). A blank node keeps its one label in every graph
-    # it appears in: the same node, as in the union.
+    # the names in, and no sort across graphs (at 1M triples 1.4-1.7x Store.dump against
+    # 2.2-2.35x for one sort of every line; docs/export.md). A blank node keeps its one
+    # label in every graph it appears in: the same node, as in the union.
     for name, part in parts.named_quads(options.derived):
         _write_sorted(out, _lines(_ntriples(part), b" .\n"), f" <{name}> .\n".encode())
 
