@@ -47,3 +47,15 @@ def stake(
 
 def graph(companies: list[str], *stakes: str) -> str:
     return PREFIXES + "".join(company(c) for c in companies) + "".join(stakes)
+
+
+# P and S hold all of each other (a cycle through which integrated ownership is
+# undefined), and P holds 10% of T.
+CLOSED_CYCLE = (
+    company("P", "Parent")
+    + company("S", "Sub")
+    + company("T", "Target")
+    + stake("ps", "P", "S", 100)
+    + stake("sp", "S", "P", 100)
+    + stake("pt", "P", "T", 10)
+)

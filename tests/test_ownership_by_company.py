@@ -23,7 +23,7 @@ from alliance_graph.resources import data_files
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 import generate as gen  # noqa: E402
-from ownership_graphs import PREFIXES, company, stake  # noqa: E402
+from ownership_graphs import CLOSED_CYCLE, PREFIXES, company, graph, stake  # noqa: E402
 
 RES = "https://w3id.org/alliance-graph/resource/"
 EX = "http://example.org/"
@@ -149,11 +149,7 @@ def _expected(holder: str, definition: str) -> dict[str, float]:
 
 def test_cross_holdings_and_cycles_against_the_matrix_formula(tmp_path, capsys):
     path = tmp_path / "net.ttl"
-    path.write_text(
-        PREFIXES
-        + "".join(company(c) for c in "ABCDEFGH")
-        + "".join(stake(name, u, v, p) for name, u, v, p in NET)
-    )
+    path.write_text(graph(list("ABCDEFGH"), *(stake(name, u, v, p) for name, u, v, p in NET)))
     store = open_store([path], store_dir=tmp_path / "store")
     h = own.holdings_from_store(store)
     for holder in ("A", "B", "C", "H"):
@@ -186,11 +182,7 @@ def test_cross_holdings_and_cycles_against_the_matrix_formula(tmp_path, capsys):
 
 def test_only_the_reached_part_is_read(tmp_path):
     path = tmp_path / "net.ttl"
-    path.write_text(
-        PREFIXES
-        + "".join(company(c) for c in "ABCDEFGH")
-        + "".join(stake(name, u, v, p) for name, u, v, p in NET)
-    )
+    path.write_text(graph(list("ABCDEFGH"), *(stake(name, u, v, p) for name, u, v, p in NET)))
     store = open_store([path], store_dir=tmp_path / "store")
     index = by_company.for_store(store)
     part = index.reachable(EX + "E", own.as_span("2020"), "economic")
@@ -253,15 +245,7 @@ def test_generated_networks_same_as_the_whole_network(tmp_path):
 def test_a_cycle_that_could_be_undefined_takes_the_whole_network(tmp_path, capsys):
     path = tmp_path / "closed.ttl"
     path.write_text(
-        PREFIXES
-        + company("P", "Parent")
-        + company("S", "Sub")
-        + company("T", "Target")
-        + company("X", "Half")
-        + company("Y", "Halved")
-        + stake("ps", "P", "S", 100)
-        + stake("sp", "S", "P", 100)
-        + stake("pt", "P", "T", 10)
+        PREFIXES + CLOSED_CYCLE + company("X", "Half") + company("Y", "Halved")
         + stake("xy", "X", "Y", 50)
     )
     store = open_store([path], store_dir=tmp_path / "store")

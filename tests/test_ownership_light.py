@@ -90,18 +90,10 @@ def test_generated_network_same_answers(tmp_path):
 
 
 def test_steps_aside_for_a_bad_cycle_and_for_large_holdings(tmp_path, monkeypatch):
-    from ownership_graphs import PREFIXES, company, stake
+    from ownership_graphs import CLOSED_CYCLE, PREFIXES
 
     path = tmp_path / "closed.ttl"
-    path.write_text(
-        PREFIXES
-        + company("P", "Parent")
-        + company("S", "Sub")
-        + company("T", "Target")
-        + stake("ps", "P", "S", 100)
-        + stake("sp", "S", "P", 100)
-        + stake("pt", "P", "T", 10)
-    )
+    path.write_text(PREFIXES + CLOSED_CYCLE)
     h = own.holdings_from_files([path])
     p, t = "http://example.org/P", "http://example.org/T"
     assert light.pair(h, p, t, "2020", "economic", "as-of", "corrected") is None
