@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -197,3 +198,31 @@ def test_one_company_with_a_store_imports_no_numeric_stack(tmp_path):
     heavy = sorted(tops & set(HEAVY))
     assert not heavy, f"{' '.join(args)} imports {heavy}"
     assert len(new) <= 125, f"{' '.join(args)} imports {len(new)} modules (budget 125)"
+
+
+def test_a_wide_company_with_a_store_imports_no_graph_library(tmp_path):
+    # A holder whose part is too large for plain Python takes the sparse path on the part,
+    # its matrix built straight from the day's figures: scipy, and no networkx graph.
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    import generate as gen
+
+    from alliance_graph import ownership as own
+    from alliance_graph.load import open_store
+    from alliance_graph.ownership import light
+
+    data = tmp_path / "net.ttl"
+    data.write_text(gen.generate(40000, seed=3))
+    store = open_store([data], store_dir=tmp_path / "kept")
+    h = own.holdings_from_store(store)
+    out: dict[str, set[str]] = {}
+    for x in h.stakes:
+        out.setdefault(x.holder, set()).add(x.held)
+    widest = max(sorted(out), key=lambda a: len(light.reach(out, a)))
+    rows = own.integrated(store, widest, None, "2020-02")  # builds the kept index
+    assert len(rows) > light.MAX_NODES  # the part is past plain Python's limit
+    del store
+    args = ["ownership", "integrated", widest, "--at", "2020-02", "--no-validate"]
+    args += ["--data", str(data), "--store", str(tmp_path / "kept"), "-f", "csv"]
+    tops = {m.split(".")[0] for m in _modules(args)}
+    assert "scipy" in tops and "sqlite3" in tops  # the sparse path on the part ran
+    assert "networkx" not in tops, f"{' '.join(args)} imports networkx"

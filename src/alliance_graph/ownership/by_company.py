@@ -37,7 +37,7 @@ from .matrix import TOLERANCE
 from .model import Holdings, SetAside, Stake
 
 # Bump when the tables below change: files of another version are rebuilt.
-VERSION = "holdings-sqlite-2"
+VERSION = "holdings-sqlite-3"
 FILE = "holdings.sqlite"
 
 
@@ -58,9 +58,14 @@ def _stake_row(x: Stake) -> str:
     return json.dumps(stake_fields(x), ensure_ascii=False)
 
 
-def _stake(row: tuple) -> Stake:
-    iri, holder, held, text = row
-    return stake_from_fields(iri, holder, held, json.loads(text))
+def _bounds(x: Stake) -> tuple[int | None, int | None]:
+    # The earliest start and the latest end as day numbers (None: unbounded), the two
+    # bounds Interval.possible_during reads.
+    i = x.interval
+    return (
+        None if i.start_earliest is None else i.start_earliest.toordinal(),
+        None if i.end_latest is None else i.end_latest.toordinal(),
+    )
 
 
 def write(h: Holdings, path: Path | str) -> None:
@@ -68,14 +73,20 @@ def write(h: Holdings, path: Path | str) -> None:
     db = sqlite3.connect(str(path))
     try:
         db.executescript(
-            "CREATE TABLE stake (iri TEXT, holder TEXT, held TEXT, data TEXT);"
+            # economic, voting, starts and ends: what decides whether a stake can count on
+            # a day, so that a walk reads only those (the figures stay in data)
+            "CREATE TABLE stake (iri TEXT, holder TEXT, held TEXT, economic INTEGER,"
+            " voting INTEGER, starts INTEGER, ends INTEGER, data TEXT);"
             "CREATE TABLE entity (iri TEXT PRIMARY KEY, label TEXT, kind TEXT) WITHOUT ROWID;"
             "CREATE TABLE set_aside (iri TEXT, reason TEXT, winner TEXT);"
             "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
         )
         db.executemany(
-            "INSERT INTO stake VALUES (?, ?, ?, ?)",
-            ((x.iri, x.holder, x.held, _stake_row(x)) for x in h.stakes),
+            "INSERT INTO stake VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                (x.iri, x.holder, x.held, x.economic, x.voting, *_bounds(x), _stake_row(x))
+                for x in h.stakes
+            ),
         )
         db.executemany(
             "INSERT INTO entity VALUES (?, ?, ?)",
@@ -181,21 +192,42 @@ class Index:
         return [SetAside(iri, reason, None, winner) for iri, reason, winner in rows]
 
     def reachable(self, start: str, span: DateSpan, interest: str, also=()) -> Holdings:
-        """The holdings of the part of the network reachable from ``start``: every stake
-        of each holder reached along stakes of ``interest`` possibly valid during
-        ``span`` (in the order of the whole index: by statement IRI), with the names of
-        every company they join (and of ``also``)."""
+        """The holdings of the part of the network reachable from ``start`` along stakes
+        of ``interest`` possibly valid during ``span``: every such stake of each holder
+        reached, the only ones a snapshot of the span takes (in the order of the whole
+        index: by statement IRI), with the names of every company they join (and of
+        ``also``)."""
+        if interest not in INTERESTS:
+            raise ValueError(f"interest {interest!r}")
         seen = {start}
-        todo = [start]
+        frontier = [start]
         stakes: list[Stake] = []
-        query = "SELECT iri, holder, held, data FROM stake WHERE holder = ?"
-        while todo:
-            for row in self.db.execute(query, (todo.pop(),)):
-                s = _stake(row)
-                stakes.append(s)
-                if s.held not in seen and s.has(interest) and s.interval.possible_during(span):
-                    seen.add(s.held)
-                    todo.append(s.held)
+        # The stakes that can count during the span, chosen by SQLite (the test of
+        # Interval.possible_during on the day numbers); breadth first, a level at a time:
+        # one query per 500 holders of a level, its rows decoded by one JSON parse. At 22k
+        # stakes read, one query and one decoding per holder and per stake of any day were
+        # 0.2 s of a 1.3 s answer; half of them could not count.
+        can_count = (
+            f"{interest} = 1 AND (starts IS NULL OR starts <= ?) AND (ends IS NULL OR ? < ends)"
+        )
+        days = (span.latest.toordinal(), span.earliest.toordinal())
+        while frontier:
+            rows = []
+            for k in range(0, len(frontier), 500):
+                chunk = frontier[k : k + 500]
+                marks = ", ".join("?" * len(chunk))
+                rows += self.db.execute(
+                    f"SELECT iri, holder, held, data FROM stake"
+                    f" WHERE holder IN ({marks}) AND {can_count}",
+                    (*chunk, *days),
+                )
+            fields = json.loads("[" + ",".join(row[3] for row in rows) + "]")
+            frontier = []
+            for (iri, holder, held, _), r in zip(rows, fields, strict=True):
+                stakes.append(stake_from_fields(iri, holder, held, r))
+                if held not in seen:
+                    seen.add(held)
+                    frontier.append(held)
         stakes.sort(key=lambda s: s.iri)
         names = {start, *(x for x in also if x is not None)}
         for s in stakes:

@@ -43,11 +43,11 @@ def _snapshot(h: Holdings, at, interest: str, reading: str, snapshot):
 class _Network:
     """A snapshot's matrix with its bad cycles set apart (computed once per snapshot)."""
 
-    def __init__(self, g, label):
+    def __init__(self, mx: mxm.Matrix, label):
         import numpy as np
         from scipy import sparse
 
-        self.mx = mx = mxm.cached(g)
+        self.mx = mx
         self.bad = mxm.bad_cycles(mx.a, mx.nodes, label)
         n = len(mx.nodes)
         self.bad_nodes = np.array(sorted(i for c in self.bad for i in c.members), dtype=np.int64)
@@ -83,7 +83,7 @@ class _Network:
 def _network(g, label) -> _Network:
     net = g.graph.get("_network")
     if net is None:
-        net = g.graph["_network"] = _Network(g, label)
+        net = g.graph["_network"] = _Network(mxm.cached(g), label)
     return net
 
 
@@ -152,27 +152,36 @@ def integrated(
         found = pair(h, a_iri, b_iri, at, interest, reading, definition)
         if found is not None:
             return found
+    g = _snapshot(h, at, interest, reading, snapshot)
+
+    def direct(target: str) -> float | None:
+        return g.edges[a_iri, target]["percent"] if g.has_edge(a_iri, target) else None
+
+    net = _network(g, h.label)
+    return _answer(h, a_iri, b_iri, net, direct, g.graph["at"], definition)
+
+
+def _answer(
+    h: Holdings, a_iri: str, b_iri: str | None, net: _Network, direct, at_text: str, definition
+) -> dict | list[dict]:
+    """What :func:`integrated` answers, from the day's network (``direct(target)``: the
+    holder's direct percent in ``target``, or None)."""
     import numpy as np
 
-    g = _snapshot(h, at, interest, reading, snapshot)
-    at_text = g.graph["at"]
-
     def record(target: str, value: float, certain: bool) -> dict:
-        direct = g.edges[a_iri, target]["percent"] if g.has_edge(a_iri, target) else None
         return {
             "holder": h.label(a_iri),
             "held": h.label(target),
             "at": at_text,
-            "direct_percent": direct,
+            "direct_percent": direct(target),
             "integrated_percent": pct(value),
             "certain": certain,
             "definition": definition,
         }
 
-    mx = mxm.cached(g)
+    mx = net.mx
     if a_iri not in mx.index:
         return record(b_iri, 0.0, True) if b_iri is not None else []
-    net = _network(g, h.label)
     i = mx.index[a_iri]
     corrected = definition == "corrected"
     reached = np.sort(mxm.reach(mx.struct, i))
@@ -329,17 +338,32 @@ def integrated_from_index(
         return None
     span = as_span(at)
     part = index.reachable(a_iri, span, interest, also=(b_iri,))
-    options = {"definition": definition, "interest": interest, "reading": reading}
     if b_iri is not None:
-        result = integrated(part, a_iri, b_iri, span, **options)
+        result = light.pair(part, a_iri, b_iri, span, interest, reading, definition)
     else:
         result = light.holder(part, a_iri, span, interest, reading, definition)
-        if result is None:
-            from .snapshot import snapshot
-
-            g = snapshot(part, span, interest=interest, reading=reading)
-            result = integrated(part, a_iri, None, span, snapshot=g, **options)
+    if result is None:
+        result = _on_figures(part, a_iri, b_iri, span, interest, reading, definition)
     return result, index.set_aside()
+
+
+def _on_figures(
+    h: Holdings, a_iri: str, b_iri: str | None, span, interest: str, reading: str, definition
+) -> dict | list[dict]:
+    """:func:`integrated` on the sparse path, the matrix built straight from the day's
+    figures: no networkx graph of the snapshot (at a million triples, the graph and its
+    import were a third of one wide company's answer)."""
+    from .snapshot import figures
+
+    percent, certain, omitted = figures(h, span, interest, reading)
+    nodes = sorted({n for p in percent for n in p} | {n for p in omitted for n in p})
+    edges = [(u, v, percent[(u, v)], certain[(u, v)]) for u, v in sorted(percent)]
+    net = _Network(mxm.from_edges(nodes, edges, omitted), h.label)
+
+    def direct(target: str) -> float | None:
+        return percent.get((a_iri, target))
+
+    return _answer(h, a_iri, b_iri, net, direct, str(span), definition)
 
 
 def integrated_matrix(

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from .holdings import Holdings
 from .matrix import TOLERANCE
-from .snapshot import as_span, check, chosen, pair_percent, pct
+from .snapshot import as_span, check, figures, pct
 
 MAX_STAKES = 5_000  # stakes in the holdings
 MAX_NODES = 200  # companies in the sub-network solved (dense elimination: k^3 / 3)
@@ -106,13 +106,8 @@ class _Net:
         if len(h.stakes) > MAX_STAKES:
             return None
         span = as_span(at)
-        edges, omitted = chosen(h, span, interest, reading)
-        percent = {pair_: pair_percent(choices, interest) for pair_, choices in edges.items()}
-        certain = {
-            pair_: all(c.certain for c in choices) and pair_ not in omitted
-            for pair_, choices in edges.items()
-        }
-        nodes = sorted({n for p in edges for n in p} | {n for p in omitted for n in p})
+        percent, certain, omitted = figures(h, span, interest, reading)
+        nodes = sorted({n for p in percent for n in p} | {n for p in omitted for n in p})
         index = {n: i for i, n in enumerate(nodes)}
         a: dict[int, dict[int, float]] = {}
         struct: dict[int, set[int]] = {}

@@ -50,24 +50,30 @@ class Matrix:
 
 def build(g) -> Matrix:
     """The matrix of a snapshot (:func:`alliance_graph.ownership.snapshot`)."""
+    nodes = sorted(set(g.nodes) | {n for pair in g.graph.get("omitted", {}) for n in pair})
+    edges = [(u, v, d["percent"], d["certain"]) for u, v, d in g.edges(data=True)]
+    return from_edges(nodes, edges, g.graph.get("omitted", {}))
+
+
+def from_edges(nodes: list[str], edges, omitted) -> Matrix:
+    """The matrix of the pairs ``edges`` (holder, held, percent, certain) and of the
+    ``omitted`` pairs (holder, held) over ``nodes`` (sorted IRIs, every one they join):
+    what :func:`build` makes of a snapshot, built straight from the figures where no
+    graph is needed (:func:`alliance_graph.ownership.integrated_from_index`). Within a
+    holder's row the pairs come in the order given: sorted by held, as a snapshot has
+    them, the same arrays."""
     import numpy as np
     from scipy import sparse
 
-    nodes = sorted(set(g.nodes) | {n for pair in g.graph.get("omitted", {}) for n in pair})
     index = {n: i for i, n in enumerate(nodes)}
-    m = g.number_of_edges()
+    m = len(edges)
     rows = np.empty(m, dtype=np.int64)
     cols = np.empty(m, dtype=np.int64)
     vals = np.empty(m, dtype=np.float64)
     unc = np.zeros(m, dtype=bool)
-    for k, (u, v, d) in enumerate(g.edges(data=True)):
-        rows[k], cols[k], vals[k], unc[k] = (
-            index[u],
-            index[v],
-            d["percent"] / 100.0,
-            not d["certain"],
-        )
-    omitted = [(index[u], index[v]) for u, v in g.graph.get("omitted", {})]
+    for k, (u, v, percent, certain) in enumerate(edges):
+        rows[k], cols[k], vals[k], unc[k] = index[u], index[v], percent / 100.0, not certain
+    omitted = [(index[u], index[v]) for u, v in omitted]
     o_rows = np.array([u for u, _ in omitted], dtype=np.int64)
     o_cols = np.array([v for _, v in omitted], dtype=np.int64)
     n = len(nodes)

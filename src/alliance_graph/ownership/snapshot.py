@@ -203,6 +203,22 @@ def pair_percent(choices: list[Choice], interest: str) -> float:
     return round_figure(sum(c.stake.figure(interest) for c in choices))
 
 
+def figures(
+    h: Holdings, span: DateSpan, interest: str, reading: str
+) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], bool], dict]:
+    """The figures of a snapshot without its graph: each (holder, held) pair's percent
+    (:func:`pair_percent`) and whether it is certain, and the omitted statements by pair
+    (:func:`chosen`'s): what the matrix is built from, where no graph library is needed
+    (:mod:`.light`, :func:`.integrated.integrated_from_index`)."""
+    edges, omitted = chosen(h, span, interest, reading)
+    percent = {pair: pair_percent(choices, interest) for pair, choices in edges.items()}
+    certain = {
+        pair: all(c.certain for c in choices) and pair not in omitted
+        for pair, choices in edges.items()
+    }
+    return percent, certain, omitted
+
+
 def snapshot(
     graph,
     at: dt.date | str | DateSpan | None = None,
