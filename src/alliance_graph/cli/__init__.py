@@ -9,6 +9,7 @@ Listing the commands imports none of them: their one-line help comes from
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import click
@@ -117,8 +118,6 @@ class _ReaderGone:
                 self._drop()
 
     def _drop(self):
-        import os
-
         self._gone = True
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, self._stream.fileno())  # so that the flush at exit finds a reader
@@ -129,6 +128,11 @@ class _ReaderGone:
 
 def main(argv=None):
     """Entry point: library errors become a message on stderr and exit code 2."""
+    # numpy's OpenBLAS starts a thread per core when it is imported, and they spin for a
+    # while after each call. The sparse solves of the ownership commands gain nothing from
+    # them (docs/ownership.md, "Scale"): on two shared cores they only burn CPU, 0.2 s
+    # of one wide company's 1 s. A value the user set wins; the library leaves it alone.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     if not isinstance(sys.stdout, _ReaderGone) and sys.stdout is sys.__stdout__:
         sys.stdout = _ReaderGone(sys.stdout)
     try:
@@ -147,8 +151,6 @@ def main(argv=None):
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except BrokenPipeError:  # bytes written past the text stream (an export to '-')
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
         sys.exit(EXIT_CANNOT_RUN)  # the output could not all be written
     sys.exit(rv if isinstance(rv, int) else 0)
