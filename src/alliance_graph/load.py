@@ -25,6 +25,7 @@ import pyoxigraph as ox
 
 from . import derive
 from . import files as rdf_files
+from .derive import add_to as add_derived
 from .errors import DataFileError
 from .guard import no_network
 from .namespaces import PROJECT_PREFIXES
@@ -224,7 +225,7 @@ def open_store(
         for path in paths:
             load_into(store, path, data_format if _is_data(path) else None, bulk=bulk)
         if derive:
-            (store.bulk_extend if bulk else store.extend)(_derived_for_store(store))
+            add_derived(store, bulk=bulk)
 
     if store_dir is not None and rdf_files.STDIN not in [str(p) for p in paths]:
         from . import persist
@@ -253,10 +254,6 @@ def _is_data(path) -> bool:
     from . import resources
 
     return Path(str(path)).parent != resources.resource_dir("ontology")
-
-
-def _derived_for_store(store: ox.Store) -> list[ox.Quad]:
-    return derive.derived(derive.store_source(store))
 
 
 def parse_files(
