@@ -135,18 +135,30 @@ def _baselines(parts, formats, against) -> dict:
     }
 
 
+def _split(quads, end):
+    # as the writer: the text let go once split
+    lines = ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES).split(end)
+    lines.pop()
+    return lines
+
+
+def _write(out, lines, end):
+    # the writer's way of writing the lines (export/rdf.py), the sort left out
+    for k in range(0, len(lines), 4096):
+        out.write(end.join(lines[k : k + 4096]))
+        out.write(end)
+
+
 def _unsorted(parts, name):
     """The line export's steps with the sort left out (see the module's help)."""
 
     def run():
         out = io.BytesIO()
         if name == "ntriples":
-            text = ox.serialize(parts.triples(), format=ox.RdfFormat.N_TRIPLES)
-            out.write(b"\n".join(text.split(b"\n")))
+            _write(out, _split(parts.triples(), b"\n"), b"\n")
             return out.getvalue()
         for graph_name, part in parts.named_quads():  # as the writer: split, join, no sort
-            text = ox.serialize(part, format=ox.RdfFormat.N_TRIPLES)
-            out.write(f" <{graph_name}> .\n".encode().join(text.split(b" .\n")))
+            _write(out, _split(part, b" .\n"), f" <{graph_name}> .\n".encode())
         return out.getvalue()
 
     return run

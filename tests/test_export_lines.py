@@ -79,6 +79,18 @@ def test_nquads_are_rdflibs_lines_sorted(tricky, derived):
     assert graphs == {f"<{name}>".encode() for name, _ in tricky.named(derived)}
 
 
+@pytest.mark.parametrize("fmt", ["ntriples", "nquads"])
+def test_lines_written_a_few_at_a_time_are_the_same_bytes(tricky, fmt, monkeypatch):
+    # The writer joins and writes the sorted lines in chunks: every chunk boundary (here
+    # after every third line) must end its line as the join does.
+    from alliance_graph.export import rdf
+
+    whole = _export(fmt, tricky)
+    monkeypatch.setattr(rdf, "_CHUNK", 3)
+    assert len(whole.split(b"\n")) > 3 * 3
+    assert _export(fmt, tricky) == whole
+
+
 def test_labels_are_the_same_whichever_library_parsed_the_file():
     # rdflib's own Turtle parser (its blank nodes, its literals) against pyoxigraph's.
     by_rdflib = Graph().parse(data=TRICKY, format="turtle")
