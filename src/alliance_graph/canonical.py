@@ -2,7 +2,7 @@
 
 A Turtle file here is a sequence of comment blocks (headings of sections) and statements
 (one subject each). Formatting keeps that sequence, the comments and the grouping the
-author chose, and rewrites each statement from the triples rdflib parses out of it:
+author chose, and rewrites each statement from the triples pyoxigraph parses out of it:
 
 - the prefixes, sorted by name and aligned, after the file's opening comment;
 - per statement: the subject and its types (``a``) on the first line (a full ``<IRI>``
@@ -27,12 +27,8 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .errors import AllianceGraphError, DataFileError
-
-if TYPE_CHECKING:
-    from rdflib import Graph
 
 # Relative IRIs are read against this base and written back relative, so that the text
 # does not depend on where the file lies.
@@ -268,8 +264,9 @@ class _Writer:
         return f"<{iri}>"
 
     def literal(self, lit) -> str:
-        text = str(lit)
-        datatype = str(lit.datatype) if lit.datatype is not None else None
+        # a pyoxigraph literal: its text exactly as written, its datatype always given
+        text = lit.value
+        datatype = lit.datatype.value
         if datatype == XSD + "integer" and re.fullmatch(r"[+-]?\d+", text):
             return text
         if datatype == XSD + "decimal" and re.fullmatch(r"[+-]?\d*\.\d+", text):
@@ -307,56 +304,56 @@ def _predicate_key(iri: str) -> tuple:
 
 
 class StatementWriter:
-    """Writes the triples of one statement."""
+    """Writes the triples of one statement (pyoxigraph triples, as :func:`_triples`
+    parses them; a triple given twice counts once)."""
 
-    def __init__(self, graph: Graph, writer: _Writer):
-        from rdflib import BNode
+    def __init__(self, triples, writer: _Writer):
+        import pyoxigraph as ox
 
-        self.g = graph
+        self._blank, self._literal = ox.BlankNode, ox.Literal
+        self._list = tuple(ox.NamedNode(RDF + name) for name in ("first", "rest", "nil"))
+        self.by_subject: dict = {}
+        for t in dict.fromkeys(triples):
+            self.by_subject.setdefault(t.subject, []).append((t.predicate, t.object))
         self.w = writer
         used: dict = {}
-        for o in graph.objects():
-            if isinstance(o, BNode):
-                used[o] = used.get(o, 0) + 1
+        for pairs in self.by_subject.values():
+            for _, o in pairs:
+                if isinstance(o, self._blank):
+                    used[o] = used.get(o, 0) + 1
         self.inline = {b for b, count in used.items() if count == 1}
 
     def text(self) -> str:
-        from rdflib import BNode
-
-        subjects = {s for s in self.g.subjects() if s not in self.inline}
+        subjects = [s for s in self.by_subject if s not in self.inline]
         blocks = [
             self.subject(s)
-            for s in sorted(subjects, key=lambda s: (isinstance(s, BNode), self.term(s)))
+            for s in sorted(subjects, key=lambda s: (isinstance(s, self._blank), self.term(s)))
         ]
         return "\n".join(blocks)
 
     def term(self, term) -> str:
-        from rdflib import BNode, Literal
-
-        if isinstance(term, Literal):
+        if isinstance(term, self._literal):
             return self.w.literal(term)
-        if isinstance(term, BNode):
+        if isinstance(term, self._blank):
             if term in self.inline:
                 listed = self.collection(term)
                 if listed is not None:
                     return "( " + " ".join(listed) + " )" if listed else "()"
                 inner = self.pairs(term)
                 return "[ " + " ; ".join(inner) + " ]" if inner else "[]"
-            return f"_:{term}"
-        return self.w.iri(str(term))
+            return f"_:{term.value}"
+        return self.w.iri(term.value)
 
     def collection(self, node) -> list[str] | None:
         """The members of an RDF list starting at ``node``, or None if it is not one."""
-        from rdflib import BNode, URIRef
-
-        first, rest, nil = URIRef(RDF + "first"), URIRef(RDF + "rest"), URIRef(RDF + "nil")
+        first, rest, nil = self._list
         members = []
         seen = set()
         while node != nil:
-            if not isinstance(node, BNode) or node in seen:
+            if not isinstance(node, self._blank) or node in seen:
                 return None
             seen.add(node)
-            props = list(self.g.predicate_objects(node))
+            props = self.by_subject.get(node, [])
             values = [o for p, o in props if p == first]
             nexts = [o for p, o in props if p == rest]
             if len(props) != 2 or len(values) != 1 or len(nexts) != 1:
@@ -369,8 +366,8 @@ class StatementWriter:
 
     def grouped(self, subject) -> list[tuple[str, list[str]]]:
         by_predicate: dict[str, list] = {}
-        for p, o in self.g.predicate_objects(subject):
-            by_predicate.setdefault(str(p), []).append(o)
+        for p, o in self.by_subject.get(subject, ()):
+            by_predicate.setdefault(p.value, []).append(o)
         out = []
         for p in sorted(by_predicate, key=_predicate_key):
             name = "a" if p == RDF + "type" else self.w.iri(p)
@@ -381,9 +378,7 @@ class StatementWriter:
         return [f"{p} {' , '.join(objs)}" for p, objs in self.grouped(subject)]
 
     def subject(self, subject) -> str:
-        from rdflib import BNode
-
-        head = "[]" if isinstance(subject, BNode) else self.term(subject)
+        head = "[]" if isinstance(subject, self._blank) else self.term(subject)
         groups = self.grouped(subject)
         lines = []
         first = head
@@ -485,8 +480,7 @@ def _format(text: str, path: Path) -> str:
         labelled = labelled or "_:" in item.text
         writer.tags = {tag.lower(): tag for tag in _LANGUAGE_TAG.findall(item.text)}
         triples = _triples(decls + item.text, path, item.line - offset)
-        graph = _as_graph(triples)
-        written = StatementWriter(graph, writer).text()
+        written = StatementWriter(triples, writer).text()
         again = _triples(decls + written, path, item.line - offset)
         if not _same_statement(triples, again):
             raise FormatError(
@@ -524,19 +518,6 @@ def _triples(text: str, path: Path, line: int = 1) -> list:
                 path, "RDF-star (a quoted triple << ... >>) is not supported by fmt", where
             )
     return triples
-
-
-def _as_graph(triples: list) -> Graph:
-    from rdflib import Graph
-
-    from .terms import to_rdflib_term
-
-    graph = Graph()
-    for t in triples:
-        graph.add(
-            (to_rdflib_term(t.subject), to_rdflib_term(t.predicate), to_rdflib_term(t.object))
-        )
-    return graph
 
 
 def _same_graph(before: str, after: str, path: Path, whole: bool = False) -> None:
