@@ -19,8 +19,8 @@ def fmt(files, check, show_diff):
     Keeps the comments and the order of the statements (the sections a file is grouped
     into), and rewrites each statement the same way: the subject and its types first,
     one predicate per line in a fixed order, objects sorted, citations inline. A file is
-    rewritten only if the result is the same graph (checked with rdflib.compare), and
-    atomically. Without FILES: the shipped data and ontology.
+    rewritten only if the result is the same graph (compared in RDFC-1.0 canonical
+    form), and atomically. Without FILES: the shipped data and ontology.
 
     Exit codes: 0 done (or, with --check, every file canonical); 1 with --check, some file
     is not (each is listed); 2 a file cannot be read, parsed or formatted safely.
