@@ -143,6 +143,30 @@ def test_fmt_formats_an_escaped_character_in_a_local_name(tmp_path):
     assert _objects(path) == before
 
 
+def test_fmt_keeps_a_labelled_blank_node_that_several_statements_name(tmp_path):
+    # _:owner is named by three statements: written inline in each, it would become three
+    # nodes (fmt used to refuse the file for that). It keeps its label; a labelled node
+    # named by one statement only is still written inline.
+    import pyoxigraph as ox
+
+    path = tmp_path / "shared.ttl"
+    path.write_text(
+        EX + '_:owner ex:name "Holding" .\nex:a ex:heldBy _:owner .\nex:b ex:heldBy _:owner .\n'
+        'ex:c ex:note _:once .\n_:once2 ex:v 1 .\n'
+    )
+    before = ox.Dataset(ox.parse(path.read_bytes(), format=ox.RdfFormat.TURTLE))
+    result = _fmt(path)
+    assert result.exit_code == 0, result.output
+    text = path.read_text()
+    assert "_:owner\n    ex:name" in text and text.count("ex:heldBy _:owner .") == 2
+    assert "ex:note [] ." in text and "_:once" not in text
+    after = ox.Dataset(ox.parse(path.read_bytes(), format=ox.RdfFormat.TURTLE))
+    before.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    after.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    assert set(after) == set(before)
+    assert format_text(text, path) == text  # canonical: formatting again changes nothing
+
+
 def test_fmt_keeps_a_byte_order_mark(tmp_path):
     path = tmp_path / "bom.ttl"
     path.write_bytes(b"\xef\xbb\xbf" + (EX + "ex:a   ex:b ex:c .\n").encode())

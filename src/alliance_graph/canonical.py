@@ -10,7 +10,8 @@ author chose, and rewrites each statement from the triples pyoxigraph parses out
   the fixed order of :data:`PREDICATE_ORDER` (others after them by IRI, and ``ag:note``,
   ``ag:description`` and ``ag:citation`` last), objects sorted and joined by `` , ``;
 - blank nodes used once written inline on one line (``[ a ag:Citation ; ag:source ... ]``),
-  several of them one per line under the first; RDF lists as ``( ... )``;
+  several of them one per line under the first; RDF lists as ``( ... )``; a labelled
+  blank node (``_:b``) that more than one statement names keeps its label;
 - literals with their exact text (numbers stay bare when Turtle allows it);
 - one blank line where the source had one or more, none where it had none;
 - a comment inside a statement moves to the line above it.
@@ -242,6 +243,10 @@ def _statement(text: str, i: int, path: Path, line: int) -> tuple[int, str, list
 # --- writing --------------------------------------------------------------------------
 
 
+# A blank node's label as written (_:b); one inside a string only keeps a node of that
+# label from being inlined, and parsed blank nodes of ``[]`` have random labels.
+_BLANK_LABEL = re.compile(r"_:([A-Za-z0-9_](?:[\w.-]*[\w-])?)")
+
 # A language tag as written after a string (the parsers give it lower-cased).
 _LANGUAGE_TAG = re.compile(r"[\"']@([A-Za-z]+(?:-[A-Za-z0-9]+)*)")
 
@@ -307,7 +312,7 @@ class StatementWriter:
     """Writes the triples of one statement (pyoxigraph triples, as :func:`_triples`
     parses them; a triple given twice counts once)."""
 
-    def __init__(self, triples, writer: _Writer):
+    def __init__(self, triples, writer: _Writer, shared: frozenset = frozenset()):
         import pyoxigraph as ox
 
         self._blank, self._literal = ox.BlankNode, ox.Literal
@@ -321,7 +326,10 @@ class StatementWriter:
             for _, o in pairs:
                 if isinstance(o, self._blank):
                     used[o] = used.get(o, 0) + 1
-        self.inline = {b for b, count in used.items() if count == 1}
+        # A labelled blank node that other statements of the file name too keeps its label:
+        # written inline here it would become another node than theirs.
+        self.shared = shared
+        self.inline = {b for b, count in used.items() if count == 1 and b.value not in shared}
 
     def text(self) -> str:
         subjects = [s for s in self.by_subject if s not in self.inline]
@@ -378,7 +386,8 @@ class StatementWriter:
         return [f"{p} {' , '.join(objs)}" for p, objs in self.grouped(subject)]
 
     def subject(self, subject) -> str:
-        head = "[]" if isinstance(subject, self._blank) else self.term(subject)
+        blank = isinstance(subject, self._blank) and subject.value not in self.shared
+        head = "[]" if blank else self.term(subject)
         groups = self.grouped(subject)
         lines = []
         first = head
@@ -471,6 +480,16 @@ def _format(text: str, path: Path) -> str:
     if parsed.base or parsed.prefixes:
         out.append("\n")
     labelled = False
+    # Labelled blank nodes (_:b) named in more than one statement: kept by their labels.
+    named = [
+        set(_BLANK_LABEL.findall(item.text)) if item.kind != "comment" else set()
+        for item in parsed.items
+    ]
+    counts: dict[str, int] = {}
+    for labels in named:
+        for label in labels:
+            counts[label] = counts.get(label, 0) + 1
+    shared = frozenset(label for label, count in counts.items() if count > 1)
     for k, item in enumerate(parsed.items):
         if k and item.gap:
             out.append("\n")
@@ -480,7 +499,7 @@ def _format(text: str, path: Path) -> str:
         labelled = labelled or "_:" in item.text
         writer.tags = {tag.lower(): tag for tag in _LANGUAGE_TAG.findall(item.text)}
         triples = _triples(decls + item.text, path, item.line - offset)
-        written = StatementWriter(triples, writer).text()
+        written = StatementWriter(triples, writer, shared & named[k]).text()
         again = _triples(decls + written, path, item.line - offset)
         if not _same_statement(triples, again):
             raise FormatError(
