@@ -42,14 +42,6 @@ def _hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _n3(term: str) -> str:
-    return term
-
-
-def _blank(term: str) -> bool:
-    return term.startswith("_:")
-
-
 def stable_labels(triples: Iterable[tuple]) -> dict[BNode, BNode]:
     """A stable new blank node for every blank node in rdflib ``triples``."""
     terms: dict[str, BNode] = {}
@@ -110,10 +102,10 @@ def label_strings(triples: Iterable[tuple[str, str, str]]) -> dict[str, str]:
     parents: dict[str, list] = defaultdict(list)  # b -> [(s, p)]
     order: dict[str, int] = {}
     for s, p, o in triples:
-        if _blank(s):
+        if s.startswith("_:"):
             content[s].append((p, o))
             order.setdefault(s, len(order))
-        if _blank(o):
+        if o.startswith("_:"):
             parents[o].append((s, p))
             order.setdefault(o, len(order))
     if not order:
@@ -127,7 +119,7 @@ def label_strings(triples: Iterable[tuple[str, str, str]]) -> dict[str, str]:
     # Top-down: a node's label needs its parent's. Roots first, then their children.
     ties: dict[str, int] = defaultdict(int)
     frontier = sorted(
-        (b for b in tree if not parents[b] or not _blank(parents[b][0][0])),
+        (b for b in tree if not parents[b] or not parents[b][0][0].startswith("_:")),
         key=lambda b: _root_key(b, parents, signature),
     )
     while frontier:
@@ -135,8 +127,8 @@ def label_strings(triples: Iterable[tuple[str, str, str]]) -> dict[str, str]:
         for b in frontier:
             if parents[b]:
                 s, p = parents[b][0]
-                anchor = labels[s] if _blank(s) else _n3(s)
-                key = f"{anchor} {_n3(p)} {signature[b]}"
+                anchor = labels[s] if s.startswith("_:") else s
+                key = f"{anchor} {p} {signature[b]}"
             else:
                 key = signature[b]
             ties[key] += 1
@@ -144,7 +136,7 @@ def label_strings(triples: Iterable[tuple[str, str, str]]) -> dict[str, str]:
                 key = f"{key} #{ties[key]}"
             keys[b] = key
             labels[b] = "b" + _hash(key)[:_SHORT]
-            following.extend(o for _, o in content[b] if _blank(o))
+            following.extend(o for _, o in content[b] if o.startswith("_:"))
         frontier = sorted(following, key=lambda b: signature[b])
 
     rest = [b for b in order if b not in tree]
@@ -156,7 +148,7 @@ def label_strings(triples: Iterable[tuple[str, str, str]]) -> dict[str, str]:
 def _root_key(b, parents, signature) -> tuple:
     if parents[b]:
         s, p = parents[b][0]
-        return (_n3(s), _n3(p), signature[b])
+        return (s, p, signature[b])
     return ("", "", signature[b])
 
 
@@ -174,7 +166,7 @@ def _tree_nodes(order, parents, content) -> set:
 
     for b, pairs in content.items():
         for _, o in pairs:
-            if _blank(o):
+            if o.startswith("_:"):
                 ra, rb = find(b), find(o)
                 if ra is not rb:
                     group[ra] = rb
@@ -187,7 +179,7 @@ def _tree_nodes(order, parents, content) -> set:
             continue
         # In-degree at most one: a connected group is a tree exactly when it has one root
         # (a node no blank node points at); otherwise it holds a cycle.
-        roots = [b for b in nodes if not parents[b] or not _blank(parents[b][0][0])]
+        roots = [b for b in nodes if not parents[b] or not parents[b][0][0].startswith("_:")]
         if len(roots) == 1:
             tree.update(nodes)
     return tree
@@ -204,13 +196,13 @@ def _signatures(tree: set, content) -> dict[str, str]:
             b, expanded = stack.pop()
             if b in signature:
                 continue
-            children = [o for _, o in content[b] if _blank(o)]
+            children = [o for _, o in content[b] if o.startswith("_:")]
             if not expanded and any(c not in signature for c in children):
                 stack.append((b, True))
                 stack.extend((c, False) for c in children if c not in signature)
                 continue
             lines = sorted(
-                f"{_n3(p)} " + ("_:" + signature[o] if _blank(o) else _n3(o)) for p, o in content[b]
+                f"{p} " + ("_:" + signature[o] if o.startswith("_:") else o) for p, o in content[b]
             )
             signature[b] = _hash("\n".join(lines))
     return signature
@@ -229,8 +221,8 @@ def _refined_labels(nodes: list, parents, content) -> dict[str, str]:
     inside = set(nodes)
     colour: dict = {}
     for b in nodes:
-        lines = sorted(f"> {_n3(p)} {'' if o in inside else _n3(o)}" for p, o in content[b])
-        lines += sorted(f"< {'' if s in inside else _n3(s)} {_n3(p)}" for s, p in parents[b])
+        lines = sorted(f"> {p} {'' if o in inside else o}" for p, o in content[b])
+        lines += sorted(f"< {'' if s in inside else s} {p}" for s, p in parents[b])
         colour[b] = _hash("\n".join(lines))
 
     def refine(colour: dict, members: list) -> dict:
@@ -238,8 +230,8 @@ def _refined_labels(nodes: list, parents, content) -> dict[str, str]:
         while True:
             new = {}
             for b in members:
-                lines = sorted(f"> {_n3(p)} {colour[o]}" for p, o in content[b] if o in inside)
-                lines += sorted(f"< {colour[s]} {_n3(p)}" for s, p in parents[b] if s in inside)
+                lines = sorted(f"> {p} {colour[o]}" for p, o in content[b] if o in inside)
+                lines += sorted(f"< {colour[s]} {p}" for s, p in parents[b] if s in inside)
                 new[b] = _hash(colour[b] + "\n" + "\n".join(lines))
             now = len(set(new.values()))
             colour = {**colour, **new}
