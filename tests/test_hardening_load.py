@@ -109,3 +109,27 @@ def test_mutated_turtle_is_a_graph_or_a_named_error(tmp_path):
                 assert ":-" not in str(exc)  # never a negative position
                 outcomes["error"] += 1
     assert outcomes["graph"] and outcomes["error"]  # the fuzzer reached both outcomes
+
+
+STAR_TTL = "@prefix ex: <http://ex/> .\nex:a ex:b ex:c .\n<< ex:a ex:b ex:c >> ex:d 1 .\n"
+STAR_NT = (
+    "<http://ex/a> <http://ex/b> <http://ex/c> .\n"
+    "<http://ex/x> <http://ex/d> <<( <http://ex/a> <http://ex/b> <http://ex/c> )>> .\n"
+)
+
+
+@pytest.mark.parametrize("name, text, line", [("star.ttl", STAR_TTL, 3), ("star.nt", STAR_NT, 2)])
+def test_a_quoted_triple_is_refused_naming_its_line(tmp_path, name, text, line):
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(DataFileError) as caught:
+        load.parse(path)
+    assert "RDF-star" in str(caught.value) and f"{name}:{line}" in str(caught.value)
+
+
+def test_chevrons_inside_a_string_are_only_text(tmp_path):
+    # the loader looks at every quad only when the text holds "<<"; a string may
+    path = tmp_path / "text.ttl"
+    path.write_text('@prefix ex: <http://ex/> .\nex:a ex:b "x << y >> z" .\n')
+    (quad,) = load.parse(path)
+    assert quad.object.value == "x << y >> z"
