@@ -11,9 +11,11 @@ chromium); Playwright's own browser download is never used.
 from __future__ import annotations
 
 import csv
+import faulthandler
 import io
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -64,6 +66,17 @@ def browser():
 def site():
     with live() as server:
         yield server.url
+
+
+@pytest.fixture(autouse=True)
+def stacks_if_stuck():
+    """Every thread's stack on stderr (which pytest shows with a failure) if a test here
+    runs past 25 s, where one takes 8-9 s: the live server runs in a thread of this
+    process and leaves no log, and the explorer's page once did not finish loading
+    within Playwright's 30 s in a full run, without a trace of why."""
+    faulthandler.dump_traceback_later(25, file=sys.__stderr__)
+    yield
+    faulthandler.cancel_dump_traceback_later()
 
 
 @pytest.fixture
