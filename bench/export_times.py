@@ -51,6 +51,7 @@ import pyoxigraph as ox
 from rdflib import Dataset
 
 from alliance_graph import export as E
+from alliance_graph.export.rdf import split_lines, write_lines
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate  # noqa: E402  (bench/generate.py, the one generator)
@@ -135,18 +136,8 @@ def _baselines(parts, formats, against) -> dict:
     }
 
 
-def _split(quads, end):
-    # as the writer: the text let go once split
-    lines = ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES).split(end)
-    lines.pop()
-    return lines
-
-
-def _write(out, lines, end):
-    # the writer's way of writing the lines (export/rdf.py), the sort left out
-    for k in range(0, len(lines), 4096):
-        out.write(end.join(lines[k : k + 4096]))
-        out.write(end)
+def _nt(quads) -> bytes:
+    return ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES)
 
 
 def _unsorted(parts, name):
@@ -155,10 +146,10 @@ def _unsorted(parts, name):
     def run():
         out = io.BytesIO()
         if name == "ntriples":
-            _write(out, _split(parts.triples(), b"\n"), b"\n")
+            write_lines(out, split_lines(_nt(parts.triples())), b"\n")
             return out.getvalue()
         for graph_name, part in parts.named_quads():  # as the writer: split, join, no sort
-            _write(out, _split(part, b" .\n"), f" <{graph_name}> .\n".encode())
+            write_lines(out, split_lines(_nt(part), b" .\n"), f" <{graph_name}> .\n".encode())
         return out.getvalue()
 
     return run

@@ -67,7 +67,12 @@ def day_bounds(source: Source) -> list[ox.Quad]:
     """``ag:startEarliest`` / ``ag:startLatest`` (and the same for end, date, deadline)
     for every date the data gives, unless the data writes that bound itself (bounds from
     report dates win over those of the date's precision). The first date of a node wins."""
-    return [q for prop, names in BOUNDED_NAMES.items() for q in _bounds_of(source, prop, *names)]
+    return [q for batch in _bound_batches(source) for q in batch]
+
+
+def _bound_batches(source: Source) -> Iterator[list[ox.Quad]]:
+    for prop, names in BOUNDED_NAMES.items():
+        yield _bounds_of(source, prop, *names)
 
 
 def _bounds_of(source: Source, prop: str, lo_name: str, hi_name: str) -> list[ox.Quad]:
@@ -130,8 +135,7 @@ def batches(source: Source) -> Iterator[list[ox.Quad]]:
     property, then the best-rank marks. No batch reads what another adds, so a caller may
     insert each into the store it reads before asking for the next, and holds one batch
     at a time rather than all of them (100 MB less at the peak of a 1M-triple load)."""
-    for prop, names in BOUNDED_NAMES.items():
-        yield _bounds_of(source, prop, *names)
+    yield from _bound_batches(source)
     yield best_rank(source)
 
 

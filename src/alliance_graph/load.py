@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 from . import derive
 from . import files as rdf_files
-from .derive import add_to as add_derived
+from .derive import add_to as add_derived  # open_store's `derive` flag hides the module
 from .errors import DataFileError
 from .guard import no_network
 from .namespaces import PROJECT_PREFIXES

@@ -355,8 +355,7 @@ def _on_figures(
     import were a third of one wide company's answer)."""
     from .snapshot import figures
 
-    percent, certain, omitted = figures(h, span, interest, reading)
-    nodes = sorted({n for p in percent for n in p} | {n for p in omitted for n in p})
+    percent, certain, omitted, nodes = figures(h, span, interest, reading)
     edges = [(u, v, percent[(u, v)], certain[(u, v)]) for u, v in sorted(percent)]
     net = _Network(mxm.from_edges(nodes, edges, omitted), h.label)
 

@@ -106,8 +106,7 @@ class _Net:
         if len(h.stakes) > MAX_STAKES:
             return None
         span = as_span(at)
-        percent, certain, omitted = figures(h, span, interest, reading)
-        nodes = sorted({n for p in percent for n in p} | {n for p in omitted for n in p})
+        percent, certain, omitted, nodes = figures(h, span, interest, reading)
         index = {n: i for i, n in enumerate(nodes)}
         a: dict[int, dict[int, float]] = {}
         struct: dict[int, set[int]] = {}

@@ -203,20 +203,25 @@ def pair_percent(choices: list[Choice], interest: str) -> float:
     return round_figure(sum(c.stake.figure(interest) for c in choices))
 
 
+def pair_certain(pair: tuple[str, str], choices: list[Choice], omitted: dict) -> bool:
+    """Whether the figure of one pair is certain: every position's choice is, and the
+    reading left out none of the pair's statements."""
+    return all(c.certain for c in choices) and pair not in omitted
+
+
 def figures(
     h: Holdings, span: DateSpan, interest: str, reading: str
-) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], bool], dict]:
+) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], bool], dict, list[str]]:
     """The figures of a snapshot without its graph: each (holder, held) pair's percent
-    (:func:`pair_percent`) and whether it is certain, and the omitted statements by pair
-    (:func:`chosen`'s): what the matrix is built from, where no graph library is needed
-    (:mod:`.light`, :func:`.integrated.integrated_from_index`)."""
+    (:func:`pair_percent`) and whether it is certain (:func:`pair_certain`), the omitted
+    statements by pair (:func:`chosen`'s) and the sorted IRIs of every company these
+    join: what the matrix is built from, where no graph library is needed (:mod:`.light`,
+    :func:`.integrated.integrated_from_index`)."""
     edges, omitted = chosen(h, span, interest, reading)
     percent = {pair: pair_percent(choices, interest) for pair, choices in edges.items()}
-    certain = {
-        pair: all(c.certain for c in choices) and pair not in omitted
-        for pair, choices in edges.items()
-    }
-    return percent, certain, omitted
+    certain = {pair: pair_certain(pair, choices, omitted) for pair, choices in edges.items()}
+    nodes = sorted({n for p in percent for n in p} | {n for p in omitted for n in p})
+    return percent, certain, omitted, nodes
 
 
 def snapshot(
@@ -260,7 +265,7 @@ def snapshot(
             percent=pair_percent(choices, interest),
             sources=sources,
             statements=[c.stake.iri for c in choices],
-            certain=all(c.certain for c in choices) and (holder, held) not in omitted,
+            certain=pair_certain((holder, held), choices, omitted),
             via="; ".join(vias) if vias else None,
             candidates=[candidate(h, o, interest) for c in choices for o in c.others],
             parts=[
