@@ -150,3 +150,38 @@ def test_inserting_the_derived_quads_batch_by_batch_gives_the_same_store(tmp_pat
     }
     assert set(by_batch) == set(at_once)
     assert len(by_batch) == len(parsed) + len(set(everything) - set(parsed))
+
+
+@pytest.mark.parametrize("kept", [False, True], ids=["in memory", "on disk"])
+def test_the_store_bounds_and_marks_facts_about_iris_and_blank_nodes_alike(tmp_path, kept):
+    # Day bounds and marks must reach the very node the data gives, whether an IRI
+    # (outside ASCII too) or a blank node, in memory and in the kept on-disk store
+    # (which is built without a transaction), with bounds of every precision.
+    import calendar
+
+    from alliance_graph.load import open_store
+
+    data = tmp_path / "facts.ttl"
+    data.write_text(
+        f"@prefix ag: <{AG}> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        '<https://example.org/stake/Citroën-1> ag:start "2019-02"^^xsd:gYearMonth ;\n'
+        "    ag:citation <https://example.org/source> .\n"
+        '[] ag:start "2016"^^xsd:gYear ; ag:end "2020-03-31"^^xsd:date ;\n'
+        '    ag:citation <https://example.org/source> ; ag:note "the blank one" .\n',
+        encoding="utf-8",
+    )
+    store = open_store([data], ontology=False, store_dir=tmp_path / "kept" if kept else None)
+    rows = {
+        (str(r["note"].value) if r["note"] else r["n"].value, r["lo"].value, r["hi"].value, r["e"])
+        for r in store.query(
+            f"PREFIX ag: <{AG}> SELECT ?n ?note ?lo ?hi ?e WHERE {{"
+            " ?n ag:startEarliest ?lo ; ag:startLatest ?hi ; a ag:BestRank ."
+            " OPTIONAL { ?n ag:note ?note } OPTIONAL { ?n ag:endEarliest ?e } }"
+        )
+    }
+    last_of_february = calendar.monthrange(2019, 2)[1]
+    assert {(n, lo, hi, e.value if e else None) for n, lo, hi, e in rows} == {
+        ("https://example.org/stake/Citroën-1", "2019-02-01", f"2019-02-{last_of_february}", None),
+        ("the blank one", "2016-01-01", "2016-12-31", "2020-03-31"),
+    }

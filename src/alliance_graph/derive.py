@@ -52,9 +52,10 @@ def quads_source(quads: Iterable[ox.Quad]) -> Source:
 
 
 @lru_cache(maxsize=65536)
-def _bounds(text: str, datatype: str) -> tuple[ox.Literal, ox.Literal] | None:
-    # Many facts share a date: each one is parsed once.
-    span = span_of_lexical(text, datatype)
+def _bounds(value: ox.Literal) -> tuple[ox.Literal, ox.Literal] | None:
+    # Many facts share a date: each one is parsed once (keyed by the literal itself,
+    # whose hash is cheaper than reading out its text and datatype).
+    span = span_of_lexical(value.value, value.datatype.value)
     if span is None:
         return None
     return (
@@ -80,21 +81,20 @@ def _bounds_of(source: Source, prop: str, lo_name: str, hi_name: str) -> list[ox
     lo_prop, hi_prop = _ag(lo_name), _ag(hi_name)
     has_lo = {q.subject for q in source(lo_prop)}
     has_hi = {q.subject for q in source(hi_prop)}
+    dated = set()  # the nodes whose first well-formed date gave their bounds
     added = []
-    for quad in source(_ag(prop)):
-        value = quad.object
-        if not isinstance(value, ox.Literal):
+    # Unpacking a quad costs half as much as reading its attributes one by one.
+    for node, _, value, _ in source(_ag(prop)):
+        if node in dated or not isinstance(value, ox.Literal):
             continue
-        bounds = _bounds(value.value, value.datatype.value)
+        bounds = _bounds(value)
         if bounds is None:
             continue
-        node = quad.subject
+        dated.add(node)
         if node not in has_lo:
             added.append(ox.Quad(node, lo_prop, bounds[0]))
-            has_lo.add(node)
         if node not in has_hi:
             added.append(ox.Quad(node, hi_prop, bounds[1]))
-            has_hi.add(node)
     return added
 
 
@@ -115,7 +115,7 @@ def best_rank(source: Source) -> list[ox.Quad]:
         value = ranks.get(node)
         return order.get(value.value, 1) if isinstance(value, ox.NamedNode) else 1
 
-    claims = dict.fromkeys(q.subject for q in source(_ag("citation")))
+    claims = dict.fromkeys(node for node, _, _, _ in source(_ag("citation")))
     added = []
     for node in claims:
         own = rank(node)
