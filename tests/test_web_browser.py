@@ -71,9 +71,9 @@ def site():
 @pytest.fixture(autouse=True)
 def stacks_if_stuck():
     """Every thread's stack on stderr (which pytest shows with a failure) if a test here
-    runs past 25 s, where one takes 8-9 s: the live server runs in a thread of this
-    process and leaves no log, and the explorer's page once did not finish loading
-    within Playwright's 30 s in a full run, without a trace of why."""
+    runs past 25 s, where one takes 8-9 s: the explorer's page once did not finish
+    loading within Playwright's 30 s in a full run, without a trace of why. The live
+    server's request log, with times, is in the failure's "Captured log call"."""
     faulthandler.dump_traceback_later(25, file=sys.__stderr__)
     yield
     faulthandler.cancel_dump_traceback_later()

@@ -33,7 +33,10 @@ class LiveServer:
         self.socket.bind(("127.0.0.1", 0))  # the port is ours from here: no race
         self.port = self.socket.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, log_level="warning", limit_concurrency=1024)
+        # Its log (each request answered, and any error) goes to the root logger, where
+        # pytest keeps it per test and prints it with a failure ("Captured log call"):
+        # the server runs in the tests' process and has no log of its own otherwise.
+        config = uvicorn.Config(app, log_level="info", log_config=None, limit_concurrency=1024)
         self.server = uvicorn.Server(config)
         self.server.install_signal_handlers = lambda: None
         self.thread = threading.Thread(
