@@ -106,6 +106,20 @@ def test_labels_are_the_same_whichever_library_parsed_the_file():
     assert relabelled == expected
 
 
+def test_relabelled_quads_are_the_quads_with_their_labels_swapped():
+    # The loader of the exports renames through N-Triples text parsed back: every literal
+    # of the tricky file (escapes, INF, language tags, long strings) must come back as it
+    # was, in the same order, with only the blank nodes renamed as ox_labels names them.
+    quads = list(ox.parse(TRICKY.encode(), format=ox.RdfFormat.TURTLE))
+    mapping = blank_nodes.ox_labels(quads)
+    expected = [
+        ox.Quad(mapping.get(q.subject, q.subject), q.predicate, mapping.get(q.object, q.object))
+        for q in quads
+    ]
+    assert len(mapping) == 5
+    assert blank_nodes.relabelled(quads) == expected
+
+
 def test_line_exports_build_no_rdflib_graph(tmp_path, monkeypatch):
     path = tmp_path / "tricky.ttl"
     path.write_text(TRICKY, encoding="utf-8")

@@ -26,7 +26,7 @@ from ..files import files_to_load
 from ..graph import PREFIXES
 from ..load import add_quads, parse
 from ..temporal import AG
-from .blank_nodes import ox_labels
+from .blank_nodes import relabelled
 
 GRAPH_NS = Namespace("https://w3id.org/alliance-graph/graph/")
 #: The named graphs of the N-Quads and TriG exports, in the order they are written.
@@ -180,17 +180,13 @@ def _name_blank_nodes(*parts: list[ox.Quad]) -> list[list[ox.Quad]]:
         [i for i, q in enumerate(part) if isinstance(q.subject, b) or isinstance(q.object, b)]
         for part in parts
     ]
-    mapping = ox_labels(
-        part[i] for part, indices in zip(parts, touched, strict=True) for i in indices
-    )
-    if not mapping:
-        return list(parts)
+    flat = [part[i] for part, at in zip(parts, touched, strict=True) for i in at]
+    renamed = iter(relabelled(flat))
     result = []
     for part, indices in zip(parts, touched, strict=True):
         part = list(part)
         for i in indices:
-            s, p, o = part[i].triple
-            part[i] = ox.Quad(mapping.get(s, s), p, mapping.get(o, o))
+            part[i] = next(renamed)
         result.append(part)
     return result
 
