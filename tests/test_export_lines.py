@@ -91,6 +91,18 @@ def test_lines_written_a_few_at_a_time_are_the_same_bytes(tricky, fmt, monkeypat
     assert _export(fmt, tricky) == whole
 
 
+@pytest.mark.parametrize("fmt", ["ntriples", "nquads"])
+def test_lines_serialised_a_few_quads_at_a_time_are_the_same_bytes(tricky, fmt, monkeypatch):
+    # The writers serialise the quads in slices: the lines of every slice (here two quads
+    # each, escapes and control characters among them) must be those of the whole.
+    from alliance_graph.export import rdf
+
+    whole = _export(fmt, tricky)
+    monkeypatch.setattr(rdf, "_SLICE", 2)
+    assert len(whole.split(b"\n")) > 2 * 3
+    assert _export(fmt, tricky) == whole
+
+
 def test_labels_are_the_same_whichever_library_parsed_the_file():
     # rdflib's own Turtle parser (its blank nodes, its literals) against pyoxigraph's.
     by_rdflib = Graph().parse(data=TRICKY, format="turtle")
