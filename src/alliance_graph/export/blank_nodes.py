@@ -82,11 +82,16 @@ def relabelled(quads: list) -> list:
 
 
 def _rows(quads: list) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
-    # Each quad's terms as they are hashed (key_text), and as pyoxigraph writes them: one
-    # serialisation in Rust, split at the spaces N-Triples puts between the terms (an
-    # IRI or a blank-node label holds none), instead of str() of every term.
+    """Each quad's terms as they are hashed, and as pyoxigraph writes them.
+
+    A term is hashed as rdflib's ``n3()`` writes it (``<iri>``, ``_:id``, literals as
+    rdflib quotes them), so that labels do not depend on which library parsed the files.
+    That is pyoxigraph's N-Triples text too, except for literals with an escape or an
+    infinite or not-a-number figure (INF, NaN), which take rdflib's way."""
     import pyoxigraph as ox
 
+    # One serialisation in Rust, split at the spaces N-Triples puts between the terms
+    # (an IRI or a blank-node label holds none), instead of str() of every term.
     written = ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
     lines, rows = [], []
     for i, line in enumerate(written.split(" .\n")[:-1]):
@@ -96,18 +101,6 @@ def _rows(quads: list) -> tuple[list[tuple[str, str, str]], list[tuple[str, str,
             o = _literal_text(quads[i].object)
         rows.append((s, p, o))
     return rows, lines
-
-
-def key_text(term) -> str:
-    """The text a pyoxigraph term is hashed as: what rdflib's ``n3()`` writes for it
-    (``<iri>``, ``_:id``, and literals as rdflib quotes them), so that labels do not
-    depend on which library parsed the files."""
-    text = str(term)  # pyoxigraph's N-Triples form
-    # Without a backslash nothing was escaped, and rdflib writes the same text, unless it
-    # rewrites an infinite or not-a-number figure (INF, NaN): those take rdflib's way.
-    if "\\" not in text and not (text.endswith(_NUMERIC) and any(c in text for c in "iInN")):
-        return text
-    return _literal_text(term)
 
 
 _NUMERIC = tuple(
