@@ -80,26 +80,20 @@ def test_nquads_are_rdflibs_lines_sorted(tricky, derived):
 
 
 @pytest.mark.parametrize("fmt", ["ntriples", "nquads"])
-def test_lines_written_a_few_at_a_time_are_the_same_bytes(tricky, fmt, monkeypatch):
-    # The writer joins and writes the sorted lines in chunks: every chunk boundary (here
-    # after every third line) must end its line as the join does.
+@pytest.mark.parametrize(
+    "step, size",
+    [("_CHUNK", 3), ("_SLICE", 2)],
+    ids=["lines written 3 at a time", "quads serialised 2 at a time"],
+)
+def test_lines_made_a_few_at_a_time_are_the_same_bytes(tricky, fmt, step, size, monkeypatch):
+    # The writers serialise the quads in slices and write the sorted lines in chunks:
+    # every boundary (escapes and control characters among the lines) must give the
+    # bytes of the whole.
     from alliance_graph.export import rdf
 
     whole = _export(fmt, tricky)
-    monkeypatch.setattr(rdf, "_CHUNK", 3)
-    assert len(whole.split(b"\n")) > 3 * 3
-    assert _export(fmt, tricky) == whole
-
-
-@pytest.mark.parametrize("fmt", ["ntriples", "nquads"])
-def test_lines_serialised_a_few_quads_at_a_time_are_the_same_bytes(tricky, fmt, monkeypatch):
-    # The writers serialise the quads in slices: the lines of every slice (here two quads
-    # each, escapes and control characters among them) must be those of the whole.
-    from alliance_graph.export import rdf
-
-    whole = _export(fmt, tricky)
-    monkeypatch.setattr(rdf, "_SLICE", 2)
-    assert len(whole.split(b"\n")) > 2 * 3
+    monkeypatch.setattr(rdf, step, size)
+    assert len(whole.split(b"\n")) > size * 3
     assert _export(fmt, tricky) == whole
 
 
