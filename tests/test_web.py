@@ -659,3 +659,16 @@ def test_rdflib_reads_every_result_format_back(client, fmt):
                     and (term.datatype.value != "http://www.w3.org/2001/XMLSchema#string")
                 ):
                     assert str(value.datatype) == term.datatype.value
+
+
+@pytest.mark.parametrize("asset", ["site.css", "suggest.js", "explorer.js"])
+def test_the_sites_own_assets_are_revalidated_on_every_use(client, asset):
+    # With no Cache-Control a browser guesses freshness from the file's age, and a
+    # fresh checkout's files went stale in the middle of a browser test; "no-cache" makes
+    # every use a conditional request, answered 304 while the file is unchanged.
+    first = client.get(f"/static/{asset}")
+    assert first.status_code == 200 and first.content
+    assert first.headers["cache-control"] == "no-cache"
+    again = client.get(f"/static/{asset}", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+    assert again.headers["cache-control"] == "no-cache"

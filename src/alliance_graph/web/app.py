@@ -28,6 +28,19 @@ from .security import BodyLimit, SecurityHeaders
 HERE = Path(__file__).parent
 
 
+class _Static(StaticFiles):
+    """The site's own CSS and scripts, revalidated on every use (``Cache-Control:
+    no-cache``; unchanged files are answered 304 by their ETag). Without a Cache-Control a
+    browser guesses how long a copy stays fresh from the file's age, so the same page
+    loaded from cache or from the server depending on when the files were installed:
+    minutes after a checkout, copies went stale in the middle of a visit."""
+
+    def file_response(self, *args, **kwargs):
+        response = super().file_response(*args, **kwargs)
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
     backend = Backend(settings)
@@ -49,7 +62,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ),
         *api.routes(backend),
         *linked_data.routes(backend, pages),
-        Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+        Mount("/static", _Static(directory=str(HERE / "static")), name="static"),
     ]
     handler = make_handler(pages.error_page)
 
