@@ -144,10 +144,8 @@ def test_search_open_entity_and_explore(page, site, shots):
 
     page.get_by_role("link", name="Open in the ownership explorer").click()
     # Its scripts have run by DOMContentLoaded (they are deferred), which is all the steps
-    # below need. In three fresh-clone runs this page stalled here: its copy of
-    # suggest.js, taken from the browser's cache, never finished loading (the server
-    # never saw that request and sat idle). The site now has every asset revalidated
-    # (web/app.py, _Static), so no copy goes stale in the middle of the test.
+    # below need. In fresh-clone runs (about one in three) this page stalls here: its
+    # request for suggest.js never reaches the server and never finishes (docs/testing.md).
     page.wait_for_url("**/explorer**", wait_until="domcontentloaded")
     slider = page.get_by_label("Year")
     slider.fill("2001")

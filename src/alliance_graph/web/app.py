@@ -32,8 +32,7 @@ class _Static(StaticFiles):
     """The site's own CSS and scripts, revalidated on every use (``Cache-Control:
     no-cache``; unchanged files are answered 304 by their ETag). Without a Cache-Control a
     browser guesses how long a copy stays fresh from the file's age, so the same page
-    loaded from cache or from the server depending on when the files were installed:
-    minutes after a checkout, copies went stale in the middle of a visit."""
+    loaded from cache or from the server depending on when the files were installed."""
 
     def file_response(self, *args, **kwargs):
         response = super().file_response(*args, **kwargs)
