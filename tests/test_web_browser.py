@@ -72,9 +72,9 @@ def site():
 @pytest.fixture(autouse=True)
 def stacks_if_stuck():
     """Every thread's stack on stderr (which pytest shows with a failure) if a test here
-    runs past 25 s, where one takes 8-9 s: the explorer's page once did not finish
-    loading within Playwright's 30 s in a full run, without a trace of why. The live
-    server's request log, with times, is in the failure's "Captured log call"."""
+    runs past 25 s, where one takes 8-9 s (the explorer's page has stalled past
+    Playwright's 30 s in fresh clones: docs/testing.md). The live server's request log is
+    in "Captured log call", the browser's in "Captured stderr teardown"."""
     faulthandler.dump_traceback_later(25, file=sys.__stderr__)
     yield
     faulthandler.cancel_dump_traceback_later()
