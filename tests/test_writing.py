@@ -126,8 +126,12 @@ def test_a_signal_while_writing_leaves_the_old_file_and_no_temporary_file(tmp_pa
     path.write_text("old")
     proc = _child(
         f"""
-        import sys, time
+        import signal, sys, time
         from alliance_graph.writing import write_atomically
+
+        # Ctrl-C as in a terminal: a suite started in the background (``pytest &``, a
+        # script's job) passes on SIGINT ignored, which Python then leaves ignored.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
         def slow(stream):
             stream.write(b"part of the new file")
