@@ -5,12 +5,15 @@ the pool leaves no process behind."""
 from __future__ import annotations
 
 import os
+import socket
+import stat
 import threading
 import time
 
 import pyoxigraph as ox
 import pytest
 
+from alliance_graph import isolate
 from alliance_graph.errors import QueryError, QueryTimeoutError, UnknownEntityError
 from alliance_graph.pool import Pool
 
@@ -40,6 +43,8 @@ def handler(request):
         raise ZeroDivisionError(value)
     if kind == "exit":
         os._exit(3)
+    if kind == "is-socket":  # what the descriptor number ``value`` is in this worker
+        return stat.S_ISSOCK(os.fstat(value).st_mode)
     raise AssertionError(kind)
 
 
@@ -139,8 +144,10 @@ def test_at_most_size_workers_and_the_wait_shares_the_limit(pool):
 
 def test_close_leaves_no_worker_behind():
     p = Pool(handler, size=3, max_memory=None)
-    threads = [threading.Thread(target=p.run, args=(("sleep", 0.3),), kwargs={"timeout": 10})
-               for _ in range(3)]
+    threads = [
+        threading.Thread(target=p.run, args=(("sleep", 0.3),), kwargs={"timeout": 10})
+        for _ in range(3)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -174,3 +181,36 @@ def test_start_forks_every_worker_before_any_request():
         assert p.pids() == pids
     finally:
         p.close()
+
+
+# A server's client connection is open when a worker is forked (on first need, or to
+# replace one); the server closes it, and the client must see it closed: while a worker
+# held a copy, a browser sent its next request on the connection and waited for ever
+# (the explorer page's stall, docs/testing.md).
+
+
+def test_a_connection_the_server_closes_is_closed_for_its_client_despite_the_workers(pool):
+    server_end, client_end = socket.socketpair()
+    pool.start()
+    assert pool.run(("is-socket", server_end.fileno()), timeout=10) is False
+    server_end.close()
+    client_end.settimeout(10)
+    assert client_end.recv(1) == b""  # the end of the stream, not a wait
+    client_end.close()
+
+
+def test_an_isolated_child_lets_go_of_the_parents_sockets_and_keeps_its_pipe():
+    server_end, client_end = socket.socketpair()
+    fd = server_end.fileno()
+    try:
+        # the child answers over its own pipe, so that one is kept
+        assert (
+            isolate.run(lambda: stat.S_ISSOCK(os.fstat(fd).st_mode), timeout=30, max_memory=None)
+            is False
+        )
+        # and the parent's socket is untouched
+        client_end.sendall(b"x")
+        assert server_end.recv(1) == b"x"
+    finally:
+        server_end.close()
+        client_end.close()

@@ -72,8 +72,9 @@ def site():
 @pytest.fixture(autouse=True)
 def stacks_if_stuck():
     """Every thread's stack on stderr (which pytest shows with a failure) if a test here
-    runs past 25 s, where one takes 8-9 s (the explorer's page has stalled past
-    Playwright's 30 s in fresh clones: docs/testing.md). The live server's request log is
+    runs past 25 s, where one takes 8-9 s (the explorer's page stalled past Playwright's
+    30 s before forked workers let go of the server's sockets: docs/testing.md). The
+    live server's request log is
     in "Captured log call", the browser's in "Captured stderr teardown"."""
     faulthandler.dump_traceback_later(25, file=sys.__stderr__)
     yield
@@ -144,8 +145,8 @@ def test_search_open_entity_and_explore(page, site, shots):
 
     page.get_by_role("link", name="Open in the ownership explorer").click()
     # Its scripts have run by DOMContentLoaded (they are deferred), which is all the steps
-    # below need. In fresh-clone runs (about one in three) this page stalls here: its
-    # request for suggest.js never reaches the server and never finishes (docs/testing.md).
+    # below need. This page once stalled here in one run of three: a script's request on
+    # a kept-alive connection that a forked query worker held open (docs/testing.md).
     page.wait_for_url("**/explorer**", wait_until="domcontentloaded")
     slider = page.get_by_label("Year")
     slider.fill("2001")

@@ -26,9 +26,10 @@ LABELS = "SELECT ?s ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?
 
 
 class LiveServer:
-    """uvicorn serving an app on 127.0.0.1 in a thread; ``url`` is its root."""
+    """uvicorn serving an app on 127.0.0.1 in a thread; ``url`` is its root; ``options``
+    go to ``uvicorn.Config``."""
 
-    def __init__(self, app):
+    def __init__(self, app, **options):
         self.socket = socket.socket()
         self.socket.bind(("127.0.0.1", 0))  # the port is ours from here: no race
         self.port = self.socket.getsockname()[1]
@@ -36,7 +37,9 @@ class LiveServer:
         # Its log (each request answered, and any error) goes to the root logger, where
         # pytest keeps it per test and prints it with a failure ("Captured log call"):
         # the server runs in the tests' process and has no log of its own otherwise.
-        config = uvicorn.Config(app, log_level="info", log_config=None, limit_concurrency=1024)
+        config = uvicorn.Config(
+            app, log_level="info", log_config=None, limit_concurrency=1024, **options
+        )
         self.server = uvicorn.Server(config)
         self.server.install_signal_handlers = lambda: None
         self.thread = threading.Thread(
@@ -249,3 +252,31 @@ def test_slow_queries_cannot_take_the_server_down():
         with urllib.request.urlopen(s.url + "/sparql?query=ASK%7B%7D", timeout=30) as quick:
             assert json.load(quick)["boolean"] is True
         assert time.monotonic() - start < 2.0
+
+
+def test_an_idle_connection_is_closed_although_query_workers_were_forked_meanwhile():
+    # A browser keeps its connection open between pages; the server closes it after
+    # ``timeout_keep_alive``. A visitor's query forks the query workers (on first need,
+    # or to replace one), and a worker that kept a copy of the connection kept it open:
+    # the browser's next request on it was never read (the explorer's stall,
+    # docs/testing.md). The client must see the end of the stream instead.
+    import http.client
+
+    app = create_app(Settings(timeout=SLOW_OK))
+    with LiveServer(app, timeout_keep_alive=1) as server:
+        idle = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        idle.request("GET", "/static/site.css")
+        assert idle.getresponse().read()
+        other = http.client.HTTPConnection("127.0.0.1", server.port, timeout=SLOW_OK)
+        other.request(
+            "GET",
+            "/sparql?" + urllib.parse.urlencode({"query": "ASK {}"}),
+            headers={"Accept": "application/sparql-results+json"},
+        )
+        answer = other.getresponse()
+        assert (answer.status, json.loads(answer.read())["boolean"]) == (200, True)
+        other.close()
+        assert app.state.backend.pool.pids(), "the visitor's query forked the workers"
+        # the server's keep-alive limit passes: end of stream (b""), not a 10 s wait
+        assert idle.sock.recv(1) == b""
+        idle.close()

@@ -14,7 +14,8 @@ from __future__ import annotations
 import os
 import re
 import signal
-from collections.abc import Callable
+import stat
+from collections.abc import Callable, Collection
 from typing import Any
 
 from .errors import AllianceGraphError, QueryError, QueryTimeoutError, UsageError
@@ -107,7 +108,7 @@ def run(
 
 
 def _child(writer, work, base: int, max_memory: int | None, what: str) -> None:
-    bound_child(base, max_memory)
+    bound_child(base, max_memory, keep=(writer.fileno(),))
     send_answer(writer, answer(work, what), what)
     os._exit(0)
 
@@ -115,22 +116,57 @@ def _child(writer, work, base: int, max_memory: int | None, what: str) -> None:
 # -- shared with the pre-forked workers of :mod:`.pool` ---------------------------------
 
 
-def bound_child(base: int, max_memory: int | None) -> None:
+def bound_child(base: int, max_memory: int | None, keep: Collection[int] = ()) -> None:
     """What a child does first: leave Ctrl-C to the parent, silence stderr (an engine's
     abort message on running out of memory is only noise beside the parent's clear
-    error; what the child has to say comes over the pipe), and take its memory limit
+    error; what the child has to say comes over the pipe), let go of the parent's
+    sockets but those in ``keep`` (:func:`release_sockets`), and take its memory limit
     (``max_memory`` beyond ``base``, what it inherited)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     import faulthandler
 
     faulthandler.disable()
-    devnull = os.open(os.devnull, os.O_WRONLY)
+    devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 2)
+    release_sockets(keep, devnull)
+    os.close(devnull)
     if max_memory is not None:
         import resource
 
         limit = base + max_memory
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def release_sockets(keep: Collection[int], devnull: int) -> None:
+    """Point every socket this forked child inherited, but those in ``keep``, at
+    ``devnull`` (an open /dev/null).
+
+    A child holds a copy of each of the parent's sockets: a web server's listening
+    socket, its clients' open connections, other workers' pipes. A connection the
+    server closes stays open for its client while any copy lives, so a browser sent
+    its next request on a kept-alive connection that no process would ever read, and
+    waited (docs/testing.md). The numbers stay taken (dup2 over them, not close): the
+    parent's socket objects, copied into the child, would otherwise close whatever the
+    child opened later under the same number."""
+    for fd in _open_fds():
+        if fd in keep or fd == devnull:
+            continue
+        try:
+            if stat.S_ISSOCK(os.fstat(fd).st_mode):
+                os.dup2(devnull, fd)
+        except OSError:  # the listing's own descriptor, closed by now
+            continue
+
+
+def _open_fds() -> list[int]:
+    for listing in ("/proc/self/fd", "/dev/fd"):
+        try:
+            return [int(name) for name in os.listdir(listing)]
+        except (OSError, ValueError):
+            continue
+    import resource
+
+    return list(range(3, min(resource.getrlimit(resource.RLIMIT_NOFILE)[0], 65536)))
 
 
 def answer(work: Callable[[], Any], what: str) -> tuple:

@@ -196,12 +196,13 @@ def _end_all(workers: set) -> None:
 
 def _serve(conn, handler, base: int, max_memory: int | None, what: str, parent: int) -> None:
     """A worker's life: answer requests until the pipe closes or the parent is gone."""
-    isolate.bound_child(base, max_memory)
+    isolate.bound_child(base, max_memory, keep=(conn.fileno(),))
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     while True:
         try:
-            # Other workers hold copies of this pipe's far end, so its closing is not
-            # always seen: look at the parent every second as well.
+            # The parent's end closes when it does (no worker keeps a copy: see
+            # isolate.release_sockets); a process forked by other code in the parent may,
+            # so look at the parent every second as well.
             while not conn.poll(1.0):
                 if os.getppid() != parent:
                     os._exit(0)
