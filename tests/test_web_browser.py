@@ -74,8 +74,8 @@ def stacks_if_stuck():
     """Every thread's stack on stderr (which pytest shows with a failure) if a test here
     runs past 25 s, where one takes 8-9 s (the explorer's page stalled past Playwright's
     30 s before forked workers let go of the server's sockets: docs/testing.md). The
-    live server's request log is
-    in "Captured log call", the browser's in "Captured stderr teardown"."""
+    live server's request log is in "Captured log call", the browser's in "Captured
+    stderr teardown"."""
     faulthandler.dump_traceback_later(25, file=sys.__stderr__)
     yield
     faulthandler.cancel_dump_traceback_later()
