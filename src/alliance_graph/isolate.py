@@ -166,7 +166,9 @@ def _open_fds() -> list[int]:
             continue
     import resource
 
-    return list(range(3, min(resource.getrlimit(resource.RLIMIT_NOFILE)[0], 65536)))
+    # every number the process may use; no limit (RLIM_INFINITY, -1 here) reads as 65,536
+    soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    return list(range(65536 if soft < 0 or soft > 65536 else soft))
 
 
 def answer(work: Callable[[], Any], what: str) -> tuple:
