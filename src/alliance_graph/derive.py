@@ -67,7 +67,9 @@ def _bounds(value: ox.Literal) -> tuple[ox.Literal, ox.Literal] | None:
 def day_bounds(source: Source) -> list[ox.Quad]:
     """``ag:startEarliest`` / ``ag:startLatest`` (and the same for end, date, deadline)
     for every date the data gives, unless the data writes that bound itself (bounds from
-    report dates win over those of the date's precision). The first date of a node wins."""
+    report dates win over those of the date's precision). A node given several dates
+    for one property (which the shapes flag) is bounded by all of them: its earliest
+    earliest day and its latest latest day, whatever order the dates are read in."""
     return [q for batch in _bound_batches(source) for q in batch]
 
 
@@ -81,21 +83,34 @@ def _bounds_of(source: Source, prop: str, lo_name: str, hi_name: str) -> list[ox
     lo_prop, hi_prop = _ag(lo_name), _ag(hi_name)
     has_lo = {q.subject for q in source(lo_prop)}
     has_hi = {q.subject for q in source(hi_prop)}
-    dated = set()  # the nodes whose first well-formed date gave their bounds
-    added = []
+    # The bounds depend on the set of dates alone, never on the order a source yields
+    # them: a store's index order and a file's order differ, and every face must give
+    # the same bounds for the same data.
+    spans: dict = {}
     # Unpacking a quad costs half as much as reading its attributes one by one.
     for node, _, value, _ in source(_ag(prop)):
-        if node in dated or not isinstance(value, ox.Literal):
+        if not isinstance(value, ox.Literal):
             continue
         bounds = _bounds(value)
         if bounds is None:
             continue
-        dated.add(node)
+        known = spans.setdefault(node, bounds)
+        if known is not bounds and known != bounds:
+            spans[node] = _hull(known, bounds)
+    added = []
+    for node, (lo, hi) in spans.items():
         if node not in has_lo:
-            added.append(ox.Quad(node, lo_prop, bounds[0]))
+            added.append(ox.Quad(node, lo_prop, lo))
         if node not in has_hi:
-            added.append(ox.Quad(node, hi_prop, bounds[1]))
+            added.append(ox.Quad(node, hi_prop, hi))
     return added
+
+
+def _hull(a: tuple, b: tuple) -> tuple:
+    # ISO days of four-digit years (all the date rules read) order as their text does.
+    lo = a[0] if a[0].value <= b[0].value else b[0]
+    hi = a[1] if a[1].value >= b[1].value else b[1]
+    return (lo, hi)
 
 
 def best_rank(source: Source) -> list[ox.Quad]:
@@ -103,17 +118,21 @@ def best_rank(source: Source) -> list[ox.Quad]:
     a node with a citation that is not deprecated and whose rivals (``ag:competesWith``,
     either way) rank no higher. No rank reads as normal."""
     order = {AG + name: value for name, value in RANK_ORDER.items()}
+    # A claim given several ranks (which the shapes flag) takes the lowest: an answer
+    # never rests on a claim that someone marked deprecated, and the mark does not
+    # depend on the order the ranks are read in.
     ranks: dict = {}
-    for quad in source(_ag("rank")):
-        ranks.setdefault(quad.subject, quad.object)  # the first rank
+    for node, _, value, _ in source(_ag("rank")):
+        value = order.get(value.value, 1) if isinstance(value, ox.NamedNode) else 1
+        if value < ranks.get(node, 3):
+            ranks[node] = value
     rivals: dict = {}
     for quad in source(_ag("competesWith")):
         rivals.setdefault(quad.subject, set()).add(quad.object)
         rivals.setdefault(quad.object, set()).add(quad.subject)
 
     def rank(node) -> int:
-        value = ranks.get(node)
-        return order.get(value.value, 1) if isinstance(value, ox.NamedNode) else 1
+        return ranks.get(node, 1)
 
     claims = dict.fromkeys(node for node, _, _, _ in source(_ag("citation")))
     added = []

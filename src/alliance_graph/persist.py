@@ -53,7 +53,7 @@ from .errors import DataFileError, UsageError
 
 ENV_STORE = "ALLIANCE_GRAPH_STORE"
 # Bump when what a load derives changes: stores built by an older recipe are not reused.
-RECIPE = "materialised-1"
+RECIPE = "materialised-2"  # 2: several dates or ranks on a node, read as a set
 KEEP = 4
 T = TypeVar("T")
 _READY = "sources"
