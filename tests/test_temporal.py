@@ -254,3 +254,35 @@ def test_several_dates_or_ranks_on_one_node_give_the_same_marks_in_every_face(tm
         for n, facts in by_node.items()
         if any(p == f"{ag}start" for p, _ in facts)
     } == expected
+
+
+def test_the_ownership_index_explains_a_claim_with_two_ranks_by_the_lower(tmp_path):
+    # The index says why a stake was set aside; with a rank given twice it must read the
+    # rank the loader read when it left the mark off, in whichever order they are written.
+    from alliance_graph.ownership.holdings import holdings_from_files
+
+    ag = str(AG)
+    lines = [f"@prefix ag: <{ag}> .", "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> ."]
+    for name, ranks in (
+        ("forth", "ag:DeprecatedRank, ag:PreferredRank"),
+        ("back", "ag:PreferredRank, ag:DeprecatedRank"),
+    ):
+        lines.append(
+            f"<https://example.org/{name}> a ag:Shareholding ; ag:holder <https://example.org/a> ;"
+            f' ag:held <https://example.org/b> ; ag:percent "10"^^xsd:decimal ;'
+            f' ag:start "2001"^^xsd:gYear ; ag:citation <https://example.org/source> ;'
+            f" ag:rank {ranks} ."
+        )
+    lines.append(
+        "<https://example.org/plain> a ag:Shareholding ; ag:holder <https://example.org/a> ;"
+        ' ag:held <https://example.org/c> ; ag:percent "5"^^xsd:decimal ;'
+        ' ag:start "2001"^^xsd:gYear ; ag:citation <https://example.org/source> .'
+    )
+    data = tmp_path / "ranks.ttl"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = holdings_from_files([data])
+    assert [stake.iri for stake in found.stakes] == ["https://example.org/plain"]
+    assert {(a.iri, a.reason) for a in found.set_aside} == {
+        ("https://example.org/forth", "deprecated rank"),
+        ("https://example.org/back", "deprecated rank"),
+    }

@@ -16,7 +16,7 @@ from functools import lru_cache
 import pyoxigraph as ox
 
 from .namespaces import AG, RDF_TYPE, XSD
-from .temporal import BOUNDED_NAMES, RANK_ORDER, span_of_lexical
+from .temporal import BOUNDED_NAMES, rank_of, span_of_lexical
 
 Source = Callable[[ox.NamedNode], Iterable[ox.Quad]]
 
@@ -117,15 +117,12 @@ def best_rank(source: Source) -> list[ox.Quad]:
     """``rdf:type ag:BestRank`` for every claim that answers use (Wikidata's "truthy"):
     a node with a citation that is not deprecated and whose rivals (``ag:competesWith``,
     either way) rank no higher. No rank reads as normal."""
-    order = {AG + name: value for name, value in RANK_ORDER.items()}
-    # A claim given several ranks (which the shapes flag) takes the lowest: an answer
-    # never rests on a claim that someone marked deprecated, and the mark does not
-    # depend on the order the ranks are read in.
-    ranks: dict = {}
+    # A claim given several ranks (which the shapes flag) counts at the lowest
+    # (temporal.rank_of, the rule the ownership index explains set-aside claims by).
+    given: dict = {}
     for node, _, value, _ in source(_ag("rank")):
-        value = order.get(value.value, 1) if isinstance(value, ox.NamedNode) else 1
-        if value < ranks.get(node, 3):
-            ranks[node] = value
+        given.setdefault(node, []).append(value.value if isinstance(value, ox.NamedNode) else "")
+    ranks = {node: rank_of(iris) for node, iris in given.items()}
     rivals: dict = {}
     for quad in source(_ag("competesWith")):
         rivals.setdefault(quad.subject, set()).add(quad.object)

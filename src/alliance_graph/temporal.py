@@ -33,6 +33,14 @@ BOUNDED_NAMES = {
 
 # Ranks from lowest to highest; no rank reads as normal.
 RANK_ORDER = {"DeprecatedRank": 0, "NormalRank": 1, "PreferredRank": 2}
+_RANK_OF_IRI = {AG_IRI + name: value for name, value in RANK_ORDER.items()}
+
+
+def rank_of(iris) -> int:
+    """The rank a claim counts at, from the IRIs of its ``ag:rank`` values (anything else
+    reads as normal): the lowest of them, so that an answer never rests on a claim that
+    someone marked deprecated, whatever order the values are read in; normal when none."""
+    return min((_RANK_OF_IRI.get(iri, 1) for iri in iris), default=1)
 
 
 @cache

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..temporal import RANK_ORDER, Interval
+from ..temporal import RANK_ORDER, Interval, rank_of
 from .errors import OwnershipError
 from .model import Holdings, SetAside, Stake, local_name
 
@@ -226,10 +226,8 @@ def _losing(index: _Index, s: str, stake: Stake | None, best: set[str]) -> SetAs
 
 
 def _rank(index: _Index, s: str) -> int:
-    value = index.one(AG + "rank", s)
-    if isinstance(value, str) and value.startswith(AG):
-        return RANK_ORDER.get(value[len(AG) :], 1)
-    return 1
+    # Literals read as normal, as the loader reads them when it marks the best claims.
+    return rank_of(v if isinstance(v, str) else "" for v in index.get(AG + "rank", s))
 
 
 def _pick_label(values: list) -> str | None:
