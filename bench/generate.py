@@ -455,8 +455,13 @@ def main(argv=None) -> int:
     text = generate(args.triples, args.seed, broken=args.broken)
     if args.output == "-":
         sys.stdout.write(text)
-    else:
+        return 0
+    try:
         _write_atomic(args.output, text)
+    except OSError as exc:
+        # A missing folder or a read-only one: say which, not a traceback (nothing written).
+        print(f"generate.py: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -561,3 +561,11 @@ def test_generator_broken_option_adds_each_violation():
             assert f"syn:broken-{kind}-{i} " in text
     for i in range(2):
         assert f"syn:broken-sum-{i}a " in text and f"syn:broken-sum-{i}b " in text
+
+
+def test_generator_names_an_output_folder_it_cannot_write_to(tmp_path, capsys):
+    target = tmp_path / "no-such-folder" / "net.ttl"
+    assert gen.main(["--triples", "200", "-o", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert str(target) in err and "No such file or directory" in err
+    assert not target.parent.exists()
