@@ -22,6 +22,7 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
+from ..claims import SINGLE_VALUED, several
 from ..temporal import PRECISION_BY_DATATYPE
 from . import mapping as m
 
@@ -115,8 +116,10 @@ def _texts(values: list | None) -> list[str]:
 
 
 def _date_value(values: list | None) -> dict | None:
-    """A date literal as ``{"value", "precision"}`` (precision: day, month or year)."""
-    for v in values or ():
+    """A date literal as ``{"value", "precision"}`` (precision: day, month or year); of
+    several (which the shapes flag), the first in the order of their text, whatever
+    order the store lists them in."""
+    for v in sorted(values or (), key=lambda v: getattr(v, "value", v)):
         if isinstance(v, ox.Literal):
             precision = PRECISION_BY_DATATYPE.get(v.datatype.value)
             if precision:
@@ -386,6 +389,13 @@ class _Exporter:
 
     def relationship_statements(self, iri: str, rivals: list[str]) -> list[dict]:
         props = self.reader.props(iri)
+        # Several values where the shapes allow one: left out, as the ownership index
+        # sets it aside, rather than the first one the store lists (claims.py).
+        for prop in SINGLE_VALUED:
+            reason = several(prop, props.get(m.ag(prop), ()))
+            if reason:
+                self.report.left_out.append(f"{iri}: {reason}")
+                return []
         p = self.claim_payload(iri, props)
         holder, held = p.get("holder"), p.get("held")
         if not holder or not held:
@@ -661,9 +671,9 @@ def _store_of(parts, options):
 
 def write_array(parts, out, options) -> None:
     """Writer of the export registry: a JSON array of statements."""
-    write(_store_of(parts, options), out, lines=False)
+    options.notes.extend(write(_store_of(parts, options), out, lines=False).left_out)
 
 
 def write_lines(parts, out, options) -> None:
     """Writer of the export registry: JSON Lines."""
-    write(_store_of(parts, options), out, lines=True)
+    options.notes.extend(write(_store_of(parts, options), out, lines=True).left_out)

@@ -78,6 +78,7 @@ def export(fmt, output, at, reading, derived, data, data_format, list_formats):
         ]
         click.echo(out.render(rows, "table", max_width=70), nl=False)
         return
+    notes: list[str] = []
     written = exports.export(
         fmt,
         output,
@@ -86,6 +87,9 @@ def export(fmt, output, at, reading, derived, data, data_format, list_formats):
         at=at,
         reading=reading,
         derived=derived,
+        notes=notes,
     )
+    for note in notes:
+        click.echo(f"Note: left out {note}", err=True)
     if written is not None:
         click.echo(f"Wrote {written}", err=True)

@@ -25,13 +25,15 @@ def export(
     derived: bool = True,
     parts: Parts | None = None,
     stdout: io.BufferedIOBase | None = None,
+    notes: list[str] | None = None,
 ) -> Path | None:
     """Export the graph in ``fmt`` to ``output`` (a file, a folder, or ``-`` for stdout).
 
     ``fmt`` may be None when ``output``'s suffix names the format. ``data`` replaces the
     shipped data files; ``parts`` (from :func:`load_parts`) skips loading. ``at`` restricts
     graph-shaped formats to the relationships valid on that date under ``reading``.
-    Returns the path written, or None for stdout.
+    Returns the path written, or None for stdout. ``notes``, a list, receives what the
+    writer left out and why ("IRI: reason"; the BODS writer's claims it cannot state).
     """
     to_stdout = str(output) == "-"
     if fmt is None:
@@ -63,7 +65,7 @@ def export(
 
     if parts is None:
         parts = load_parts(data, data_format=data_format)
-    options = Options(at=at, reading=reading, derived=derived)
+    options = Options(at=at, reading=reading, derived=derived, notes=[] if notes is None else notes)
 
     if to_stdout:
         stream = stdout if stdout is not None else sys.stdout.buffer

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +29,9 @@ class Options:
     at: DateSpan | None = None  # restrict graph-shaped exports to this date
     reading: str | None = None  # certain, possible or as-of; None: the format's default
     derived: bool = True  # include the loader's day bounds and ag:BestRank types
+    # What a writer left out, and why ("IRI: reason"), for the caller to show; frozen
+    # options, a list the writer appends to.
+    notes: list[str] = field(default_factory=list)
 
 
 Writer = Callable[["Parts", "io.BufferedIOBase | Path", Options], None]

@@ -37,7 +37,7 @@ from .matrix import TOLERANCE
 from .model import Holdings, SetAside, Stake
 
 # Bump when the tables below change: files of another version are rebuilt.
-VERSION = "holdings-sqlite-3"
+VERSION = "holdings-sqlite-4"  # 4: several values of a single-valued property set aside
 FILE = "holdings.sqlite"
 
 

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..claims import SINGLE_VALUED, several
 from ..temporal import RANK_ORDER, Interval, rank_of
 from .errors import OwnershipError
 from .model import Holdings, SetAside, Stake, local_name
@@ -44,19 +45,10 @@ WANTED = (
     *(
         AG + p
         for p in (
-            "holder",
-            "held",
-            "heldThrough",
-            "percent",
-            "votingPercent",
-            "votingCap",
+            *SINGLE_VALUED,  # holder, held, heldThrough, the figures, the written bounds
             "interest",
             "start",
             "end",
-            "startEarliest",
-            "startLatest",
-            "endEarliest",
-            "endLatest",
             "citation",
             "source",
             "reportedOn",
@@ -251,12 +243,7 @@ def _number(index: _Index, prop: str, node: str) -> float | None:
             raise OwnershipError(
                 f"shareholding {node} has ag:{prop} {text!r}, which is not a number"
             ) from None
-    if len(numbers) > 1:
-        raise OwnershipError(
-            f"shareholding {node} has {len(numbers)} different values of ag:{prop}: "
-            + ", ".join(f"{n:g}" for n in sorted(numbers))
-        )
-    return numbers.pop()
+    return numbers.pop()  # one value: _stake sets aside a claim with several
 
 
 _BOUNDS = {"start": ("startEarliest", "startLatest"), "end": ("endEarliest", "endLatest")}
@@ -269,7 +256,18 @@ def _bound(index: _Index, prop: str, s: str) -> dt.date | None:
     return _day(_lit(value)[0], s, prop)
 
 
+_SINGLE = tuple((prop, AG + prop) for prop in SINGLE_VALUED)
+
+
 def _stake(index: _Index, s: str) -> tuple[Stake | None, str]:
+    # Several values where the shapes allow one: set aside, never the first one listed
+    # (which changes with the order the files were loaded in; claims.py).
+    for prop, key in _SINGLE:
+        values = index.get(key, s)
+        if len(values) > 1:
+            reason = several(prop, values)
+            if reason:
+                return None, reason
     holder = index.one(AG + "holder", s)
     held = index.one(AG + "held", s)
     percent = _number(index, "percent", s)

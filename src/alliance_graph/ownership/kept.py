@@ -15,7 +15,7 @@ from ..temporal import Interval
 from .model import Holdings, SetAside, Stake
 
 # Bump when the layout below changes: files of another version are rebuilt.
-VERSION = "holdings-1"
+VERSION = "holdings-2"  # 2: several values of a single-valued property set aside
 
 
 def _ordinal(day):

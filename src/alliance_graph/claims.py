@@ -1,0 +1,48 @@
+"""How a shareholding's single-valued properties are read, whatever face reads them.
+
+The shapes allow one ``ag:holder``, ``ag:held``, ``ag:heldThrough``, figure and written
+day bound per shareholding. Data that breaks this (read with ``--no-validate``, or not
+validated at all) gives a face several values to choose from, and the first one a store
+lists depends on the order the files were loaded in. So every face that reads claims
+(the ownership index, the BODS export) sets such a claim aside with :func:`several`'s
+reason instead of choosing. Several *dates* are not among these: the loader bounds them
+by all of them (:mod:`alliance_graph.derive`), and so does every face.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+# The local names in the ontology's namespace, in the order a reason names them.
+SINGLE_VALUED = (
+    "holder",
+    "held",
+    "heldThrough",
+    "percent",
+    "votingPercent",
+    "votingCap",
+    "startEarliest",
+    "startLatest",
+    "endEarliest",
+    "endLatest",
+)
+
+
+def several(prop: str, values: Iterable) -> str | None:
+    """Why a claim giving ``values`` for ``ag:{prop}`` is set aside, or None when it gives
+    at most one distinct value. Values are IRIs or blank-node ids as text, or terms with
+    a ``value`` (a pyoxigraph literal or node); numbers compare by value (27 and 27.0)."""
+    shown = sorted({_shown(v) for v in values})
+    if len(shown) < 2:
+        return None
+    return f"{len(shown)} values of ag:{prop} ({', '.join(shown)}), where the shapes allow one"
+
+
+def _shown(value) -> str:
+    text = value if isinstance(value, str) else value.value
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    # The same figure written two ways (27, 27.0, 2.7E1) is one value.
+    return f"{number:g}" if number == number else text

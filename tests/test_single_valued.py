@@ -1,0 +1,108 @@
+"""A shareholding with several values where the shapes allow one (two holders, two
+figures, two written day bounds) gets the same answer whatever order the files are
+loaded in: the ownership index and the BODS export both set it aside and say why
+(alliance_graph.claims), where they used to take whichever value the store listed first.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from alliance_graph import ownership
+from alliance_graph.cli import main
+from alliance_graph.resources import data_files
+
+RES = "https://w3id.org/alliance-graph/resource/"
+STAKE = RES + "stake-renault-nissan-1999"  # Renault 36.8% of Nissan Motor, 1999-2002
+PREFIXES = """@prefix ag: <https://w3id.org/alliance-graph/ontology#> .
+@prefix res: <https://w3id.org/alliance-graph/resource/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+# One more value for a property the shipped stake already gives once (or, for the bound,
+# two written values of a bound the data did not write).
+SECOND_VALUES = {
+    "holder": ("res:stake-renault-nissan-1999 ag:holder res:FrenchState .", RES + "FrenchState"),
+    "held": ("res:stake-renault-nissan-1999 ag:held res:NissanDiesel .", RES + "NissanDiesel"),
+    "percent": ("res:stake-renault-nissan-1999 ag:percent 44.4 .", "44.4"),
+    "heldThrough": (
+        "res:stake-renault-nissan-1999 ag:heldThrough res:Ampere , res:RNPO .",
+        RES + "RNPO",
+    ),
+    "startLatest": (
+        'res:stake-renault-nissan-1999 ag:startLatest "1999-05-20"^^xsd:date , '
+        '"1999-05-25"^^xsd:date .',
+        "1999-05-25",
+    ),
+}
+
+
+def _files(tmp_path, triple):
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(PREFIXES + triple + "\n", encoding="utf-8")
+    shipped = [str(p) for p in data_files()]
+    return [*shipped, str(extra)], [str(extra), *shipped]
+
+
+@pytest.mark.parametrize("prop", sorted(SECOND_VALUES))
+def test_the_ownership_index_sets_the_claim_aside_in_either_order(tmp_path, prop):
+    triple, shown = SECOND_VALUES[prop]
+    answers = []
+    for files in _files(tmp_path, triple):
+        h = ownership.holdings_from_files(files)
+        assert STAKE not in {s.iri for s in h.stakes}
+        (aside,) = [a for a in h.set_aside if a.iri == STAKE]
+        assert f"values of ag:{prop} (" in aside.reason and shown in aside.reason
+        answers.append(
+            (sorted(s.iri for s in h.stakes), sorted((a.iri, a.reason) for a in h.set_aside))
+        )
+    assert answers[0] == answers[1]
+
+
+def test_the_same_figure_written_two_ways_is_one_value(tmp_path):
+    # 36.8 as a double and as a decimal: two literals, one number.
+    for files in _files(tmp_path, "res:stake-renault-nissan-1999 ag:percent 3.68E1 ."):
+        h = ownership.holdings_from_files(files)
+        (stake,) = [s for s in h.stakes if s.iri == STAKE]
+        assert stake.percent == pytest.approx(36.8)
+
+
+def _cli(capsys, argv):
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    captured = capsys.readouterr()
+    return exit_.value.code, captured.out, captured.err
+
+
+def test_ownership_stake_answers_the_same_in_either_order(tmp_path, capsys):
+    triple, _ = SECOND_VALUES["holder"]
+    runs = []
+    for files in _files(tmp_path, triple):
+        argv = ["ownership", "stake", "Renault", "Nissan Motor", "--at", "2000-06-30"]
+        argv += [arg for f in files for arg in ("--data", f)]
+        code, out, err = _cli(capsys, [*argv, "--no-validate", "--format", "json"])
+        assert code == 0, err
+        assert f"Note: left out {STAKE}: 2 values of ag:holder" in err
+        runs.append(json.loads(out))
+    assert runs[0] == runs[1]
+    # Renault's 36.8% on that day comes from that claim alone: set aside, no figure is left.
+    code, out, err = _cli(capsys, [*argv[:6], "--format", "json"])
+    assert code == 0, err
+    assert json.loads(out)["percent"] == pytest.approx(36.8)
+    assert runs[0]["percent"] is None
+
+
+def test_the_bods_export_leaves_the_claim_out_in_either_order(tmp_path, capsys):
+    triple, _ = SECOND_VALUES["holder"]
+    written = []
+    for i, files in enumerate(_files(tmp_path, triple)):
+        target = tmp_path / f"bods-{i}.json"
+        argv = ["export", "-f", "bods", "-o", str(target)]
+        code, _, err = _cli(capsys, [*argv, *[a for f in files for a in ("--data", f)]])
+        assert code == 0, err
+        assert f"Note: left out {STAKE}: 2 values of ag:holder" in err
+        statements = json.loads(target.read_text(encoding="utf-8"))
+        written.append(statements)
+        assert STAKE not in json.dumps(statements)
+    assert written[0] == written[1]
