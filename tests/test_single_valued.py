@@ -106,3 +106,30 @@ def test_the_bods_export_leaves_the_claim_out_in_either_order(tmp_path, capsys):
         written.append(statements)
         assert STAKE not in json.dumps(statements)
     assert written[0] == written[1]
+
+
+def test_the_bods_export_of_a_rival_with_two_ranks_and_two_end_statuses_is_one(tmp_path, capsys):
+    # The article's deprecated 43.4% claim, given a second rank and a second end status:
+    # still a losing rival of the 2002 stake (the lowest rank counts), and its payload
+    # the same whichever file is read first.
+    extra = (
+        "res:claim-article-renault-nissan-2001 ag:rank ag:PreferredRank ;"
+        " ag:endStatus ag:Ongoing ."
+    )
+    payloads = []
+    for i, files in enumerate(_files(tmp_path, extra)):
+        target = tmp_path / f"bods-{i}.json"
+        argv = ["export", "-f", "bods", "-o", str(target)]
+        code, _, err = _cli(capsys, [*argv, *[a for f in files for a in ("--data", f)]])
+        assert code == 0, err
+        found = [
+            rival
+            for statement in json.loads(target.read_text(encoding="utf-8"))
+            for note in statement.get("annotations", ())
+            for rival in note.get("allianceGraph", {}).get("rivals", ())
+            if rival["iri"] == RES + "claim-article-renault-nissan-2001"
+        ]
+        assert found, "the claim is no longer stated as a rival"
+        payloads.append(found)
+    assert payloads[0] == payloads[1]
+    assert {r["rank"] for r in payloads[0]} == {"DeprecatedRank"}

@@ -23,7 +23,7 @@ from decimal import Decimal
 import pyoxigraph as ox
 
 from ..claims import SINGLE_VALUED, several
-from ..temporal import PRECISION_BY_DATATYPE
+from ..temporal import PRECISION_BY_DATATYPE, rank_of
 from . import mapping as m
 
 _DEFAULT = ox.DefaultGraph()
@@ -87,12 +87,10 @@ class _Reader:
 
 
 def _iri(values: list | None) -> str | None:
-    for v in values or ():
-        if isinstance(v, ox.NamedNode):
-            return v.value
-        if isinstance(v, str):
-            return v
-    return None
+    # Of several (which the shapes flag), the first by text: never the store's order,
+    # which changes with the order the files were loaded in.
+    iris = _iris(values)
+    return iris[0] if iris else None
 
 
 def _iris(values: list | None) -> list[str]:
@@ -128,7 +126,7 @@ def _date_value(values: list | None) -> dict | None:
 
 
 def _day(values: list | None) -> str | None:
-    for v in values or ():
+    for v in sorted(values or (), key=lambda v: getattr(v, "value", v)):
         if isinstance(v, ox.Literal) and v.datatype.value == m.XSD_DATE:
             return v.value
     return None
@@ -377,10 +375,13 @@ class _Exporter:
             value = _day(props.get(m.ag(key)))
             if value:
                 out[key] = value
-        for key in ("endStatus", "rank"):
-            value = _iri(props.get(m.ag(key)))
-            if value:
-                out[key] = m.local(value)
+        value = _iri(props.get(m.ag("endStatus")))
+        if value:
+            out["endStatus"] = m.local(value)
+        ranks = _iris(props.get(m.ag("rank")))
+        if ranks:
+            # Of several, the lowest, as the loader's best-rank marks count it.
+            out["rank"] = m.local(min(ranks, key=lambda iri: rank_of([iri])))
         competes = _iris(props.get(m.ag("competesWith")))
         if competes:
             out["competesWith"] = competes
