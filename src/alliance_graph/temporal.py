@@ -171,18 +171,23 @@ class Interval:
 
 
 def interval_of(graph: Graph, node: URIRef) -> Interval:
-    """The materialised bounds of ``node`` as an :class:`Interval`."""
+    """The materialised bounds of ``node`` as an :class:`Interval`. A bound written several
+    times (which the shapes flag) reads as the widest of them, as the loader bounds
+    several dates (docs/temporal-model.md), never as whichever the graph lists first."""
     AG = _ag()
 
-    def day(prop):
-        value = graph.value(node, prop)
-        if value is None:
-            return None
-        try:
-            return dt.date.fromisoformat(str(value))
-        except ValueError:
-            return None
+    def day(prop, pick):
+        days = []
+        for value in graph.objects(node, prop):
+            try:
+                days.append(dt.date.fromisoformat(str(value)))
+            except ValueError:
+                continue
+        return pick(days) if days else None
 
     return Interval(
-        day(AG.startEarliest), day(AG.startLatest), day(AG.endEarliest), day(AG.endLatest)
+        day(AG.startEarliest, min),
+        day(AG.startLatest, max),
+        day(AG.endEarliest, min),
+        day(AG.endLatest, max),
     )

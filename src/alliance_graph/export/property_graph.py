@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from rdflib import OWL, RDF, RDFS, BNode, Graph, URIRef
 
+from ..claims import SINGLE_VALUED, several
 from ..temporal import AG, DateSpan, interval_of
 from .parts import Parts
 from .registry import Options
@@ -140,6 +141,7 @@ def property_graph(
     at: DateSpan | None = None,
     reading: str | None = None,
     derived: bool = True,
+    notes: list[str] | None = None,
 ) -> PropertyGraph:
     """Build the property graph of best-ranked entities and relationships.
 
@@ -149,7 +151,9 @@ def property_graph(
     the kept ones carry ``certain``. Under ``reading`` ``certain`` or ``possible`` a
     relationship is kept when it is certainly or possibly valid; under ``as-of`` (the
     default) the shareholdings are those the ownership snapshots take, one figure per
-    stake, and the other relationships are kept when possibly valid.
+    stake, and the other relationships are kept when possibly valid. A shareholding giving
+    several values where the shapes allow one is left out, as the ownership analyses set
+    it aside, and ``notes`` (a list) receives its IRI and the reason.
     """
     reading = reading or "as-of"
     full = parts.full
@@ -172,6 +176,12 @@ def property_graph(
             (node, RDF.type, AG.BestRank) not in full
         ):
             continue  # deprecated or outranked claims
+        if AG.Shareholding in vocab.ancestors(kind):
+            reason = _several_values(full, node)
+            if reason:
+                if notes is not None:
+                    notes.append(f"{node}: {reason}")
+                continue
         if vocab.is_relationship(kind):
             if stakes is not None and kind == AG.Shareholding:
                 keep, certain = str(node) in stakes, stakes.get(str(node))
@@ -308,4 +318,20 @@ def networkx_graph(pg: PropertyGraph, *, flat: bool = True):
 
 
 def for_options(parts: Parts, options: Options) -> PropertyGraph:
-    return property_graph(parts, at=options.at, reading=options.reading, derived=options.derived)
+    return property_graph(
+        parts,
+        at=options.at,
+        reading=options.reading,
+        derived=options.derived,
+        notes=options.notes,
+    )
+
+
+def _several_values(full: Graph, node) -> str | None:
+    for prop in SINGLE_VALUED:
+        values = list(full.objects(node, AG[prop]))
+        if len(values) > 1:
+            reason = several(prop, [str(v) for v in values])
+            if reason:
+                return reason
+    return None
