@@ -180,3 +180,58 @@ def test_a_bound_written_twice_reads_as_the_widest_in_either_order():
     day = dt.date.fromisoformat
     widest = Interval(day("2000-06-01"), day("2001-03-01"), day("2004-01-01"), day("2005-12-31"))
     assert readings == [widest, widest]
+
+
+def test_an_entity_with_labels_in_several_languages_shows_one_label_in_every_face(tmp_path, capsys):
+    # Valid data (one label per language): Renault also labelled in French and without a
+    # language. Every face shows the English label of the shipped file, in either order.
+    from rdflib import RDFS, Graph, URIRef
+
+    shipped = Graph()
+    for path in data_files():
+        shipped.parse(path)
+    (english,) = [
+        str(v) for v in shipped.objects(URIRef(RES + "Renault"), RDFS.label) if v.language == "en"
+    ]
+    extra = (
+        "res:Renault <http://www.w3.org/2000/01/rdf-schema#label>"
+        ' "Régie Renault"@fr , "AAA Renault" .'
+    )
+    for i, files in enumerate(_files(tmp_path, extra)):
+        data = [a for f in files for a in ("--data", f)]
+        code, out, err = _cli(
+            capsys,
+            [
+                "ownership",
+                "stake",
+                "res:Renault",
+                "res:NissanMotor",
+                "--at",
+                "2000-06-30",
+                "--format",
+                "json",
+                *data,
+            ],
+        )
+        assert code == 0, err
+        assert json.loads(out)["holder"] == english
+        code, out, err = _cli(capsys, ["entities", "res:Renault", "--format", "json", *data])
+        assert code == 0, err
+        assert [e["label"] for e in json.loads(out) if e["iri"] == RES + "Renault"] == [english]
+        target = tmp_path / f"relationships-{i}.csv"
+        code, _, err = _cli(capsys, ["export", "-f", "relationships-csv", "-o", str(target), *data])
+        assert code == 0, err
+        import csv
+
+        rows = list(csv.DictReader(target.open(encoding="utf-8")))
+        (row,) = [r for r in rows if r["id"] == STAKE]
+        assert row["from_label"] == english
+        target = tmp_path / f"bods-{i}.json"
+        code, _, err = _cli(capsys, ["export", "-f", "bods", "-o", str(target), *data])
+        assert code == 0, err
+        names = [
+            s["recordDetails"].get("name")
+            for s in json.loads(target.read_text(encoding="utf-8"))
+            if s.get("recordId", "").endswith("/Renault")
+        ]
+        assert names and set(names) == {english}, names

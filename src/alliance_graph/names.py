@@ -308,8 +308,11 @@ SELECT ?s ?p ?o WHERE {{
 SUBCLASS_QUERY = f"SELECT ?s ?o WHERE {{ ?s <{RDFS}subClassOf> ?o . FILTER(isIRI(?o)) }}"
 
 
-def _pick(labels: list[tuple[str, str | None]]) -> str | None:
-    # An English label first, then one without a language, then any, by text.
+def pick_label(labels: Iterable[tuple[str, str | None]]) -> str | None:
+    """The label every face shows of several (text, language) pairs: an English one
+    first, then one without a language, then any, by text; never the order a store or a
+    graph lists them in (which changes with the order the files were loaded in)."""
+    labels = list(labels)
     for want in ("en", None):
         for text, lang in sorted(labels, key=lambda x: x[0]):
             if (lang or None) == want or (want == "en" and (lang or "").startswith("en")):
@@ -353,7 +356,7 @@ def from_triples(
         )
         # the most specific kind first: one no other kind of this entry is below
         own.sort(key=lambda k: sum(1 for o in own if o != k and k in below.get(o, ())))
-        label = _pick(ls) or local_name(s)
+        label = pick_label(ls) or local_name(s)
         entries.append(Entry(s, label, sorted({a for a in alts.get(s, []) if a != label}), own))
     return Names(entries, below)
 

@@ -23,6 +23,7 @@ from decimal import Decimal
 import pyoxigraph as ox
 
 from ..claims import SINGLE_VALUED, several
+from ..names import pick_label
 from ..temporal import PRECISION_BY_DATATYPE, rank_of
 from . import mapping as m
 
@@ -107,6 +108,11 @@ def _text(values: list | None) -> str | None:
         return None
     texts.sort(key=lambda v: (v.language not in (None, "en"), v.value))
     return texts[0].value
+
+
+def _label(values: list | None) -> str | None:
+    # The one label rule of every face (names.pick_label).
+    return pick_label((v.value, v.language) for v in values or () if isinstance(v, ox.Literal))
 
 
 def _texts(values: list | None) -> list[str]:
@@ -254,7 +260,7 @@ class _Exporter:
     def agent_statement(self, iri: str) -> dict:
         props = self.reader.props(iri)
         kinds = _kinds(props)
-        label = _text(props.get(m.RDFS_LABEL)) or m.local(iri)
+        label = _label(props.get(m.RDFS_LABEL)) or m.local(iri)
         alts = _texts(props.get(m.SKOS_ALT))
         citations = _citations(self.reader, props)
         payload = {"iri": iri, "kinds": kinds, "label": label}
@@ -347,7 +353,7 @@ class _Exporter:
 
     def claim_payload(self, iri: str, props: dict) -> dict:
         out: dict = {"iri": iri}
-        label = _text(props.get(m.RDFS_LABEL))
+        label = _label(props.get(m.RDFS_LABEL))
         if label:
             out["label"] = label
         for key in ("holder", "held", "heldThrough"):

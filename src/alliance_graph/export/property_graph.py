@@ -10,9 +10,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rdflib import OWL, RDF, RDFS, BNode, Graph, URIRef
+from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 
 from ..claims import SINGLE_VALUED, several
+from ..names import pick_label
 from ..temporal import AG, DateSpan, interval_of
 from .parts import Parts
 from .registry import Options
@@ -244,8 +245,8 @@ def _merge(values: dict, links: dict) -> dict:
 
 
 def label_of(full: Graph, node) -> str:
-    value = full.value(node, RDFS.label)
-    return str(value) if value is not None else ""
+    labels = full.objects(node, RDFS.label)
+    return pick_label((str(v), v.language) for v in labels if isinstance(v, Literal)) or ""
 
 
 def _relationship_row(node, kind, values, links, edge, full) -> dict:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..claims import SINGLE_VALUED, several
+from ..names import pick_label
 from ..temporal import RANK_ORDER, Interval, rank_of
 from .errors import OwnershipError
 from .model import Holdings, SetAside, Stake, local_name
@@ -223,11 +224,7 @@ def _rank(index: _Index, s: str) -> int:
 
 
 def _pick_label(values: list) -> str | None:
-    literals = [_lit(v) for v in values if not isinstance(v, str)]
-    if not literals:
-        return None
-    literals.sort(key=lambda v: (v[2] not in (None, "en"), v[2] or "", v[0]))
-    return literals[0][0]
+    return pick_label((v.value, v.language) for v in values if not isinstance(v, str))
 
 
 def _number(index: _Index, prop: str, node: str) -> float | None:
