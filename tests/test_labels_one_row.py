@@ -76,3 +76,33 @@ def test_rdflib_chooses_the_same_labels(stores, name):
     ours = queries.run(saved, saved.example, store=labelled, timeout=300)
     theirs = queries.run(saved, saved.example, graph=to_rdflib(labelled), timeout=300)
     assert ours.rows and theirs.rows == ours.rows
+
+
+def test_pick_label_orders_labels_as_the_queries_do():
+    # The Python rule against the SPARQL expression of the saved queries, evaluated by
+    # Oxigraph, on label sets with the tags that tell the tiers apart.
+    import itertools
+    import random
+
+    import pyoxigraph as ox
+
+    from alliance_graph.names import pick_label
+
+    pool = [("Zeta", "en"), ("Alpha", "fr"), ("Beta", None), ("Gamma", "en-gb"),
+            ("Delta", "eng"), ("Aardvark", "ja"), ("Beta", "de"), ("Omega", None)]  # fmt: skip
+    expression = (
+        'SUBSTR(MIN(CONCAT(IF(LANGMATCHES(LANG(?l), "en"), "0", IF(LANG(?l) = "", "1", "2")),'
+        " STR(?l))), 2)"
+    )
+    rng = random.Random(5)
+    sets = [c for n in (1, 2, 3) for c in itertools.combinations(pool, n)]
+    for labels in rng.sample(sets, 60):
+        store = ox.Store()
+        node = ox.NamedNode("http://example.org/x")
+        for text, lang in labels:
+            literal = ox.Literal(text, language=lang) if lang else ox.Literal(text)
+            store.add(ox.Quad(node, ox.NamedNode(str(RDFS.label)), literal))
+        (row,) = store.query(
+            f"SELECT ({expression} AS ?best) WHERE {{ ?x <{RDFS.label}> ?l }} GROUP BY ?x"
+        )
+        assert pick_label(labels) == row["best"].value, labels

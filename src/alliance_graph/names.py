@@ -310,14 +310,17 @@ SUBCLASS_QUERY = f"SELECT ?s ?o WHERE {{ ?s <{RDFS}subClassOf> ?o . FILTER(isIRI
 
 def pick_label(labels: Iterable[tuple[str, str | None]]) -> str | None:
     """The label every face shows of several (text, language) pairs: an English one
-    first, then one without a language, then any, by text; never the order a store or a
-    graph lists them in (which changes with the order the files were loaded in)."""
-    labels = list(labels)
-    for want in ("en", None):
-        for text, lang in sorted(labels, key=lambda x: x[0]):
-            if (lang or None) == want or (want == "en" and (lang or "").startswith("en")):
-                return text
-    return sorted(labels)[0][0] if labels else None
+    (``en`` or ``en-*``, as SPARQL's ``LANGMATCHES`` reads it) first, then one without a
+    language, then any; by text within each. Never the order a store or a graph lists
+    them in (which changes with the order the files were loaded in). The saved queries
+    write the same order in SPARQL (docs/queries.md)."""
+    best = min(labels, key=lambda label: (_label_tier(label[1]), label[0]), default=None)
+    return best[0] if best is not None else None
+
+
+def _label_tier(lang: str | None) -> int:
+    lang = (lang or "").lower()
+    return 0 if lang == "en" or lang.startswith("en-") else 1 if not lang else 2
 
 
 def from_triples(
