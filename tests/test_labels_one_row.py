@@ -106,3 +106,11 @@ def test_pick_label_orders_labels_as_the_queries_do():
             f"SELECT ({expression} AS ?best) WHERE {{ ?x <{RDFS.label}> ?l }} GROUP BY ?x"
         )
         assert pick_label(labels) == row["best"].value, labels
+
+
+def test_the_summary_lists_each_stake_once_by_its_english_labels(stores):
+    from alliance_graph import summary
+
+    plain, labelled = stores
+    before = summary.stakes_over_time(store=plain)
+    assert before and summary.stakes_over_time(store=labelled) == before

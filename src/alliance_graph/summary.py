@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .queries import cached_store, sparql
+from .queries import cached_store, names_for, sparql
 
 _COUNTS = """
 PREFIX ag: <https://w3id.org/alliance-graph/ontology#>
@@ -18,10 +18,10 @@ SELECT ?class ?label (COUNT(DISTINCT ?s) AS ?n) WHERE {
 _STAKES = """
 PREFIX ag: <https://w3id.org/alliance-graph/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?holderLabel ?heldLabel ?percent ?via ?voting ?from ?until ?status WHERE {
-  ?s a ag:Shareholding , ag:BestRank ;
-     ag:holder/rdfs:label ?holderLabel ; ag:held/rdfs:label ?heldLabel ; ag:percent ?percent .
-  OPTIONAL { ?s ag:heldThrough/rdfs:label ?via }
+SELECT ?holder ?held ?percent ?via ?voting ?from ?until ?status WHERE {
+  ?s a ag:Shareholding , ag:BestRank ; ag:holder ?holder ; ag:held ?held ; ag:percent ?percent .
+  FILTER(EXISTS { ?holder rdfs:label [] } && EXISTS { ?held rdfs:label [] })
+  OPTIONAL { ?s ag:heldThrough ?via FILTER EXISTS { ?via rdfs:label [] } }
   BIND(EXISTS { ?s ag:interest ag:VotingInterest } AS ?voting)
   OPTIONAL { ?s ag:startEarliest ?se } OPTIONAL { ?s ag:startLatest ?sl }
   OPTIONAL { ?s ag:endEarliest ?ee } OPTIONAL { ?s ag:endLatest ?el }
@@ -48,15 +48,20 @@ def class_counts(data=None, *, data_format=None, store=None) -> list[dict]:
 
 def stakes_over_time(data=None, *, data_format=None, store=None) -> list[dict]:
     """Best-ranked shareholdings, by held company, with their start and end bounds."""
+    if store is None:
+        store = cached_store(data, data_format)
+    # Entities by the label every face shows them by (names.pick_label), one row a stake
+    # however many languages label them: a label joined in SPARQL gave a row per label.
+    names = names_for(store=store)
     rows = []
     for r in _run(_STAKES, data, data_format, store):
         rows.append(
             {
-                "held": r["heldLabel"],
-                "holder": r["holderLabel"],
+                "held": names.label(r["held"]),
+                "holder": names.label(r["holder"]),
                 "percent": float(r["percent"]),
                 "votes": bool(r["voting"]),
-                "through": r["via"],
+                "through": names.label(r["via"]) if r["via"] else None,
                 "from": r["from"],
                 "until": r["until"] or None,
                 "end": r["status"],
