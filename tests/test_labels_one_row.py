@@ -86,14 +86,11 @@ def test_pick_label_orders_labels_as_the_queries_do():
 
     import pyoxigraph as ox
 
-    from alliance_graph.names import pick_label
+    from alliance_graph.names import pick_label, sparql_label_key
 
     pool = [("Zeta", "en"), ("Alpha", "fr"), ("Beta", None), ("Gamma", "en-gb"),
             ("Delta", "eng"), ("Aardvark", "ja"), ("Beta", "de"), ("Omega", None)]  # fmt: skip
-    expression = (
-        'SUBSTR(MIN(CONCAT(IF(LANGMATCHES(LANG(?l), "en"), "0", IF(LANG(?l) = "", "1", "2")),'
-        " STR(?l))), 2)"
-    )
+    expression = f"SUBSTR(MIN({sparql_label_key('l')}), 2)"
     rng = random.Random(5)
     sets = [c for n in (1, 2, 3) for c in itertools.combinations(pool, n)]
     for labels in rng.sample(sets, 60):
@@ -114,3 +111,61 @@ def test_the_summary_lists_each_stake_once_by_its_english_labels(stores):
     plain, labelled = stores
     before = summary.stakes_over_time(store=plain)
     assert before and summary.stakes_over_time(store=labelled) == before
+
+
+def test_the_entity_page_names_each_resource_once_by_its_english_label(tmp_path):
+    # The web face: the page of Nissan Motor, whose stakes, facts and sources link to
+    # resources that now carry three labels each; the page reads as on the shipped data.
+    import re
+
+    from starlette.testclient import TestClient
+
+    from alliance_graph.web import Settings, create_app
+
+    shipped = [str(p) for p in data_files()]
+    g = Graph()
+    for path in shipped:
+        g.parse(path)
+    extra = Graph()
+    for node, label in g.subject_objects(RDFS.label):
+        if isinstance(label, Literal) and label.language == "en":
+            extra.add((node, RDFS.label, Literal("AAA " + str(label), lang="fr")))
+            extra.add((node, RDFS.label, Literal("AAA " + str(label))))
+    more = tmp_path / "more-labels.ttl"
+    extra.serialize(more, format="turtle")
+
+    def page(data):
+        with TestClient(create_app(Settings(data=tuple(data)))) as client:
+            response = client.get(
+                "/resource/NissanMotor?at=2010-06-30", headers={"Accept": "text/html"}
+            )
+            assert response.status_code == 200
+            return response.text
+
+    before, after = page(shipped), page([*shipped, str(more)])
+    assert "AAA " not in before
+    # The page's own list of labels may show the added ones; nothing else may.
+    shown = re.findall(r"AAA [^<\"]*", after)
+    assert all(text.startswith("AAA Nissan Motor") for text in shown), sorted(set(shown))[:5]
+    assert re.search(r"<h1[^>]*>\s*Nissan Motor\s*<", after)
+
+
+def test_every_saved_query_orders_labels_by_the_one_expression():
+    # The .rq files write the label rule out (they are plain files for grlc and any
+    # SPARQL client): each occurrence is names.sparql_label_key's, spacing aside.
+    import re
+
+    from alliance_graph.names import sparql_label_key
+    from alliance_graph.queries import queries_dir
+
+    def flat(text):
+        return re.sub(r"\s+", "", text)
+
+    found = 0
+    for path in sorted(queries_dir().glob("*.rq")):
+        text = flat(path.read_text(encoding="utf-8"))
+        for match in re.finditer(r"CONCAT\(IF\(LANGMATCHES\(LANG\(\?(\w+)\)", text):
+            name = match.group(1)
+            assert text.startswith(flat(sparql_label_key(name)), match.start()), path.name
+            found += 1
+    assert found >= 20

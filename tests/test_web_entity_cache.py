@@ -71,7 +71,7 @@ def test_nothing_is_kept_over_a_remote_endpoint():
             label = {"p": "http://www.w3.org/2000/01/rdf-schema#label", "o": "Renault"}
 
             class Answer:  # a label for the entity's own statements, nothing else
-                rows = [label] if "SELECT ?p ?o ?oLabel" in text else []
+                rows = [label] if "SELECT ?p ?o ?oLang ?oLabel" in text else []
 
             return Answer()
 

@@ -318,6 +318,21 @@ def pick_label(labels: Iterable[tuple[str, str | None]]) -> str | None:
     return best[0] if best is not None else None
 
 
+def sparql_label_key(name: str) -> str:
+    """The SPARQL expression that orders the labels bound to ``?name`` as
+    :func:`pick_label` does (the smallest first)."""
+    return (
+        f'CONCAT(IF(LANGMATCHES(LANG(?{name}), "en"), "0", IF(LANG(?{name}) = "", "1", "2")),'
+        f" STR(?{name}))"
+    )
+
+
+def sparql_label(name: str, label: str) -> str:
+    """:func:`pick_label` in SPARQL: the aggregate that binds ``?label`` to the label of
+    those bound to ``?name`` that every face shows (the saved queries write it out)."""
+    return f"(SUBSTR(MIN({sparql_label_key(name)}), 2) AS ?{label})"
+
+
 def _label_tier(lang: str | None) -> int:
     lang = (lang or "").lower()
     return 0 if lang == "en" or lang.startswith("en-") else 1 if not lang else 2

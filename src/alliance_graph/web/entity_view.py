@@ -13,6 +13,7 @@ from functools import cached_property
 
 from markupsafe import Markup
 
+from ..names import pick_label, sparql_label
 from ..namespaces import AG
 from ..temporal import Interval
 from .backend import local_path
@@ -25,16 +26,22 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 
 OWN = (
     PREFIX
-    + """SELECT ?p ?o ?oLabel WHERE { %(e)s ?p ?o . FILTER(?p != ag:citation)
-  OPTIONAL { ?o rdfs:label ?oLabel } }"""
+    + """SELECT ?p ?o ?oLang ?oLabel WHERE { %(e)s ?p ?o . FILTER(?p != ag:citation)
+  BIND(LANG(?o) AS ?oLang)
+  OPTIONAL { SELECT ?o """
+    + sparql_label("oName", "oLabel")
+    + """ WHERE { %(e)s ?anyP ?o . ?o rdfs:label ?oName } GROUP BY ?o } }"""
 )
 FACTS = (
     PREFIX
-    + """SELECT ?fact ?link ?p ?o ?oLabel WHERE {
+    + """SELECT ?fact ?link ?p ?o ?oLang ?oLabel WHERE {
   { SELECT DISTINCT ?fact ?link WHERE { ?fact ?link %(e)s . FILTER(?link != ag:competesWith)
       ?fact ag:citation ?any } }
   ?fact ?p ?o . FILTER(?p != ag:citation)
-  OPTIONAL { ?o rdfs:label ?oLabel } }"""
+  BIND(LANG(?o) AS ?oLang)
+  OPTIONAL { SELECT ?o """
+    + sparql_label("oName", "oLabel")
+    + """ WHERE { ?anyFact ?anyLink %(e)s ; ?anyP ?o . ?o rdfs:label ?oName } GROUP BY ?o } }"""
 )
 CITES = (
     PREFIX
@@ -43,14 +50,20 @@ CITES = (
                                    FILTER EXISTS { ?node ag:citation ?x } }
   ?node ag:citation ?c . ?c ag:source ?source .
   OPTIONAL { ?c ag:locator ?locator } OPTIONAL { ?c ag:reportedOn ?reportedOn }
-  OPTIONAL { ?source rdfs:label ?sourceLabel } OPTIONAL { ?source ag:url ?url } }
+  OPTIONAL { SELECT ?source """
+    + sparql_label("sourceName", "sourceLabel")
+    + """ WHERE { [] ag:citation/ag:source ?source . ?source rdfs:label ?sourceName }
+              GROUP BY ?source }
+  OPTIONAL { ?source ag:url ?url } }
 ORDER BY ?node ?sourceLabel ?locator"""
 )
 INBOUND = (
     PREFIX
     + """SELECT DISTINCT ?s ?p ?sLabel WHERE { ?s ?p %(e)s .
   FILTER NOT EXISTS { ?s ag:citation ?any } FILTER(isIRI(?s))
-  OPTIONAL { ?s rdfs:label ?sLabel } } ORDER BY ?p ?s"""
+  OPTIONAL { SELECT ?s """
+    + sparql_label("sName", "sLabel")
+    + """ WHERE { ?s ?anyP %(e)s . ?s rdfs:label ?sName } GROUP BY ?s } } ORDER BY ?p ?s"""
 )
 
 GIVEN_DATES = ("start", "end", "date", "deadline", "reportedOn")
@@ -117,6 +130,7 @@ class Fact:
     iri: str
     path: str | None
     label: str = ""
+    labels: list = field(default_factory=list, repr=False)  # (text, language), all of them
     kinds: list[str] = field(default_factory=list)
     links: set = field(default_factory=set)
     props: dict[str, list[Value]] = field(default_factory=dict)
@@ -284,9 +298,10 @@ def read(backend, iri: str) -> dict:
     if not own and not facts_rows and not inbound:
         return {}
     label, kinds, props, description = None, [], {}, None
+    label = pick_label((r["o"], r.get("oLang") or None) for r in own if r["p"] == LABEL)
     for row in own:
-        if row["p"] == LABEL and label is None:
-            label = row["o"]
+        if row["p"] == LABEL:
+            continue
         elif row["p"] == RDF_TYPE:
             if row["o"].startswith(AG) and row["o"] != AG + "BestRank":
                 kinds.append(row["o"][len(AG) :])
@@ -308,7 +323,8 @@ def read(backend, iri: str) -> dict:
                 f.kinds.append(row["o"][len(AG) :])
             continue
         if p == LABEL:
-            f.label = f.label or row["o"]
+            f.labels.append((row["o"], row.get("oLang") or None))
+            f.label = pick_label(f.labels)
         elif p == AG + "rank":
             f.rank = row["o"][len(AG) :]
         elif p == AG + "rankReason":
