@@ -52,7 +52,8 @@ CITES = (
   OPTIONAL { ?c ag:locator ?locator } OPTIONAL { ?c ag:reportedOn ?reportedOn }
   OPTIONAL { SELECT ?source """
     + sparql_label("sourceName", "sourceLabel")
-    + """ WHERE { [] ag:citation/ag:source ?source . ?source rdfs:label ?sourceName }
+    + """ WHERE { { BIND(%(e)s AS ?citing) } UNION { ?citing ?anyLink %(e)s }
+                ?citing ag:citation/ag:source ?source . ?source rdfs:label ?sourceName }
               GROUP BY ?source }
   OPTIONAL { ?source ag:url ?url } }
 ORDER BY ?node ?sourceLabel ?locator"""
