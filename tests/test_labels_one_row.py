@@ -17,23 +17,31 @@ from alliance_graph.store import open_store, to_rdflib
 CATALOGUE = {q.name: q for q in queries.catalogue()}
 
 
-@pytest.fixture(scope="module")
-def stores(tmp_path_factory):
-    shipped = [str(p) for p in data_files()]
+SHIPPED = [str(p) for p in data_files()]
+
+
+def _more_labels(folder) -> str:
+    # A French and a language-less label for every resource the shipped data labels in
+    # English: names that sort before the English one, so that a query taking the first
+    # by text alone, or one without a language first, shows them.
     g = Graph()
-    for path in shipped:
+    for path in SHIPPED:
         g.parse(path)
     extra = Graph()
     for node, label in g.subject_objects(RDFS.label):
         if isinstance(label, Literal) and label.language == "en":
-            # Names that sort before the English one, so that a query taking the first
-            # by text alone, or one without a language first, shows them.
             extra.add((node, RDFS.label, Literal("AAA " + str(label), lang="fr")))
             extra.add((node, RDFS.label, Literal("AAA " + str(label))))
     assert len(extra) > 100
-    path = tmp_path_factory.mktemp("labels") / "more-labels.ttl"
+    path = folder / "more-labels.ttl"
     extra.serialize(path, format="turtle")
-    return open_store(shipped), open_store([*shipped, str(path)])
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory):
+    more = _more_labels(tmp_path_factory.mktemp("labels"))
+    return open_store(SHIPPED), open_store([*SHIPPED, more])
 
 
 LABEL = str(RDFS.label)
@@ -122,17 +130,7 @@ def test_the_entity_page_names_each_resource_once_by_its_english_label(tmp_path)
 
     from alliance_graph.web import Settings, create_app
 
-    shipped = [str(p) for p in data_files()]
-    g = Graph()
-    for path in shipped:
-        g.parse(path)
-    extra = Graph()
-    for node, label in g.subject_objects(RDFS.label):
-        if isinstance(label, Literal) and label.language == "en":
-            extra.add((node, RDFS.label, Literal("AAA " + str(label), lang="fr")))
-            extra.add((node, RDFS.label, Literal("AAA " + str(label))))
-    more = tmp_path / "more-labels.ttl"
-    extra.serialize(more, format="turtle")
+    more = _more_labels(tmp_path)
 
     def page(data):
         with TestClient(create_app(Settings(data=tuple(data)))) as client:
@@ -142,7 +140,7 @@ def test_the_entity_page_names_each_resource_once_by_its_english_label(tmp_path)
             assert response.status_code == 200
             return response.text
 
-    before, after = page(shipped), page([*shipped, str(more)])
+    before, after = page(SHIPPED), page([*SHIPPED, more])
     assert "AAA " not in before
     # The page's own list of labels may show the added ones; nothing else may.
     shown = re.findall(r"AAA [^<\"]*", after)
