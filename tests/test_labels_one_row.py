@@ -18,6 +18,7 @@ CATALOGUE = {q.name: q for q in queries.catalogue()}
 
 
 SHIPPED = [str(p) for p in data_files()]
+RES_RENAULT = "https://w3id.org/alliance-graph/resource/Renault"
 
 
 def _more_labels(folder) -> str:
@@ -167,3 +168,39 @@ def test_every_saved_query_orders_labels_by_the_one_expression():
             assert text.startswith(flat(sparql_label_key(name)), match.start()), path.name
             found += 1
     assert found >= 20
+
+
+def test_a_label_in_another_language_is_a_name_every_face_resolves(tmp_path, capsys):
+    # A user with Japanese and French names in their data types them: the resolver of
+    # `entities`, of the ownership commands and of the saved queries' IRI parameters
+    # finds the entity (shown by its English label) through each.
+    import json
+
+    from alliance_graph.cli import main
+
+    extra = tmp_path / "names.ttl"
+    extra.write_text(
+        "@prefix res: <https://w3id.org/alliance-graph/resource/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        'res:Renault rdfs:label "Régie Renault"@fr .\n'
+        'res:NissanMotor rdfs:label "日産自動車"@ja .\n',
+        encoding="utf-8",
+    )
+    data = [a for f in [*SHIPPED, str(extra)] for a in ("--data", f)]
+
+    def run(*argv):
+        with pytest.raises(SystemExit) as exit_:
+            main([*argv, "--format", "json", *data])
+        captured = capsys.readouterr()
+        assert exit_.value.code == 0, captured.err
+        return json.loads(captured.out)
+
+    (found,) = run("entities", "Régie Renault")
+    assert found["iri"] == RES_RENAULT and found["label"] == "Renault"
+    assert "Régie Renault" in found["alt_labels"]
+    record = run("ownership", "stake", "Régie Renault", "日産自動車", "--at", "2015-06-30")
+    assert (record["holder"], record["held"]) == ("Renault", "Nissan Motor")
+    assert record["percent"] is not None
+    rows = run("query", "stakes-on-date", "-p", "date=2015-06-30", "-p", "held=日産自動車")
+    assert {r["heldLabel"] for r in rows} == {"Nissan Motor"}
+    assert "Renault" in {r["holderLabel"] for r in rows}

@@ -318,6 +318,14 @@ def pick_label(labels: Iterable[tuple[str, str | None]]) -> str | None:
     return best[0] if best is not None else None
 
 
+def other_names(
+    labels: Iterable[tuple[str, str | None]], alts: Iterable[str], shown: str
+) -> list[str]:
+    """The names an entity answers to besides the label it is shown by: its labels in
+    other languages and its alternative labels, sorted (a user may type any of them)."""
+    return sorted({*alts, *(text for text, _ in labels)} - {shown})
+
+
 def sparql_label_key(name: str) -> str:
     """The SPARQL expression that orders the labels bound to ``?name`` as
     :func:`pick_label` does (the smallest first)."""
@@ -375,7 +383,7 @@ def from_triples(
         # the most specific kind first: one no other kind of this entry is below
         own.sort(key=lambda k: sum(1 for o in own if o != k and k in below.get(o, ())))
         label = pick_label(ls) or local_name(s)
-        entries.append(Entry(s, label, sorted({a for a in alts.get(s, []) if a != label}), own))
+        entries.append(Entry(s, label, other_names(ls, alts.get(s, []), label), own))
     return Names(entries, below)
 
 

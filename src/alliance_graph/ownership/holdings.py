@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..claims import SINGLE_VALUED, several
-from ..names import pick_label
+from ..names import other_names, pick_label
 from ..temporal import RANK_ORDER, Interval, rank_of
 from .errors import OwnershipError
 from .model import Holdings, SetAside, Stake, local_name
@@ -187,8 +187,11 @@ def _build(index: _Index) -> Holdings:
             entities.update(v for v in values if isinstance(v, str))
     labels, alts, kinds = {}, {}, {}
     for e in entities:
-        labels[e] = _pick_label(index.get(RDFS_LABEL, e)) or local_name(e)
-        alts[e] = sorted({_lit(v)[0] for v in index.get(SKOS_ALT, e) if not isinstance(v, str)})
+        given = [(v.value, v.language) for v in index.get(RDFS_LABEL, e) if not isinstance(v, str)]
+        labels[e] = pick_label(given) or local_name(e)
+        # Labels in other languages are names too (names.other_names, as the resolver).
+        alt_texts = [_lit(v)[0] for v in index.get(SKOS_ALT, e) if not isinstance(v, str)]
+        alts[e] = other_names(given, alt_texts, labels[e])
         own = sorted(
             t[len(AG) :] for t in types.get(e, ()) if t.startswith(AG) and t != AG + "BestRank"
         )
@@ -221,10 +224,6 @@ def _losing(index: _Index, s: str, stake: Stake | None, best: set[str]) -> SetAs
 def _rank(index: _Index, s: str) -> int:
     # Literals read as normal, as the loader reads them when it marks the best claims.
     return rank_of(v if isinstance(v, str) else "" for v in index.get(AG + "rank", s))
-
-
-def _pick_label(values: list) -> str | None:
-    return pick_label((v.value, v.language) for v in values if not isinstance(v, str))
 
 
 def _number(index: _Index, prop: str, node: str) -> float | None:
