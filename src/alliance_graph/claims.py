@@ -4,8 +4,9 @@ The shapes allow one ``ag:holder``, ``ag:held``, ``ag:heldThrough``, figure and 
 day bound per shareholding. Data that breaks this (read with ``--no-validate``, or not
 validated at all) gives a face several values to choose from, and the first one a store
 lists depends on the order the files were loaded in. So every face that reads claims
-(the ownership index, the BODS export) sets such a claim aside with :func:`several`'s
-reason instead of choosing. Several *dates* are not among these: the loader bounds them
+in Python (the ownership index, the BODS export, the property-graph exports) sets such a
+claim aside with :func:`several`'s reason instead of choosing; SPARQL (the saved
+queries) still sees every value. Several *dates* are not among these: the loader bounds them
 by all of them (:mod:`alliance_graph.derive`), and so does every face.
 """
 

@@ -298,7 +298,7 @@ def read(backend, iri: str) -> dict:
     inbound = backend.sparql(INBOUND % {"e": term}, trusted=True).rows
     if not own and not facts_rows and not inbound:
         return {}
-    label, kinds, props, description = None, [], {}, None
+    kinds, props, description = [], {}, None
     label = pick_label((r["o"], r.get("oLang") or None) for r in own if r["p"] == LABEL)
     for row in own:
         if row["p"] == LABEL:
