@@ -12,7 +12,7 @@ by all of them (:mod:`alliance_graph.derive`), and so does every face.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 # The local names in the ontology's namespace, in the order a reason names them.
 SINGLE_VALUED = (
@@ -27,6 +27,19 @@ SINGLE_VALUED = (
     "endEarliest",
     "endLatest",
 )
+
+
+def set_aside_because(values_of: Callable[[str], list]) -> str | None:
+    """Why a claim is set aside, or None: ``values_of(prop)`` gives its values of
+    ``ag:{prop}`` (a local name of :data:`SINGLE_VALUED`); the first property with several
+    distinct values decides. One loop for every face that reads claims."""
+    for prop in SINGLE_VALUED:
+        values = values_of(prop)
+        if len(values) > 1:
+            reason = several(prop, values)
+            if reason:
+                return reason
+    return None
 
 
 def several(prop: str, values: Iterable) -> str | None:

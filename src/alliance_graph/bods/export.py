@@ -22,7 +22,7 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from ..claims import SINGLE_VALUED, several
+from ..claims import set_aside_because
 from ..names import pick_label
 from ..temporal import PRECISION_BY_DATATYPE, rank_of
 from . import mapping as m
@@ -398,11 +398,10 @@ class _Exporter:
         props = self.reader.props(iri)
         # Several values where the shapes allow one: left out, as the ownership index
         # sets it aside, rather than the first one the store lists (claims.py).
-        for prop in SINGLE_VALUED:
-            reason = several(prop, props.get(m.ag(prop), ()))
-            if reason:
-                self.report.left_out.append(f"{iri}: {reason}")
-                return []
+        reason = set_aside_because(lambda prop: props.get(m.ag(prop), []))
+        if reason:
+            self.report.left_out.append(f"{iri}: {reason}")
+            return []
         p = self.claim_payload(iri, props)
         holder, held = p.get("holder"), p.get("held")
         if not holder or not held:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 
-from ..claims import SINGLE_VALUED, several
+from ..claims import set_aside_because
 from ..names import pick_label
 from ..temporal import AG, DateSpan, interval_of
 from .parts import Parts
@@ -178,7 +178,7 @@ def property_graph(
         ):
             continue  # deprecated or outranked claims
         if AG.Shareholding in vocab.ancestors(kind):
-            reason = _several_values(full, node)
+            reason = set_aside_because(lambda p, n=node: [str(v) for v in full.objects(n, AG[p])])
             if reason:
                 if notes is not None:
                     notes.append(f"{node}: {reason}")
@@ -326,13 +326,3 @@ def for_options(parts: Parts, options: Options) -> PropertyGraph:
         derived=options.derived,
         notes=options.notes,
     )
-
-
-def _several_values(full: Graph, node) -> str | None:
-    for prop in SINGLE_VALUED:
-        values = list(full.objects(node, AG[prop]))
-        if len(values) > 1:
-            reason = several(prop, [str(v) for v in values])
-            if reason:
-                return reason
-    return None

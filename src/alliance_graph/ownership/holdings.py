@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..claims import SINGLE_VALUED, several
+from ..claims import SINGLE_VALUED, set_aside_because
 from ..names import other_names, pick_label
 from ..temporal import RANK_ORDER, Interval, rank_of
 from .errors import OwnershipError
@@ -252,18 +252,15 @@ def _bound(index: _Index, prop: str, s: str) -> dt.date | None:
     return _day(_lit(value)[0], s, prop)
 
 
-_SINGLE = tuple((prop, AG + prop) for prop in SINGLE_VALUED)
+_SINGLE = {prop: AG + prop for prop in SINGLE_VALUED}
 
 
 def _stake(index: _Index, s: str) -> tuple[Stake | None, str]:
     # Several values where the shapes allow one: set aside, never the first one listed
     # (which changes with the order the files were loaded in; claims.py).
-    for prop, key in _SINGLE:
-        values = index.get(key, s)
-        if len(values) > 1:
-            reason = several(prop, values)
-            if reason:
-                return None, reason
+    reason = set_aside_because(lambda prop: index.get(_SINGLE[prop], s))
+    if reason:
+        return None, reason
     holder = index.one(AG + "holder", s)
     held = index.one(AG + "held", s)
     percent = _number(index, "percent", s)

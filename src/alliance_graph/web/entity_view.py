@@ -325,7 +325,6 @@ def read(backend, iri: str) -> dict:
             continue
         if p == LABEL:
             f.labels.append((row["o"], row.get("oLang") or None))
-            f.label = pick_label(f.labels)
         elif p == AG + "rank":
             f.rank = row["o"][len(AG) :]
         elif p == AG + "rankReason":
@@ -338,6 +337,8 @@ def read(backend, iri: str) -> dict:
         v = _value(row, "o", "oLabel")
         if all(v.text != x.text or v.iri != x.iri for x in values):
             values.append(v)
+    for f in facts.values():
+        f.label = pick_label(f.labels) or ""
     own_cites = []
     for row in cites:
         cite = {
