@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from .queries import cached_store, names_for, sparql
 
-_COUNTS = """
+CLASS_COUNTS = """
 PREFIX ag: <https://w3id.org/alliance-graph/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?class ?label (COUNT(DISTINCT ?s) AS ?n) WHERE {
+SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
   ?s a ?class .
-  ?class rdfs:label ?label .
   FILTER(STRSTARTS(STR(?class), STR(ag:)) && ?class != ag:BestRank
-         && (isBlank(?s) || !STRSTARTS(STR(?s), STR(ag:))))
-} GROUP BY ?class ?label ORDER BY DESC(?n) ?label
+         && (isBlank(?s) || !STRSTARTS(STR(?s), STR(ag:)))
+         && EXISTS { ?class rdfs:label [] })
+} GROUP BY ?class
 """
 
 _STAKES = """
@@ -25,7 +25,7 @@ SELECT ?holder ?held ?percent ?via ?voting ?from ?until ?status WHERE {
   BIND(EXISTS { ?s ag:interest ag:VotingInterest } AS ?voting)
   OPTIONAL { ?s ag:startEarliest ?se } OPTIONAL { ?s ag:startLatest ?sl }
   OPTIONAL { ?s ag:endEarliest ?ee } OPTIONAL { ?s ag:endLatest ?el }
-  OPTIONAL { ?s ag:endStatus/rdfs:label ?status }
+  OPTIONAL { ?s ag:endStatus ?status FILTER EXISTS { ?status rdfs:label [] } }
   BIND(IF(BOUND(?se) && BOUND(?sl) && ?se = ?sl, STR(?se),
           CONCAT(COALESCE(STR(?se), "?"), " .. ", COALESCE(STR(?sl), "?"))) AS ?from)
   BIND(IF(BOUND(?ee) && BOUND(?el) && ?ee = ?el, STR(?ee),
@@ -43,7 +43,20 @@ def _run(text: str, data, data_format, store):
 
 def class_counts(data=None, *, data_format=None, store=None) -> list[dict]:
     """How many things of each class the graph holds (the shipped data when None)."""
-    return [{"class": r["label"], "count": r["n"]} for r in _run(_COUNTS, data, data_format, store)]
+    if store is None:
+        store = cached_store(data, data_format)
+    return counted(_run(CLASS_COUNTS, data, data_format, store), names_for(store=store))
+
+
+def counted(rows, names) -> list[dict]:
+    """The rows of :data:`CLASS_COUNTS` as :func:`class_counts` gives them, the classes
+    named through ``names`` (a :class:`alliance_graph.names.Names`): for a face that runs
+    the query elsewhere (the web server, on its store or endpoint)."""
+    # By the label every face shows a class by (names.pick_label): a user's translation
+    # of the ontology adds labels, not rows.
+    out = [{"class": names.label(r["class"]), "count": int(r["n"])} for r in rows]
+    out.sort(key=lambda r: (-r["count"], r["class"]))
+    return out
 
 
 def stakes_over_time(data=None, *, data_format=None, store=None) -> list[dict]:
@@ -64,7 +77,7 @@ def stakes_over_time(data=None, *, data_format=None, store=None) -> list[dict]:
                 "through": names.label(r["via"]) if r["via"] else None,
                 "from": r["from"],
                 "until": r["until"] or None,
-                "end": r["status"],
+                "end": names.label(r["status"]) if r["status"] else None,
             }
         )
     rows.sort(key=lambda r: (r["held"], r["holder"], r["from"].replace("?", "0")))
