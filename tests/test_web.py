@@ -423,6 +423,12 @@ def test_sources_and_ontology_terms_dereference(client):
     assert (AG.Shareholding, RDF.type, URIRef("http://www.w3.org/2002/07/owl#Class")) in og
     page = client.get("/ontology", headers=HTML)
     assert 'id="Shareholding"' in page.text
+    # Each term with its label and its definition, as the ontology file gives them.
+    term = page.text[page.text.index('id="Shareholding"') :]
+    term = term[: term.index("</dd>")]
+    definition = og.value(AG.Shareholding, URIRef("http://www.w3.org/2004/02/skos/core#definition"))
+    assert definition and "<strong>shareholding</strong>" in term
+    assert str(definition).replace("'", "&#39;") in term
 
 
 def test_an_unknown_resource_is_404(client):
@@ -440,8 +446,8 @@ def test_an_unknown_resource_is_404(client):
 def test_home_counts_what_the_data_holds(client, graph):
     page = client.get("/", headers=HTML).text
     companies = len(set(graph.subjects(RDF.type, AG.Company)))
-    assert f'<td>Company</td><td class="num">{companies}</td>' in page
-    assert f"{len(graph):,} triples" in page or "triples" in page
+    assert f'<td>company</td><td class="num">{companies}</td>' in page
+    assert f"{len(graph):,} triples" in page
     assert 'href="/explorer?at=2019-07-01"' in page
 
 

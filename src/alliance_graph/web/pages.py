@@ -14,6 +14,7 @@ from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from ..errors import UnknownEntityError, UsageError
+from ..names import pick_label
 from ..namespaces import AG
 from ..queries import compact
 from ..temporal import READINGS, parse_date
@@ -41,15 +42,17 @@ def fact_body(shown) -> Markup:
 templates.env.filters["fact_body"] = fact_body
 FIRST_YEAR = 1999
 
-COUNTS = f"""PREFIX ag: <{AG}>
-SELECT ?type (COUNT(DISTINCT ?s) AS ?n) WHERE {{
-  ?s a ?type . FILTER(STRSTARTS(STR(?type), STR(ag:)) && ?type != ag:BestRank)
-}} GROUP BY ?type ORDER BY DESC(?n) ?type"""
 TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+# A term's definition is its skos:definition (the ontology's own, as OBO-style
+# catalogues write it); an rdfs:comment stands in for one where a user's terms have none.
 ONTOLOGY = f"""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?term ?type ?label ?comment WHERE {{
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?term ?type ?label (LANG(?label) AS ?labelLang) ?comment (LANG(?comment) AS ?commentLang)
+WHERE {{
   ?term a ?type . FILTER(STRSTARTS(STR(?term), "{AG}"))
-  OPTIONAL {{ ?term rdfs:label ?label }} OPTIONAL {{ ?term rdfs:comment ?comment }}
+  OPTIONAL {{ ?term rdfs:label ?label }}
+  OPTIONAL {{ ?term skos:definition ?comment }}
+  OPTIONAL {{ FILTER NOT EXISTS {{ ?term skos:definition [] }} ?term rdfs:comment ?comment }}
 }} ORDER BY ?term"""
 
 
@@ -98,7 +101,9 @@ class Pages:
 
     def _home_data(self):
         b = self.backend
-        counts = b.sparql(COUNTS).rows
+        from .. import summary  # the counts of `alliance-graph summary`, run here
+
+        counts = summary.counted(b.sparql(summary.CLASS_COUNTS, trusted=True).rows, b.directory)
         triples = b.sparql(TRIPLES).rows[0]["n"]
         from .. import ownership
 
@@ -110,7 +115,7 @@ class Pages:
             per_year.append({"year": year, "at": day.isoformat(), "stakes": g.number_of_edges()})
         return {
             "triples": triples,
-            "counts": [{"kind": r["type"][len(AG) :], "n": r["n"]} for r in counts],
+            "counts": counts,
             "per_year": per_year,
             "queries": b.catalogue(),
         }
@@ -177,21 +182,25 @@ class Pages:
         )
 
     async def ontology(self, request: Request):
-        rows = (await run_in_threadpool(self.backend.sparql, ONTOLOGY)).rows
+        rows = (await run_in_threadpool(self.backend.sparql_unbounded, ONTOLOGY)).rows
         terms: dict[str, dict] = {}
         for r in rows:
             t = terms.setdefault(
                 r["term"],
-                {
-                    "name": r["term"][len(AG) :],
-                    "types": [],
-                    "label": r.get("label"),
-                    "comment": r.get("comment"),
-                },
+                {"name": r["term"][len(AG) :], "types": [], "labels": set(), "comments": set()},
             )
             kind = r["type"].rsplit("#", 1)[-1]
             if kind not in t["types"]:
                 t["types"].append(kind)
+            if r.get("label") is not None:
+                t["labels"].add((r["label"], r.get("labelLang") or None))
+            if r.get("comment") is not None:
+                t["comments"].add((r["comment"], r.get("commentLang") or None))
+        for t in terms.values():
+            # A term is labelled, and defined, as every face labels a resource (one text
+            # of several languages: names.pick_label), whatever order the engine lists.
+            t["label"] = pick_label(t.pop("labels"))
+            t["comment"] = pick_label(t.pop("comments"))
         return self.render(request, "ontology.html", terms=list(terms.values()))
 
     # -- saved queries and the editor --------------------------------------------------
