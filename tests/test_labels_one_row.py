@@ -1,17 +1,19 @@
 """An entity labelled in several languages (valid data: one label per language) is one
 row in every saved query, shown by its English label, as every other face shows it
 (names.pick_label). Each query runs on its own example twice: on the shipped data, and
-with every labelled resource given a French label and a label without a language too.
+with every labelled resource and every labelled ontology term (a class, a unit, a rank:
+a user's translation of the vocabulary) given a French label and a label without a
+language too.
 """
 
 from __future__ import annotations
 
 import pytest
-from rdflib import RDFS, Graph, Literal
+from rdflib import RDFS, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from alliance_graph import queries
-from alliance_graph.resources import data_files
+from alliance_graph.resources import data_files, ontology_files
 from alliance_graph.store import open_store, to_rdflib
 
 CATALOGUE = {q.name: q for q in queries.catalogue()}
@@ -26,7 +28,7 @@ def _more_labels(folder) -> str:
     # English: names that sort before the English one, so that a query taking the first
     # by text alone, or one without a language first, shows them.
     g = Graph()
-    for path in SHIPPED:
+    for path in [*SHIPPED, *map(str, ontology_files())]:
         g.parse(path)
     extra = Graph()
     for node, label in g.subject_objects(RDFS.label):
@@ -114,12 +116,15 @@ def test_pick_label_orders_labels_as_the_queries_do():
         assert pick_label(labels) == row["best"].value, labels
 
 
-def test_the_summary_lists_each_stake_once_by_its_english_labels(stores):
+def test_the_summary_lists_each_stake_and_class_once_by_its_english_labels(stores):
     from alliance_graph import summary
 
     plain, labelled = stores
     before = summary.stakes_over_time(store=plain)
     assert before and summary.stakes_over_time(store=labelled) == before
+    assert any(r["end"] for r in before)  # an end status: a term of the vocabulary
+    counts = summary.class_counts(store=plain)
+    assert counts and summary.class_counts(store=labelled) == counts
 
 
 def test_the_entity_page_names_each_resource_once_by_its_english_label(tmp_path):
@@ -147,6 +152,34 @@ def test_the_entity_page_names_each_resource_once_by_its_english_label(tmp_path)
     shown = re.findall(r"AAA [^<\"]*", after)
     assert all(text.startswith("AAA Nissan Motor") for text in shown), sorted(set(shown))[:5]
     assert re.search(r"<h1[^>]*>\s*Nissan Motor\s*<", after)
+
+
+def test_the_home_and_ontology_pages_name_each_term_once_by_its_english_label(tmp_path):
+    # The web face over a translated vocabulary: the home page counts what
+    # `alliance-graph summary` counts, class by class, by the same English labels; the
+    # ontology page defines each term by its English label.
+    import html
+    import re
+
+    from starlette.testclient import TestClient
+
+    from alliance_graph import summary
+    from alliance_graph.web import Settings, create_app
+
+    more = _more_labels(tmp_path)
+    with TestClient(create_app(Settings(data=(*SHIPPED, more)))) as client:
+        home = client.get("/", headers={"Accept": "text/html"}).text
+        ontology = client.get("/ontology", headers={"Accept": "text/html"}).text
+    table = home[home.index("<caption>Resources by kind") : home.index("</table>")]
+    shown = [
+        {"class": html.unescape(k), "count": int(n)}
+        for k, n in re.findall(r'<tr><td>([^<]*)</td><td class="num">(\d+)</td></tr>', table)
+    ]
+    assert shown == summary.class_counts(SHIPPED)
+    assert "AAA " not in table
+    term = ontology[ontology.index('id="Shareholding"') :]
+    term = term[: term.index("</dd>")]
+    assert "<strong>shareholding</strong>" in term and "AAA " not in term
 
 
 def test_every_saved_query_orders_labels_by_the_one_expression():
@@ -204,3 +237,25 @@ def test_a_label_in_another_language_is_a_name_every_face_resolves(tmp_path, cap
     rows = run("query", "stakes-on-date", "-p", "date=2015-06-30", "-p", "held=日産自動車")
     assert {r["heldLabel"] for r in rows} == {"Nissan Motor"}
     assert "Renault" in {r["holderLabel"] for r in rows}
+
+
+def test_the_timeline_orders_the_members_by_their_english_labels():
+    # plot timeline's default companies: ordered by the label every face shows, however
+    # many languages label them (French labels here that would reverse the order).
+    from alliance_graph.plot import alliance_members
+    from alliance_graph.graph import load
+
+    graph = load(SHIPPED)
+    members = alliance_members(graph)
+    assert len(members) >= 3
+    english = {
+        m: next(str(v) for v in graph.objects(URIRef(m), RDFS.label) if v.language == "en")
+        for m in members
+    }
+    assert members == sorted(members, key=english.get)
+    for rank, m in enumerate(reversed(members)):
+        # The French one stored first, where a reader taking the first label finds it.
+        graph.remove((URIRef(m), RDFS.label, None))
+        graph.add((URIRef(m), RDFS.label, Literal(f"{rank:03d}", lang="fr")))
+        graph.add((URIRef(m), RDFS.label, Literal(english[m], lang="en")))
+    assert alliance_members(graph) == members

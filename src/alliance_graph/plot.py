@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import UsageError
+from .names import pick_label
 
 RES = "https://w3id.org/alliance-graph/resource/"
 AG = "https://w3id.org/alliance-graph/ontology#"
@@ -351,7 +352,12 @@ def alliance_members(graph) -> list[str]:
             continue
         if any(o in alliances for o in graph.objects(membership, ag.organisation)):
             members.update(str(m) for m in graph.objects(membership, ag.member))
-    return sorted(members, key=lambda m: str(graph.value(_iri(m), RDFS.label) or m))
+    def label(m):
+        # The label every face shows (names.pick_label), not whichever rdflib lists first.
+        given = graph.objects(_iri(m), RDFS.label)
+        return pick_label((str(v), getattr(v, "language", None)) for v in given) or m
+
+    return sorted(members, key=label)
 
 
 def _iri(text: str):
