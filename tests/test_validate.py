@@ -777,6 +777,31 @@ def test_percent_as_string_is_a_datatype_violation_not_a_crash(data_copy):
     assert "not a string" in result.message
 
 
+def test_a_whole_number_percent_conforms_and_every_face_reads_it(data_copy):
+    # 44 is an xsd:integer, which XSD derives from xsd:decimal (the ontology's range):
+    # the shapes accept it, as the ownership index and the saved queries read it.
+    from alliance_graph import ownership
+
+    text = data_copy.read_text()
+    assert text.count("ag:percent 44.4 ;") == 1
+    data_copy.write_text(text.replace("ag:percent 44.4 ;", "ag:percent 44 ;"))
+    report = validate([data_copy])
+    assert report.conforms, report.to_text()
+    record = ownership.stake(
+        ownership.holdings_from_files([data_copy]), "Renault", "Nissan Motor", "2003-06-30"
+    )
+    assert record["percent"] == 44
+
+
+@pytest.mark.parametrize("written", ["44.4e0", '"44.4"^^xsd:double', '"44.4"^^xsd:float'])
+def test_a_floating_point_percent_is_a_datatype_violation(data_copy, written):
+    text = data_copy.read_text()
+    data_copy.write_text(text.replace("ag:percent 44.4 ;", f"ag:percent {written} ;"))
+    report = validate([data_copy])
+    assert [r.rule for r in report.results] == ["agsh:percent-datatype"], report.to_text()
+    assert "xsd:double" in report.results[0].message
+
+
 def test_report_reads_well(data_copy):
     BREAKS[0].apply(data_copy)  # Ivan Espinosa without a label
     data_copy.write_text(
