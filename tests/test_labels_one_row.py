@@ -242,8 +242,8 @@ def test_a_label_in_another_language_is_a_name_every_face_resolves(tmp_path, cap
 def test_the_timeline_orders_the_members_by_their_english_labels():
     # plot timeline's default companies: ordered by the label every face shows, however
     # many languages label them (French labels here that would reverse the order).
-    from alliance_graph.plot import alliance_members
     from alliance_graph.graph import load
+    from alliance_graph.plot import alliance_members
 
     graph = load(SHIPPED)
     members = alliance_members(graph)

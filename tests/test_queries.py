@@ -121,6 +121,22 @@ def test_parameters_inside_bound_are_refused_at_load(tmp_path):
         queries.get("q", folder=tmp_path)
 
 
+@pytest.mark.parametrize("ptype", ["integer", "date", "decimal", "boolean"])
+def test_a_typed_parameter_needs_grlcs_xsd_line_at_load(tmp_path, ptype):
+    # grlc binds ?_year_integer as "..."^^xsd:integer (every suffix but _iri is xsd:) and
+    # writes its own xsd: declaration before every SELECT where this exact one is missing.
+    from alliance_graph.queries.params import PARAM_TYPES
+
+    var = f"?_x{PARAM_TYPES[ptype][1]}"
+    (tmp_path / "q.rq").write_text(
+        "#+ summary: s\n#+ description: d\n#+ params:\n"
+        f"#+   - {{name: x, type: {ptype}}}\n"
+        f"SELECT ?s WHERE {{ ?s ?p {var} }}\n"
+    )
+    with pytest.raises(DataFileError, match="grlc writes one before every SELECT"):
+        queries.get("q", folder=tmp_path)
+
+
 # --- parameters ---------------------------------------------------------------------
 
 

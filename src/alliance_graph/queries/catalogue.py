@@ -231,7 +231,9 @@ def _parse(name: str, size: int, mtime_ns: int) -> SavedQuery:
         unknown = set(given) - {p.name for p in params}
         if unknown:
             raise DataFileError(path, f"{key}: no #+ params entry declares {sorted(unknown)}")
-    xsd_typed = [p.name for p in params if PARAM_TYPES[p.type][1].startswith("_xsd_")]
+    # grlc types every suffix but _iri as xsd:<suffix> (?_year_integer too) and then adds
+    # its declaration of xsd: where the query lacks this exact one.
+    xsd_typed = [p.name for p in params if PARAM_TYPES[p.type][1] not in ("", "_iri")]
     if xsd_typed and GRLC_XSD_PREFIX not in body:
         raise DataFileError(
             path,
