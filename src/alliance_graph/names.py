@@ -21,10 +21,23 @@ from .namespaces import AG, PREFIXES, RDF_TYPE, RDFS, RDFS_LABEL, SKOS_ALT_LABEL
 _CURIE = re.compile(r"^([A-Za-z][\w-]*):([^/].*)?$")
 
 
+# The pool a bare name is looked for in where a resource of the data is meant (an IRI
+# parameter of a saved query, `entities`, the web's suggestions): every labelled IRI, in
+# any namespace (res: or the user's own), but the ontology's terms (and the ontology
+# itself) and the sources, which stay reachable by their IRI or prefixed name. Until
+# 2026-12 it was res: alone, so data with IRIs of its own answered `ownership` by name
+# and no saved query.
+DATA = "(the data)"
+
+
 def key(text: str) -> str:
     """The form names are compared in: case, spacing and the dots and commas of
     "Co., Ltd." do not matter."""
     return " ".join(text.replace(".", " ").replace(",", " ").split()).casefold()
+
+
+def _a(what: str) -> str:
+    return ("an " if what[:1].lower() in "aeiou" else "a ") + what
 
 
 def _tight(text: str) -> str:
@@ -136,9 +149,18 @@ class Names:
         wanted = {k.casefold() for k in self.below.get(kind, {kind})} | {kind.casefold()}
         return any(k.casefold() in wanted for k in e.kinds)
 
+    def is_data(self, iri: str) -> bool:
+        """Whether ``iri`` is in the :data:`DATA` pool: not the ontology's, not a source."""
+        if iri.startswith(AG.rstrip("#")):
+            return False
+        return not self.is_a(iri, "Source")
+
     def _pool(self, namespace: str | None, kinds: Iterable[str] | None):
         def ok(iri: str) -> bool:
-            if namespace is not None and not iri.startswith(namespace):
+            if namespace == DATA:
+                if not self.is_data(iri):
+                    return False
+            elif namespace is not None and not iri.startswith(namespace):
                 return False
             return kinds is None or any(self.is_a(iri, k) for k in kinds)
 
@@ -185,6 +207,17 @@ class Names:
                 raise UnknownEntityError(
                     f"{name!r} names {len(matches)} of them: {listed}. "
                     "Use a full label, the local name or the IRI."
+                )
+        if kinds is not None:
+            # Named, but not of the kind asked for: say so, rather than "no such name"
+            # (or, worse, an empty answer).
+            try:
+                other = self.resolve(name, namespace=namespace, what=what)
+            except UnknownEntityError:
+                other = None
+            if other is not None:
+                raise UnknownEntityError(
+                    f"{name!r} names {self.entries[other].describe()}, which is not {_a(what)}"
                 )
         raise UnknownEntityError(self._unknown(name, ok, what))
 
@@ -259,8 +292,10 @@ class LazyNames:
         self.full = None
 
     def resolve(self, name, *, namespace=None, kinds=None, what="entity") -> str:
-        iri = self._written_iri(name) if self.store is not None and kinds is None else None
-        if iri is not None and (namespace is None or iri.startswith(namespace)):
+        # As Names.resolve: a written IRI says where it points (the namespace does not
+        # apply), and it must be of one of ``kinds`` where they are given.
+        iri = self._written_iri(name) if self.store is not None else None
+        if iri is not None:
             import pyoxigraph as ox
 
             try:
@@ -270,8 +305,20 @@ class LazyNames:
             if node is not None and any(
                 self.store.quads_for_pattern(node, ox.NamedNode(RDFS_LABEL), None)
             ):
-                return iri
+                if kinds is None or self._of_kind(node, kinds):
+                    return iri
         return self.__getattr__("resolve")(name, namespace=namespace, kinds=kinds, what=what)
+
+    def _of_kind(self, node, kinds) -> bool:
+        # Kinds are the ontology's class local names (Names.is_a), subclasses included.
+        classes = " ".join(f"<{AG}{k}>" for k in kinds if re.fullmatch(r"\w+", k))
+        if not classes:
+            return False
+        return bool(
+            self.store.query(
+                f"ASK {{ {node} <{RDF_TYPE}>/<{RDFS}subClassOf>* ?k VALUES ?k {{ {classes} }} }}"
+            )
+        )
 
     @staticmethod
     def _written_iri(name) -> str | None:

@@ -19,7 +19,8 @@ from .options import data_arguments, data_option, format_option, store_option
     "--all",
     "everything",
     is_flag=True,
-    help="Also sources and the ontology's own terms (default: the resources only).",
+    help="Also sources and the terms of vocabularies (default: the data's resources, in "
+    "any namespace).",
 )
 @data_option
 @store_option
@@ -37,13 +38,12 @@ def entities(text, kind, everything, data, data_format, fmt):
         alliance-graph entities --kind Person
         alliance-graph entities "renault group" --format json
     """
-    from ..names import curie
-    from ..namespaces import RES
+    from ..names import DATA, curie
     from ..output import render
     from ..queries import names_for
 
     names = names_for(data=data_arguments(data), data_format=data_format)
-    found = names.search(text, kind=kind, namespace=None if everything else RES)
+    found = names.search(text, kind=kind, namespace=None if everything else DATA)
     rows = []
     for e in found:
         record = e.record()

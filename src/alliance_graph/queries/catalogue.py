@@ -192,6 +192,7 @@ def _parse(name: str, size: int, mtime_ns: int) -> SavedQuery:
             "enum",
             "optional",
             "namespace",
+            "kind",
         }
         if unknown:
             raise DataFileError(path, f"parameter {spec['name']!r}: unknown keys {sorted(unknown)}")
@@ -214,7 +215,13 @@ def _parse(name: str, size: int, mtime_ns: int) -> SavedQuery:
             enum=tuple(enum),
             optional=bool(spec.get("optional", False)),
             namespace=spec.get("namespace", "res"),
+            kind=spec.get("kind"),
         )
+        if p.kind is not None and (p.type != "iri" or not _NAME_RE.match(str(p.kind))):
+            raise DataFileError(
+                path, f"parameter {p.name!r}: kind is for iri parameters, a class's local "
+                f"name such as Agent (got {p.kind!r})"
+            )
         if p.namespace not in PREFIXES:
             raise DataFileError(path, f"parameter {p.name!r}: unknown namespace {p.namespace!r}")
         try:

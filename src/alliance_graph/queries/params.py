@@ -18,6 +18,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..errors import ParameterError, UnknownEntityError
+from ..names import DATA
 from ..namespaces import PREFIXES, XSD
 from ..temporal import DateSpan, parse_date
 
@@ -49,6 +50,10 @@ class Parameter:
     enum: tuple = ()
     optional: bool = False  # may be left out, and then matches anything
     namespace: str = "res"  # for iri parameters: where a bare local name points
+    # For iri parameters: the class (an ontology local name: Agent, Person...) a name
+    # must name, subclasses included. "Beta Corp" then means the company, not a brand
+    # of that name, and a place given for a company is an error, not an empty answer.
+    kind: str | None = None
 
     @property
     def required(self) -> bool:
@@ -157,8 +162,14 @@ class Parameter:
     def _resolved(self, value, names) -> ox.NamedNode:
         if not isinstance(value, str) or not value.strip():
             raise self._fail(value)
+        # A bare name of a resource is looked for in the whole data (any namespace but
+        # the vocabularies', names.DATA); one of another namespace (ag: for kinds of
+        # things) in that namespace.
+        namespace = DATA if self.namespace == "res" else PREFIXES[self.namespace]
+        kinds = [self.kind] if self.kind else None
+        what = _words(self.kind) if self.kind else "entity"
         try:
-            iri = names.resolve(value, namespace=PREFIXES[self.namespace], what="entity")
+            iri = names.resolve(value, namespace=namespace, kinds=kinds, what=what)
         except UnknownEntityError as exc:
             raise ParameterError(f"parameter {self.name!r}: {exc}") from None
         term = ox.NamedNode(iri)
@@ -191,6 +202,11 @@ class Parameter:
             return ox.NamedNode(text)
         except ValueError as exc:
             raise self._fail(value, str(exc)) from None
+
+
+def _words(kind: str) -> str:
+    # "PurchasingOrganisation" -> "purchasing organisation", for messages.
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", kind).lower()
 
 
 def sparql_term(term) -> str:

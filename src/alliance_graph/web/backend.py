@@ -18,6 +18,7 @@ from pathlib import Path
 from .. import isolate, queries
 from ..errors import NetworkRefusedError, QueryTimeoutError
 from ..isolate import parse_size
+from ..names import DATA
 from ..namespaces import RES, SRC
 from . import names
 
@@ -263,10 +264,15 @@ class Backend:
         return names.resolve(self.directory, name)
 
     def suggest_all(self) -> list[dict]:
-        """Every named resource of res: (for the entity inputs of the query forms)."""
+        """Every named resource of the data, in any namespace (for the entity inputs of
+        the query forms: a local name for res:, the IRI for others)."""
         return [
-            {"iri": e.iri, "local": e.iri[len(RES) :], "label": e.label}
-            for e in names.search(self.directory, None, namespace=RES)
+            {
+                "iri": e.iri,
+                "local": e.iri[len(RES) :] if e.iri.startswith(RES) else e.iri,
+                "label": e.label,
+            }
+            for e in names.search(self.directory, None, namespace=DATA)
         ]
 
     def suggest(self, text: str, n: int = 10) -> list[dict]:
@@ -278,7 +284,7 @@ class Backend:
         agents = self.holdings.entities
         found = [
             e for e in names.search(self.directory, text)
-            if e.iri.startswith(RES) or e.iri.startswith(SRC)
+            if self.directory.is_data(e.iri) or e.iri.startswith(SRC)
         ]
         found.sort(key=lambda e: 0 if e.iri in agents else 2 if e.iri.startswith(SRC) else 1)
         return [
