@@ -259,3 +259,40 @@ def test_the_timeline_orders_the_members_by_their_english_labels():
         graph.add((URIRef(m), RDFS.label, Literal(f"{rank:03d}", lang="fr")))
         graph.add((URIRef(m), RDFS.label, Literal(english[m], lang="en")))
     assert alliance_members(graph) == members
+
+
+def test_the_property_graph_exports_name_each_node_by_its_english_label(tmp_path, capsys):
+    # GraphML, GEXF, Cytoscape, Neo4j and the entities table: a node's label is the one
+    # every face shows; the labels of other languages join its alternative labels (the
+    # names it answers to), never its label.
+    import csv
+    import json
+
+    from alliance_graph.cli import main
+
+    more = _more_labels(tmp_path)
+
+    def nodes(data, name):
+        out = tmp_path / f"{name}.json"
+        args = ["export", "-f", "cytoscape", "-o", str(out)]
+        with pytest.raises(SystemExit) as done:
+            main([*args, *(a for p in data for a in ("--data", p))])
+        assert done.value.code == 0, capsys.readouterr().err
+        graph = json.loads(out.read_text(encoding="utf-8"))
+        return {n["data"]["id"]: n["data"] for n in graph["elements"]["nodes"]}
+
+    before, after = nodes(SHIPPED, "before"), nodes([*SHIPPED, more], "after")
+    assert before.keys() == after.keys() and len(before) > 100
+    assert {i: n.get("label") for i, n in after.items()} == {
+        i: n.get("label") for i, n in before.items()
+    }
+    renault = after[RES_RENAULT]
+    assert "AAA Renault" in renault["altLabel"] and renault["label"] == "Renault"
+
+    table = tmp_path / "entities.csv"
+    with pytest.raises(SystemExit):
+        main(["export", "-f", "entities-csv", "-o", str(table), "--data", *SHIPPED[:1],
+              "--data", more, *(a for p in SHIPPED[1:] for a in ("--data", p))])  # fmt: skip
+    with table.open(encoding="utf-8", newline="") as f:
+        rows = {r["id"]: r for r in csv.DictReader(f)}
+    assert rows[RES_RENAULT]["label"] == "Renault"

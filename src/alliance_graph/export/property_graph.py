@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 
 from ..claims import set_aside_because
-from ..names import pick_label
+from ..names import other_names, pick_label
 from ..temporal import AG, DateSpan, interval_of
 from .parts import Parts
 from .registry import Options
@@ -85,6 +85,18 @@ def _describe(shown: Graph, full: Graph, node) -> tuple[dict, dict]:
             links.setdefault(key, []).append(o)
         elif not isinstance(o, BNode):
             values.setdefault(key, []).append(plain_value(o))
+    if "label" in values:
+        # One label, the one every face shows (names.pick_label); the others (other
+        # languages) join the alternative labels, the names it answers to, as in
+        # `entities`. All of them joined made "Beta Corp; Bêta Société" a node's name.
+        given = [
+            (str(o), o.language) for o in shown.objects(node, RDFS.label) if isinstance(o, Literal)
+        ]
+        shown_label = pick_label(given)
+        values["label"] = [shown_label]
+        others = other_names(given, values.get("altLabel", ()), shown_label)
+        if others:
+            values["altLabel"] = others
     for items in values.values():
         items.sort(key=text)
     for targets in links.values():
