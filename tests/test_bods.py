@@ -619,3 +619,42 @@ def test_bad_interests_are_named_not_imported(tmp_path):
     notes = [why for sid, why in report.notes if sid == bad["statementId"]]
     assert any("exact 140" in n for n in notes) and any("startDate" in n for n in notes)
     assert dict(report.skipped)[bad["statementId"]].startswith("no shareholding")
+
+
+def test_labels_in_other_languages_survive_the_round_trip(tmp_path):
+    # An entity's French label is a name it answers to in every face: BODS lists it among
+    # the alternative names, and the import gives it back as a label in French, so the
+    # name still finds the entity afterwards.
+    from rdflib import RDFS, Literal, URIRef
+
+    extra = tmp_path / "french.ttl"
+    extra.write_text(
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "<https://w3id.org/alliance-graph/resource/Renault> rdfs:label "
+        '"Régie nationale des usines Renault"@fr .\n',
+        encoding="utf-8",
+    )
+    from alliance_graph.resources import data_files
+
+    data = [str(p) for p in data_files()]
+    out = tmp_path / "fr.bods.json"
+    args = ["export", "-f", "bods", "-o", str(out), *(a for p in data for a in ("--data", p))]
+    result = CliRunner().invoke(cli, [*args, "--data", str(extra)])
+    assert result.exit_code == 0, result.output
+    (renault,) = [
+        s for s in json.loads(out.read_text())
+        if s["recordType"] == "entity" and s["recordDetails"].get("name") == "Renault"
+    ]  # fmt: skip
+    assert "Régie nationale des usines Renault" in renault["recordDetails"]["alternateNames"]
+    assert jsv(out) == []
+    back = tmp_path / "back.ttl"
+    result = CliRunner().invoke(cli, ["import", "bods", str(out), "-o", str(back)])
+    assert result.exit_code == 0, result.output
+    graph = load([back])
+    renault_iri = URIRef("https://w3id.org/alliance-graph/resource/Renault")
+    labels = set(graph.objects(renault_iri, RDFS.label))
+    assert Literal("Régie nationale des usines Renault", lang="fr") in labels
+    assert Literal("Renault", lang="en") in labels
+    held = ownership.holdings(graph)
+    assert ownership.stake(held, "Régie nationale des usines Renault", "Nissan Motor",
+                           "2003-06-30")["percent"] == 44.4  # fmt: skip

@@ -23,7 +23,7 @@ from decimal import Decimal
 import pyoxigraph as ox
 
 from ..claims import set_aside_because
-from ..names import pick_label
+from ..names import other_names, pick_label
 from ..temporal import PRECISION_BY_DATATYPE, rank_of
 from . import mapping as m
 
@@ -260,12 +260,25 @@ class _Exporter:
     def agent_statement(self, iri: str) -> dict:
         props = self.reader.props(iri)
         kinds = _kinds(props)
-        label = _label(props.get(m.RDFS_LABEL)) or m.local(iri)
+        given = [
+            (v.value, v.language)
+            for v in props.get(m.RDFS_LABEL) or ()
+            if isinstance(v, ox.Literal)
+        ]
+        label = pick_label(given) or m.local(iri)
         alts = _texts(props.get(m.SKOS_ALT))
         citations = _citations(self.reader, props)
         payload = {"iri": iri, "kinds": kinds, "label": label}
         if alts:
             payload["altLabels"] = alts
+        # Its labels in other languages: names it answers to (BODS alternative names, as
+        # the resolver takes them), kept with their language for the way back.
+        others = sorted({(t, lang or "") for t, lang in given if t != label})
+        if others:
+            payload["otherLabels"] = [
+                {"text": t, **({"language": lang} if lang else {})} for t, lang in others
+            ]
+        alts = other_names(given, alts, label)
         description = _text(props.get(m.ag("description")))
         if description:
             payload["description"] = description

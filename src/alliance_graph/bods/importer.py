@@ -371,6 +371,17 @@ class _Importer:
                 )
                 for alt in payload.get("altLabels", ()):
                     yield ox.Triple(node, _n(m.SKOS_ALT), ox.Literal(alt, language="en"))
+                for other in payload.get("otherLabels", ()):
+                    if not isinstance(other, dict) or not isinstance(other.get("text"), str):
+                        continue
+                    text, lang = other["text"], other.get("language")
+                    try:
+                        label = ox.Literal(text, language=lang) if lang else _s(text)
+                    except (TypeError, ValueError):
+                        why = f"language {lang!r} is not a language tag; kept without one"
+                        self.report.notes.append((sid, f"label {text!r}: {why}"))
+                        label = _s(text)
+                    yield ox.Triple(node, _n(m.RDFS_LABEL), label)
                 if payload.get("description"):
                     yield ox.Triple(node, _ag("description"), _s(payload["description"]))
             yield from self.payload_citations(node, payload.get("citations", []))
