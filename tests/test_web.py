@@ -364,12 +364,30 @@ def test_ownership_errors_name_the_parameter(client):
     missing = client.get("/api/ownership/stake", params={"holder": "Renault"})
     assert missing.status_code == 400
     assert "'held'" in missing.json()["reason"]
+    # An unknown name is a bad value of a parameter, as in the saved queries' API: the
+    # same status, the parameter named, and the hint a visitor can follow.
     unknown = client.get("/api/ownership/stake", params={"holder": "Renault", "held": "Toyota"})
-    assert unknown.status_code == 404
-    assert "Toyota" in unknown.json()["reason"]
+    in_query = client.get("/api/queries/stakes-on-date", params={"date": "2012", "held": "Toyota"})
+    assert unknown.status_code == in_query.status_code == 400
+    for answer in (unknown, in_query):
+        reason = answer.json()["reason"]
+        assert "parameter 'held'" in reason and "Toyota" in reason
+        assert "/api/suggest" in reason and "alliance-graph entities" not in reason
     reading = client.get("/api/ownership/control", params={"held": "Nissan", "reading": "sure"})
     assert reading.status_code == 400
     assert "'reading'" in reading.json()["reason"]
+    day = client.get("/api/ownership/control", params={"held": "Nissan", "at": "2023-02-30"})
+    assert day.status_code == 400
+    assert day.json()["reason"].startswith("parameter 'at'") and "--at" not in day.text
+    extra = client.get("/api/ownership/control", params={"held": "Nissan", "foo": "bar"})
+    assert extra.status_code == 400 and "'foo'" in extra.json()["reason"]
+    # Every parameter the OpenAPI document declares is taken.
+    spec = client.get("/api/openapi.json").json()
+    declared = [p["name"] for p in spec["paths"]["/api/ownership/paths"]["get"]["parameters"]]
+    everything = {"holder": "Renault", "held": "Nissan Motor", "at": "2012", "reading": "as-of",
+                  "interest": "economic", "limit": "5"}  # fmt: skip
+    assert sorted(declared) == sorted(everything)
+    assert client.get("/api/ownership/paths", params=everything).status_code == 200
 
 
 # -- Linked Data --------------------------------------------------------------------------

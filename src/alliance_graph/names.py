@@ -28,6 +28,9 @@ _CURIE = re.compile(r"^([A-Za-z][\w-]*):([^/].*)?$")
 # 2026-12 it was res: alone, so data with IRIs of its own answered `ownership` by name
 # and no saved query.
 DATA = "(the data)"
+# Where a user finds the names to type; a face other than the CLI says its own (the web
+# server: its suggestions).
+LIST_HINT = "(alliance-graph entities TEXT lists names to use)"
 
 
 def key(text: str) -> str:
@@ -244,7 +247,7 @@ class Names:
         else:
             hint = f" None of the {sum(1 for i in self.entries if ok(i))} known is close."
         return (
-            f"no {what} is named {name!r}.{hint} (alliance-graph entities TEXT lists names to use)"
+            f"no {what} is named {name!r}.{hint} {LIST_HINT}"
         )
 
     def search(

@@ -135,27 +135,60 @@ def routes(backend):
 
         return JSONResponse(document(backend.catalogue()))
 
-    def ownership_route(name, call):
+    def ownership_route(name, call, accepted):
         async def handler(request):
             args = {k: v for k, v in request.query_params.items() if v.strip()}
+            # As the saved queries' API: a parameter the analysis does not take is an
+            # error, not silently ignored.
+            unknown = sorted(set(request.query_params) - set(accepted))
+            if unknown:
+                raise HTTPProblem(
+                    400,
+                    f"/api/ownership/{name} has no parameter {unknown[0]!r} "
+                    f"(it takes {', '.join(accepted)})",
+                )
             reading = args.get("reading", "as-of")
             if reading not in READINGS:
                 raise HTTPProblem(
                     400,
                     f"parameter 'reading' expects one of {', '.join(READINGS)} (got {reading!r})",
                 )
+            if "at" in args:
+                args["at"] = day(args["at"])
             record = await run_in_threadpool(call, backend.holdings, args)
             return JSONResponse(record)
 
         return Route(f"/api/ownership/{name}", handler, name=f"ownership-{name}")
 
-    def need(args, *names):
+    def day(text):
+        from ..temporal import parse_date
+
+        try:
+            return parse_date(text)
+        except ValueError as exc:
+            raise HTTPProblem(400, f"parameter 'at' expects a date: {exc}") from None
+
+    def need(h, args, *names, optional=()):
+        """The entities named by these parameters (resolved as the CLI resolves them), an
+        unknown or ambiguous name a 400 naming the parameter, as in the queries' API."""
+        from ..entities import resolve
+        from ..errors import UnknownEntityError
+
         missing = [n for n in names if n not in args]
         if missing:
             raise HTTPProblem(
                 400, f"parameter {missing[0]!r} is required (a name, alternative label or IRI)"
             )
-        return [args[n] for n in names]
+        out = []
+        for n in (*names, *optional):
+            if n not in args:
+                out.append(None)
+                continue
+            try:
+                out.append(resolve(h, args[n]))
+            except UnknownEntityError as exc:
+                raise HTTPProblem(400, f"parameter {n!r}: {exc}") from None
+        return out
 
     def allowed(args, name, choices, default):
         value = args.get(name, default)
@@ -168,17 +201,17 @@ def routes(backend):
     def stake(h, a):
         from .. import ownership
 
-        holder, held = need(a, "holder", "held")
+        holder, held = need(h, a, "holder", "held")
         return ownership.stake(h, holder, held, a.get("at"), reading=a.get("reading", "as-of"))
 
     def integrated(h, a):
         from .. import ownership
 
-        (holder,) = need(a, "holder")
+        holder, held = need(h, a, "holder", optional=("held",))
         return ownership.integrated(
             h,
             holder,
-            a.get("held"),
+            held,
             a.get("at"),
             definition=allowed(a, "definition", ownership.DEFINITIONS, "corrected"),
             interest=allowed(a, "interest", ownership.INTERESTS, "economic"),
@@ -188,7 +221,7 @@ def routes(backend):
     def control(h, a):
         from .. import ownership
 
-        (held,) = need(a, "held")
+        (held,) = need(h, a, "held")
         return ownership.control(
             h,
             held,
@@ -200,7 +233,7 @@ def routes(backend):
     def timeline(h, a):
         from .. import ownership
 
-        holder, held = need(a, "holder", "held")
+        holder, held = need(h, a, "holder", "held")
         return ownership.timeline(
             h,
             holder,
@@ -212,7 +245,7 @@ def routes(backend):
     def paths(h, a):
         from .. import ownership
 
-        holder, held = need(a, "holder", "held")
+        holder, held = need(h, a, "holder", "held")
         limit = a.get("limit", "100")
         if not limit.isdigit():
             raise HTTPProblem(400, f"parameter 'limit' expects a whole number (got {limit!r})")
@@ -249,15 +282,23 @@ def routes(backend):
         q = request.query_params.get("q", "")[:200]
         return JSONResponse(await run_in_threadpool(backend.suggest, q))
 
+    from .openapi import ownership_parameters
+
+    accepted = ownership_parameters()  # the parameters the OpenAPI document declares
     return [
         Route("/api/queries", list_queries, name="api-queries"),
         Route("/api/queries/{name}", run_query, name="api-query"),
         Route("/api/openapi.json", openapi_doc, name="openapi"),
         Route("/api/suggest", suggest, name="suggest"),
-        ownership_route("stake", stake),
-        ownership_route("integrated", integrated),
-        ownership_route("control", control),
-        ownership_route("timeline", timeline),
-        ownership_route("paths", paths),
-        ownership_route("network", network),
+        *(
+            ownership_route(name, call, accepted[name])
+            for name, call in (
+                ("stake", stake),
+                ("integrated", integrated),
+                ("control", control),
+                ("timeline", timeline),
+                ("paths", paths),
+                ("network", network),
+            )
+        ),
     ]

@@ -1,7 +1,8 @@
 """Errors as answers: a page for people, a JSON body for programs, never a traceback.
 
 Library errors keep their message (it names the parameter, the file or the reason); their
-class gives the status: a bad value 400, an unknown name 404, a timed-out query 503, a
+class gives the status: a bad value 400 (an unknown name given as a parameter too: the
+APIs say so themselves), an unknown resource or query 404, a timed-out query 503, a
 failing remote endpoint 502. Anything unexpected is 500 with a generic reason.
 """
 
@@ -14,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from .. import errors as lib
+from ..names import LIST_HINT
 from . import negotiation
 
 log = logging.getLogger("alliance_graph.web")
@@ -73,6 +75,8 @@ def make_handler(render_page):
             reason = exc.detail or TITLES.get(status, "error")
         else:
             reason = str(exc)
+        # The resolver's hint names the CLI's command; a visitor has the suggestions.
+        reason = reason.replace(LIST_HINT, "(GET /api/suggest?q=TEXT lists names to use)")
         headers = dict(getattr(exc, "headers", None) or {})
         if status == 503:
             headers.setdefault("Retry-After", "5")

@@ -71,7 +71,13 @@ def _simple(name, description, required=False, enum=None):
     }
 
 
-def _ownership_paths() -> dict:
+def ownership_parameters() -> dict[str, list[str]]:
+    """Each ownership route's parameter names, as the document declares them (the API
+    refuses any other)."""
+    return {name: [p["name"] for p in params] for name, (_, params) in _ownership_specs().items()}
+
+
+def _ownership_specs() -> dict:
     from ..ownership import DEFINITIONS, INTERESTS, THRESHOLDS
     from ..temporal import READINGS
 
@@ -79,7 +85,7 @@ def _ownership_paths() -> dict:
     reading = _simple("reading", "how to read uncertain dates", enum=READINGS)
     holder = _simple("holder", "the holder: label, alternative label or IRI", True)
     held = _simple("held", "the held company: label, alternative label or IRI", True)
-    specs = {
+    return {
         "stake": (
             "The direct stake of a holder in a company, with sources",
             [holder, held, at, reading],
@@ -119,8 +125,11 @@ def _ownership_paths() -> dict:
             [at, reading, _simple("interest", "capital or votes", enum=INTERESTS)],
         ),
     }
+
+
+def _ownership_paths() -> dict:
     out = {}
-    for name, (summary, params) in specs.items():
+    for name, (summary, params) in _ownership_specs().items():
         out[f"/api/ownership/{name}"] = {
             "get": {
                 "operationId": f"ownership_{name}",
@@ -135,7 +144,6 @@ def _ownership_paths() -> dict:
                         "content": {"application/json": {"schema": {}}},
                     },
                     "400": PROBLEM,
-                    "404": PROBLEM,
                 },
             }
         }
