@@ -192,3 +192,19 @@ def test_a_written_iri_of_the_right_kind_is_answered_without_the_whole_index(tmp
         lazy.resolve(OWN + "Springfield", namespace=DATA, kinds=["Agent"], what="agent")
     assert built
     assert for_store(store).resolve(OWN + "AcmeHold", kinds=["Agent"]) == iri
+
+
+def test_a_default_the_data_lacks_is_named_as_the_default(tmp_path, capsys):
+    # members-on-date defaults to res:Alliance; data without it is told so, not that a
+    # parameter the user never wrote names nothing.
+    paths = _files(tmp_path, OWN)
+    code, out, err = _run(capsys, "query", "members-on-date", "-p", "date=2019", *_data(paths))
+    assert code == 2 and not out
+    assert "parameter 'organisation' was not given" in err
+    assert "its default, res:Alliance, is not one of this data" in err
+    # Given, the same value is the user's own, and the error says what it names.
+    code, out, err = _run(
+        capsys, "query", "members-on-date", "-p", "date=2019", "-p", "organisation=res:Alliance",
+        *_data(paths),
+    )  # fmt: skip
+    assert code == 2 and "was not given" not in err and "res:Alliance" in err

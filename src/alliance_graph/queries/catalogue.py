@@ -20,6 +20,7 @@ from typing import Any
 
 from .. import resources
 from ..errors import DataFileError, ParameterError, UnknownQueryError, UsageError
+from ..names import LIST_HINT, curie
 from ..namespaces import PREFIXES
 from .params import PARAM_TYPES, Parameter, bound_text
 from .text import bind_marks, opens_group, query_form, tokenize, where_offset
@@ -88,7 +89,18 @@ class SavedQuery:
                         f"(-p {p.name}=...)"
                     )
                 continue
-            bindings.update(p.bindings(value, names))
+            try:
+                bindings.update(p.bindings(value, names))
+            except ParameterError:
+                if p.name in params:
+                    raise
+                # A default the user never wrote (res:Alliance, say) that this data
+                # lacks: say it is the default, and how to give another value.
+                shown = curie(str(p.default)) if p.type == "iri" else _show(p.default)
+                raise ParameterError(
+                    f"parameter {p.name!r} was not given, and its default, {shown}, is not "
+                    f"one of this data: give one (-p {p.name}=...) {LIST_HINT}"
+                ) from None
         return bound_text(self.text, bindings, (self._where, *self._marks))
 
     def example_command(self) -> str:
