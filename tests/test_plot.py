@@ -147,3 +147,22 @@ def test_cli_plot_unknown_company_exits_2(tmp_path, capsys):
     assert exc.value.code == 2
     assert "no entity is named 'Nobody Motors'" in capsys.readouterr().err
     assert not (tmp_path / "t.png").exists()
+
+
+def test_cli_plot_timeline_on_data_without_an_alliance_says_why(tmp_path, capsys):
+    # The default companies are the members of an ag:Alliance: data without one is told
+    # that, and to name the companies; nothing is written.
+    data = tmp_path / "two.ttl"
+    data.write_text(
+        "@prefix ag: <https://w3id.org/alliance-graph/ontology#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        '<http://example.org/A> a ag:Company ; rdfs:label "A"@en .\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "t.svg"
+    with pytest.raises(SystemExit) as exc:
+        main(["plot", "timeline", "--data", str(data), "-o", str(out)])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "none were named" in err and "0 member(s) of an ag:Alliance" in err
+    assert not out.exists()

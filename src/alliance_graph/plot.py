@@ -424,6 +424,12 @@ def timeline(
         chosen = list(dict.fromkeys(resolve(held, name) for name in companies))
     else:
         chosen = alliance_members(graph)
+    if len(chosen) < 2 and not companies:
+        raise UsageError(
+            "plot timeline needs at least two distinct companies: none were named, and "
+            f"the data has {len(chosen)} member(s) of an ag:Alliance to take by default; "
+            "name the companies (plot timeline A B ...)"
+        )
     if len(chosen) < 2:
         raise UsageError("plot timeline needs at least two distinct companies")
     wanted = set(chosen)
