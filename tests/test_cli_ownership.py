@@ -59,7 +59,14 @@ def test_stake_without_a_stake_is_null():
 
 def test_paths_json_and_table():
     r = run_json("paths", "Renault", "Nissan", "--at", "2015-06-30")
-    assert r["paths"][0] == {"nodes": ["Renault", "Nissan Motor"], "percent": 43.4, "certain": True}
+    res = "https://w3id.org/alliance-graph/resource/"
+    assert r["paths"][0] == {
+        "nodes": ["Renault", "Nissan Motor"],
+        "percent": 43.4,
+        "certain": True,
+        "node_iris": [res + "Renault", res + "NissanMotor"],
+    }
+    assert (r["holder_iri"], r["held_iri"]) == (res + "Renault", res + "NissanMotor")
     assert r["total_percent"] == pytest.approx(43.4 + 0.04805)
     out = run("paths", "Renault", "Nissan", "--at", "2015-06-30", "--max-depth", "1")
     assert "Renault -> Nissan Motor" in out and "Daimler" not in out and "1 path(s)" in out

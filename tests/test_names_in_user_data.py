@@ -208,3 +208,62 @@ def test_a_default_the_data_lacks_is_named_as_the_default(tmp_path, capsys):
         *_data(paths),
     )  # fmt: skip
     assert code == 2 and "was not given" not in err and "res:Alliance" in err
+
+
+TWO_OMEGAS = """\
+@prefix ag:   <https://w3id.org/alliance-graph/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix src:  <https://w3id.org/alliance-graph/source/> .
+@prefix xsd:  <http://www.w3.org/2001/XMLSchema#> .
+@prefix co:   <{ns}> .
+""" + "".join(
+    f"""
+co:Omega{c} a ag:Company ;
+    rdfs:label "Omega"@en ;
+    ag:citation [ a ag:Citation ; ag:source src:reg-2020 ; ag:locator "entry {c}" ] .
+co:stake-acme-omega-{c} a ag:Shareholding ;
+    rdfs:label "Acme in Omega {c}"@en ;
+    ag:holder co:AcmeHold ; ag:held co:Omega{c} ; ag:percent {p} ;
+    ag:interest ag:EconomicInterest , ag:VotingInterest ;
+    ag:start "2015"^^xsd:gYear ; ag:endStatus ag:Ongoing ;
+    ag:citation [ a ag:Citation ; ag:source src:reg-2020 ; ag:locator "entry s{c}" ] .
+"""
+    for c, p in (("FR", "20.0"), ("DE", "55.0"))
+)
+
+
+def test_two_companies_of_one_label_are_told_apart_by_iri(tmp_path, capsys):
+    # The ownership records name entities by label, as every face shows them, and by
+    # IRI, as the saved queries' rows do: the two Omegas are two records with two keys.
+    import csv
+    import io
+
+    paths = _files(tmp_path, OWN, TWO_OMEGAS)
+    code, out, err = _run(
+        capsys, "ownership", "integrated", "--all", "--at", "2017", *_data(paths), "-f", "csv"
+    )
+    assert code == 0, err
+    rows = [r for r in csv.DictReader(io.StringIO(out)) if r["held"] == "Omega"]
+    assert sorted((r["held_iri"], float(r["integrated_percent"])) for r in rows) == [
+        (OWN + "OmegaDE", 55.0), (OWN + "OmegaFR", 20.0)
+    ]  # fmt: skip
+    assert {r["holder_iri"] for r in rows} == {OWN + "AcmeHold"}
+    queried = {
+        (r["held"], float(r["percent"])) for r in _stake_rows(capsys, paths, date="2017")
+    }
+    assert {(r["held_iri"], float(r["direct_percent"])) for r in rows} <= queried
+    # control: the flat rows carry the json's own flag and the IRIs, for either Omega.
+    for iri, controls in ((OWN + "OmegaDE", True), (OWN + "OmegaFR", False)):
+        code, out, err = _run(
+            capsys, "ownership", "control", iri, "--at", "2017", *_data(paths), "-f", "json"
+        )
+        assert code == 0, err
+        record = json.loads(out)
+        assert record["held_iri"] == iri
+        (aggregate,) = record["aggregates"]
+        assert aggregate["holder_iri"] == OWN + "AcmeHold" and aggregate["controls"] is controls
+        code, out, err = _run(
+            capsys, "ownership", "control", iri, "--at", "2017", *_data(paths), "-f", "csv"
+        )
+        (row,) = csv.DictReader(io.StringIO(out))
+        assert row["controls"] == str(controls).lower() and row["held_iri"] == iri

@@ -19,6 +19,13 @@ from .options import at_option, data_option, format_option, reading_option, stor
 
 ROW_FORMATS = ("csv", "tsv", "jsonl")
 INTEGRATED_COLUMNS = ["holder", "held", "at", "direct_percent", "integrated_percent", "certain"]
+# For programs (csv, tsv, jsonl) the records also carry the entities' IRIs, which tell
+# two entities of one label apart; a table for people shows the labels.
+INTEGRATED_RECORD = [*INTEGRATED_COLUMNS, "definition", "holder_iri", "held_iri"]
+
+
+def _for_people(row) -> list[str]:
+    return [c for c in row if not c.endswith("_iri")]
 
 
 def _options(*, at: bool = True, interest: bool = False):
@@ -190,10 +197,11 @@ def stake(holder, held, at, data, data_format, no_validate, scenario, reading, f
         f"{c['percent']:g}% ({', '.join(_short(s) for s in c['sources'])})"
         for c in record["candidates"]
     ]
+    row["holder_iri"], row["held_iri"] = record["holder_iri"], record["held_iri"]
     if fmt in ROW_FORMATS:  # one row, the parts and claims in the json form
         _records([row], fmt, list(row))
         return
-    _table([row])
+    _table([row], _for_people(row))
     if len(record["parts"]) > 1 or any(p["via"] for p in record["parts"]):
         click.echo("\nParts:")
         _table(
@@ -399,7 +407,7 @@ def _print_integrated(result, fmt: str) -> None:
         _json(result)
         return
     if fmt != "table":
-        _records(rows, fmt, [*INTEGRATED_COLUMNS, "definition"])
+        _records(rows, fmt, INTEGRATED_RECORD)
         return
     if not rows:
         click.echo("No stakes from this holder on that date.")
@@ -419,7 +427,7 @@ def _stream_records(records, fmt: str) -> None:
     import csv
 
     out = _Echo()
-    columns = [*INTEGRATED_COLUMNS, "definition"]
+    columns = INTEGRATED_RECORD
     if fmt == "jsonl":
         for r in records:
             out.write(json.dumps(r, ensure_ascii=False) + "\n")
@@ -500,7 +508,6 @@ def control(held, threshold, basis, at, data, data_format, no_validate, scenario
         _json(result)
         return
     if fmt in ROW_FORMATS:  # one row per holder: its aggregate, and whether it controls
-        controlling = {c["controller"]: c for c in result["controllers"]}
         rows = [
             {
                 "held": result["held"],
@@ -508,8 +515,12 @@ def control(held, threshold, basis, at, data, data_format, no_validate, scenario
                 "holder": a["holder"],
                 "aggregate_percent": a["aggregate_percent"],
                 "direct_percent": a["direct_percent"],
-                "controls_held": a["holder"] in controlling,
+                # The json's key and value (the flag the analysis sets, not a match of
+                # labels, which two holders may share).
+                "controls": a["controls"],
                 "certain": a["certain"],
+                "held_iri": result["held_iri"],
+                "holder_iri": a["holder_iri"],
             }
             for a in result["aggregates"]
         ]

@@ -110,6 +110,7 @@ def control(
         "controllers": [],
         "holders": [],
         "aggregates": [],
+        "held_iri": b,
     }
     if b not in g:
         return result
@@ -124,6 +125,7 @@ def control(
                 "percent": g.edges[v, b]["percent"],
                 "votes_percent": as_votes(g.edges[v, b]["percent"]),
                 "certain": g.edges[v, b]["certain"],
+                "holder_iri": v,
             }
             for v in g.predecessors(b)
             if v != b
@@ -146,6 +148,8 @@ def control(
                         "held": h.label(x),
                         "percent": figure,
                         "votes_percent": as_votes(figure),
+                        "holder_iri": v,
+                        "held_iri": x,
                     }
                 )
                 edges.append((v, x))
@@ -170,6 +174,7 @@ def control(
                 "through": through,
                 "controls": c in ctl[b],
                 "certain": certain,
+                "holder_iri": c,
             }
         )
         if c in ctl[b]:
@@ -184,9 +189,12 @@ def control(
                     "chain": chain,
                     "ultimate": not ctl[c],
                     "certain": certain,
+                    "controller_iri": c,
                 }
             )
-    result["aggregates"].sort(key=lambda r: (-r["aggregate_percent"], r["holder"]))
-    result["controllers"].sort(key=lambda r: (not r["ultimate"], r["controller"]))
+    result["aggregates"].sort(key=lambda r: (-r["aggregate_percent"], r["holder"], r["holder_iri"]))
+    result["controllers"].sort(
+        key=lambda r: (not r["ultimate"], r["controller"], r["controller_iri"])
+    )
     result["controlled"] = bool(result["controllers"])
     return result

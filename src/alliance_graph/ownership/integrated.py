@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from ..errors import UsageError
 from ..temporal import DateSpan
 from . import matrix as mxm
+from . import records
 from .holdings import Holdings, SetAside, as_holdings
 from .snapshot import cached_snapshot, pct
 
@@ -169,15 +170,9 @@ def _answer(
     import numpy as np
 
     def record(target: str, value: float, certain: bool) -> dict:
-        return {
-            "holder": h.label(a_iri),
-            "held": h.label(target),
-            "at": at_text,
-            "direct_percent": direct(target),
-            "integrated_percent": pct(value),
-            "certain": certain,
-            "definition": definition,
-        }
+        return records.integrated(
+            h, a_iri, target, at_text, direct(target), value, certain, definition
+        )
 
     mx = net.mx
     if a_iri not in mx.index:
@@ -432,16 +427,9 @@ def integrated_records(
                 continue
             held = mx.nodes[t]
             edge = g.get_edge_data(holder, held)
+            direct = edge["percent"] if edge else None
             group.append(
-                {
-                    "holder": h.label(holder),
-                    "held": h.label(held),
-                    "at": at_text,
-                    "direct_percent": edge["percent"] if edge else None,
-                    "integrated_percent": value,
-                    "certain": not bad,
-                    "definition": definition,
-                }
+                records.integrated(h, holder, held, at_text, direct, v, not bad, definition)
             )
         group.sort(key=lambda r: (-r["integrated_percent"], r["held"]))
         yield from group

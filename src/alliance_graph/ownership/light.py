@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from .holdings import Holdings
 from .matrix import TOLERANCE
-from .snapshot import as_span, check, figures, pct
+from .snapshot import as_span, check, figures
 
 MAX_STAKES = 5_000  # stakes in the holdings
 MAX_NODES = 200  # companies in the sub-network solved (dense elimination: k^3 / 3)
@@ -129,15 +129,12 @@ class _Net:
     def record(
         self, h: Holdings, a_iri: str, b_iri: str, value: float, certain: bool, definition: str
     ) -> dict:
-        return {
-            "holder": h.label(a_iri),
-            "held": h.label(b_iri),
-            "at": str(self.span),
-            "direct_percent": self.percent.get((a_iri, b_iri)),
-            "integrated_percent": pct(value),
-            "certain": certain,
-            "definition": definition,
-        }
+        from . import records
+
+        direct = self.percent.get((a_iri, b_iri))
+        return records.integrated(
+            h, a_iri, b_iri, str(self.span), direct, value, certain, definition
+        )
 
 
 def reach(adjacency: dict, start) -> set:

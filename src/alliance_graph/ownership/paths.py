@@ -98,10 +98,17 @@ def paths(
         "held": h.label(b),
         "at": g.graph["at"],
         "paths": [
-            {"nodes": [h.label(n) for n in nodes], "percent": pct(p), "certain": c}
+            {
+                "nodes": [h.label(n) for n in nodes],
+                "percent": pct(p),
+                "certain": c,
+                "node_iris": list(nodes),
+            }
             for p, nodes, c in found
         ],
         "total_percent": pct(sum(p for p, _, _ in found)) if complete else None,
         "complete": complete,
         "certain": complete and all(c for _, _, c in found) and not omitted_between,
+        "holder_iri": a,
+        "held_iri": b,
     }

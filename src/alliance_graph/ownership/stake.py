@@ -170,4 +170,6 @@ def stake(
             {c["statement"]: c for c in competing}.values(), key=lambda x: x["statement"]
         ),
         "why_not_certain": [] if certain else why,
+        "holder_iri": a,
+        "held_iri": b,
     }
