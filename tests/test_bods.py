@@ -658,3 +658,33 @@ def test_labels_in_other_languages_survive_the_round_trip(tmp_path):
     held = ownership.holdings(graph)
     assert ownership.stake(held, "Régie nationale des usines Renault", "Nissan Motor",
                            "2003-06-30")["percent"] == 44.4  # fmt: skip
+
+
+def test_a_start_the_loader_cannot_bound_stops_the_export_as_it_stops_ownership(
+    tmp_path, capsys
+):
+    # "2002-03-01Z" (a time zone) has no day bounds: the ownership index refuses it, and
+    # the BODS export did state the stake without its start. Both stop now, alike, and
+    # write nothing.
+    from alliance_graph.resources import data_files
+
+    text = data_files()[0].read_text(encoding="utf-8")
+    old = (
+        "ag:percent 44.4 ;\n    ag:interest ag:EconomicInterest , ag:VotingInterest ;\n"
+        '    ag:start "2002-03-01"^^xsd:date'
+    )
+    assert text.count(old) == 1  # Renault's 44.4% of Nissan Motor
+    broken = tmp_path / "zoned.ttl"
+    broken.write_text(text.replace(old, old.replace("2002-03-01", "2002-03-01Z")), "utf-8")
+    messages = []
+    for args in (
+        ["export", "-f", "bods", "-o", str(tmp_path / "out.json")],
+        ["ownership", "stake", "Renault", "Nissan Motor", "--at", "2003", "--no-validate"],
+    ):
+        with pytest.raises(SystemExit) as done:
+            main([*args, "--data", str(broken)])
+        err = capsys.readouterr().err
+        assert done.value.code == 2, err
+        messages.append([line for line in err.splitlines() if line.startswith("Error:")])
+    assert messages[0] == messages[1] and "(a date with a time zone)" in messages[0][0]
+    assert not (tmp_path / "out.json").exists()

@@ -235,3 +235,43 @@ def test_an_entity_with_labels_in_several_languages_shows_one_label_in_every_fac
             if s.get("recordId", "").endswith("/Renault")
         ]
         assert names and set(names) == {english}, names
+
+
+def test_a_pair_with_a_claim_set_aside_is_never_certain_in_any_face(tmp_path, capsys):
+    # Renault's 1999 claim on Nissan given a second figure: ownership has no figure for
+    # 2000 and says it is not certain, and why; stakes-on-date lists each figure, each
+    # not certain (in Oxigraph and in rdflib); the web's ownership API says why too.
+    from starlette.testclient import TestClient
+
+    from alliance_graph.web import Settings, create_app
+
+    triple, _ = SECOND_VALUES["percent"]
+    files, _ = _files(tmp_path, triple)
+    data = [a for f in files for a in ("--data", f)]
+    argv = ["ownership", "stake", "Renault", "Nissan Motor", "--at", "2000-06-30", *data]
+    code, out, err = _cli(capsys, [*argv, "--no-validate", "--format", "json"])
+    assert code == 0, err
+    record = json.loads(out)
+    assert record["percent"] is None and record["certain"] is False
+    (why,) = [w for w in record["why_not_certain"] if "res:stake-renault-nissan-1999" in w]
+    assert "2 values of ag:percent (36.8, 44.4)" in why
+    # The same pair on the shipped data alone: the one figure, certain.
+    code, out, err = _cli(capsys, [*argv[:6], "--format", "json"])
+    assert json.loads(out)["certain"] is True
+    for engine in ("oxigraph", "rdflib"):
+        code, out, err = _cli(
+            capsys,
+            ["query", "stakes-on-date", "-p", "date=2000-06-30", "-p", "held=NissanMotor",
+             *data, "--engine", engine, "-f", "json"],
+        )  # fmt: skip
+        assert code == 0, err
+        rows = [r for r in json.loads(out) if r["stake"] == STAKE]
+        assert sorted(float(r["percent"]) for r in rows) == [36.8, 44.4], engine
+        assert all(r["certain"] is False for r in rows), engine
+    with TestClient(create_app(Settings(data=tuple(files)))) as client:
+        answer = client.get(
+            "/api/ownership/stake",
+            params={"holder": "Renault", "held": "Nissan Motor", "at": "2000-06-30"},
+        ).json()
+    assert answer["certain"] is False
+    assert any("2 values of ag:percent" in w for w in answer["why_not_certain"])

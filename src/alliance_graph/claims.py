@@ -60,3 +60,18 @@ def _shown(value) -> str:
         return text
     # The same figure written two ways (27, 27.0, 2.7E1) is one value.
     return f"{number:g}" if number == number else text
+
+
+# A written start or end the loader derives day bounds from.
+BOUNDED = {"start": "startEarliest", "end": "endEarliest"}
+
+
+def unread_date(iri: str, prop: str, text: str) -> str:
+    """Why a claim whose ``ag:{prop}`` is ``text`` and has no derived day bounds cannot be
+    answered (a date the loader cannot read, such as one with a time zone): every face
+    that reads claims in Python stops with this rather than drop the date."""
+    zone = " (a date with a time zone)" if text.endswith("Z") or "+" in text[8:] else ""
+    return (
+        f"shareholding {iri} has ag:{prop} {text!r}{zone}, which the loader cannot read "
+        "into day bounds; write YYYY, YYYY-MM or YYYY-MM-DD without a zone"
+    )

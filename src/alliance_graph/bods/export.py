@@ -22,7 +22,8 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from ..claims import set_aside_because
+from ..claims import BOUNDED, set_aside_because, unread_date
+from ..errors import UsageError
 from ..names import other_names, pick_label
 from ..temporal import PRECISION_BY_DATATYPE, rank_of
 from . import mapping as m
@@ -415,6 +416,12 @@ class _Exporter:
         if reason:
             self.report.left_out.append(f"{iri}: {reason}")
             return []
+        # A start or end the loader could not bound: stop, as the ownership index does,
+        # rather than state the stake without it.
+        for prop, lo in BOUNDED.items():
+            given = [v for v in props.get(m.ag(prop), ()) if isinstance(v, ox.Literal)]
+            if given and not props.get(m.ag(lo)):
+                raise UsageError(unread_date(iri, prop, given[0].value))
         p = self.claim_payload(iri, props)
         holder, held = p.get("holder"), p.get("held")
         if not holder or not held:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..claims import SINGLE_VALUED, set_aside_because
+from ..claims import SINGLE_VALUED, set_aside_because, unread_date
 from ..names import other_names, pick_label
 from ..temporal import RANK_ORDER, Interval, rank_of
 from .errors import OwnershipError
@@ -165,7 +165,7 @@ def _build(index: _Index) -> Holdings:
         if s not in best:
             set_aside.append(_losing(index, s, stake, best))
         elif stake is None:
-            set_aside.append(SetAside(s, missing))
+            set_aside.append(SetAside(s, missing, **_named_if_malformed(index, s)))
         else:
             stakes.append(stake)
 
@@ -255,6 +255,17 @@ def _bound(index: _Index, prop: str, s: str) -> dt.date | None:
 _SINGLE = {prop: AG + prop for prop in SINGLE_VALUED}
 
 
+def _named_if_malformed(index: _Index, s: str) -> dict:
+    # The holders and held companies of a claim set aside for several values, which the
+    # analyses of those pairs then call uncertain (SetAside.holders).
+    if not set_aside_because(lambda prop: index.get(_SINGLE[prop], s)):
+        return {}
+    return {
+        f"{role}s": tuple(sorted(v for v in index.get(AG + role, s) if isinstance(v, str)))
+        for role in ("holder", "held")
+    }
+
+
 def _stake(index: _Index, s: str) -> tuple[Stake | None, str]:
     # Several values where the shapes allow one: set aside, never the first one listed
     # (which changes with the order the files were loaded in; claims.py).
@@ -273,12 +284,7 @@ def _stake(index: _Index, s: str) -> tuple[Stake | None, str]:
     for prop, (lo, _hi) in _BOUNDS.items():
         given = index.one(AG + prop, s)
         if given is not None and not isinstance(given, str) and index.one(AG + lo, s) is None:
-            text = _lit(given)[0]
-            zone = " (a date with a time zone)" if text.endswith("Z") or "+" in text[8:] else ""
-            raise OwnershipError(
-                f"shareholding {s} has ag:{prop} {text!r}{zone}, which the loader cannot read "
-                "into day bounds; write YYYY, YYYY-MM or YYYY-MM-DD without a zone"
-            )
+            raise OwnershipError(unread_date(s, prop, _lit(given)[0]))
     interval = Interval(
         _bound(index, "startEarliest", s),
         _bound(index, "startLatest", s),

@@ -15,7 +15,7 @@ from ..temporal import Interval
 from .model import Holdings, SetAside, Stake
 
 # Bump when the layout below changes: files of another version are rebuilt.
-VERSION = "holdings-2"  # 2: several values of a single-valued property set aside
+VERSION = "holdings-3"  # 2: several values of a single-valued property set aside; 3: their pairs
 
 
 def _ordinal(day):
@@ -95,7 +95,14 @@ def encode(h: Holdings) -> dict:
         "kinds": [[s(k), s(v)] for k, v in h.kinds.items()],
         "entities": sorted(s(e) for e in h.entities),
         "set_aside": [
-            [s(a.iri), s(a.reason), None if a.stake is None else stake(a.stake), s(a.winner)]
+            [
+                s(a.iri),
+                s(a.reason),
+                None if a.stake is None else stake(a.stake),
+                s(a.winner),
+                [s(x) for x in a.holders],
+                [s(x) for x in a.helds],
+            ]
             for a in h.set_aside
         ],
     }
@@ -120,7 +127,14 @@ def decode(data: dict) -> Holdings:
         {table[k]: table[v] for k, v in data["kinds"]},
         {table[e] for e in data["entities"]},
         [
-            SetAside(table[a], table[b], None if c is None else stake(c), s(w))
-            for a, b, c, w in data["set_aside"]
+            SetAside(
+                table[a],
+                table[b],
+                None if c is None else stake(c),
+                s(w),
+                tuple(table[x] for x in hs),
+                tuple(table[x] for x in ds),
+            )
+            for a, b, c, w, hs, ds in data["set_aside"]
         ],
     )

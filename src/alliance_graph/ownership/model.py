@@ -63,6 +63,11 @@ class SetAside:
     reason: str
     stake: Stake | None = None  # its figures, when it has them
     winner: str | None = None  # the claim it lost to
+    # A claim set aside for several values where the shapes allow one (claims.py): every
+    # holder and held company it names, so that an answer on such a pair can say it is
+    # not certain (the figures and dates of such a claim are not read).
+    holders: tuple[str, ...] = ()
+    helds: tuple[str, ...] = ()
 
 
 @dataclass

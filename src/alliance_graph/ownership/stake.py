@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..names import curie
 from ..temporal import DateSpan
 from .holdings import Holdings, Stake, as_holdings
 from .snapshot import as_span, candidate, check, choose, positions_of_pair, round_figure
@@ -150,7 +151,19 @@ def stake(
                         "reason": aside.reason,
                     }
                 )
-    certain = all(c.certain for c in eco + vote) and not eco_left and not vote_left
+    # A claim on this pair set aside for several values where the shapes allow one: its
+    # figure is not known, so neither is the answer (it is not "certainly no stake").
+    for aside in h.set_aside:
+        if a in aside.holders and b in aside.helds:
+            reason = f"{curie(aside.iri)}, a claim on this pair, is set aside: {aside.reason}"
+            if reason not in why:
+                why.append(reason)
+    certain = (
+        all(c.certain for c in eco + vote)
+        and not eco_left
+        and not vote_left
+        and not any(a in x.holders and b in x.helds for x in h.set_aside)
+    )
     theoretical = [voting_by[i].theoretical_votes() for i in voting_by]
     return {
         "holder": h.label(a),
