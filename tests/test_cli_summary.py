@@ -65,3 +65,37 @@ def test_summary_loads_the_data_once(monkeypatch, tmp_path, data_copy):
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["conforms"] is True
     assert len(calls) == 1
+
+
+def test_the_next_step_on_a_users_data_is_a_question_that_data_answers(tmp_path):
+    # On the shipped data the example asks Renault in Nissan Motor; on a user's file it
+    # asks that file's first stake, and the command it prints runs and answers it.
+    import shlex
+
+    data = tmp_path / "mine.ttl"
+    data.write_text(
+        """@prefix ag: <https://w3id.org/alliance-graph/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix ex: <http://example.org/> .
+ex:src a ag:Source ; rdfs:label "A register"@en ; ag:publisher "R" ;
+    ag:published "2020-01-10"^^xsd:date ; ag:url "https://example.org/r"^^xsd:anyURI .
+ex:A a ag:Company ; rdfs:label "Acme Holding"@en ;
+    ag:citation [ a ag:Citation ; ag:source ex:src ; ag:locator "1" ] .
+ex:B a ag:Company ; rdfs:label "Beta Corp"@en ;
+    ag:citation [ a ag:Citation ; ag:source ex:src ; ag:locator "2" ] .
+ex:s a ag:Shareholding ; rdfs:label "Acme in Beta"@en ; ag:holder ex:A ; ag:held ex:B ;
+    ag:percent 60.0 ; ag:interest ag:EconomicInterest , ag:VotingInterest ;
+    ag:start "2015"^^xsd:gYear ; ag:endStatus ag:Ongoing ;
+    ag:citation [ a ag:Citation ; ag:source ex:src ; ag:locator "3" ] .
+""",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["summary", "--data", str(data)])
+    assert result.exit_code == 0, result.output
+    (line,) = [x for x in result.output.splitlines() if "ownership stake" in x]
+    assert "Renault" not in line
+    args = shlex.split(line.strip())[1:]
+    answer = CliRunner().invoke(cli, [*args, "--format", "json"])
+    assert answer.exit_code == 0, answer.output
+    assert json.loads(answer.output)["percent"] == 60

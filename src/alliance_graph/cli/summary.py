@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 
 import click
 
@@ -13,9 +14,26 @@ NEXT_STEPS = """\
 Where to go next:
   alliance-graph validate --help           check your own Turtle files against the shapes
   alliance-graph queries                   the saved questions (who owned what, when)
-  alliance-graph ownership stake Renault "Nissan Motor" --at 2010-06-30
+  {example}
   alliance-graph export --help             Turtle, JSON-LD, GraphML, GEXF, Neo4j CSV, Mermaid
 """
+
+
+def _example(stakes, files) -> str:
+    # A question this data answers: on the shipped data Renault in Nissan Motor; on a
+    # user's files their first stake, on the last day its start may fall on.
+    if not files:
+        return 'alliance-graph ownership stake Renault "Nissan Motor" --at 2010-06-30'
+    if not stakes:
+        return "alliance-graph ownership --help       (these files hold no stakes)"
+    first = stakes[0]
+    day = first["from"].split("..")[-1].strip()
+    at = f" --at {day}" if day and day != "?" else ""
+    data = " ".join(f"--data {shlex.quote(str(f))}" for f in files)
+    return (
+        f"alliance-graph ownership stake {shlex.quote(first['holder'])} "
+        f"{shlex.quote(first['held'])}{at} {data}"
+    )
 
 
 @click.command()
@@ -82,6 +100,6 @@ def summary(data, data_format, fmt):
         click.echo(output.render(counts, "table"))
         click.echo("Ownership stakes over time (best-ranked claims):")
         click.echo(output.render(stakes, "table", max_width=34))
-        click.echo(NEXT_STEPS)
+        click.echo(NEXT_STEPS.format(example=_example(stakes, files)))
     if not report.conforms:
         raise click.exceptions.Exit(EXIT_VIOLATIONS)
