@@ -696,3 +696,32 @@ def test_the_sites_own_assets_are_revalidated_on_every_use(client, asset):
     again = client.get(f"/static/{asset}", headers={"If-None-Match": first.headers["etag"]})
     assert again.status_code == 304
     assert again.headers["cache-control"] == "no-cache"
+
+
+def test_pages_read_a_year_as_every_face_does(client):
+    # ?at=2002 is the whole year, as for `ownership stake --at 2002` and the API: the
+    # explorer's holder table gives that answer's figure and certainty, and the entity
+    # page reads the 1999 stake (ended 2002-03-01) as possible over 2002, not certain.
+    import re
+
+    from alliance_graph import ownership
+    from alliance_graph.graph import load
+
+    answer = ownership.stake(ownership.holdings(load()), "Renault", "Nissan Motor", "2002")
+    api = client.get(
+        "/api/ownership/stake", params={"holder": "Renault", "held": "Nissan Motor", "at": "2002"}
+    ).json()
+    assert (api["percent"], api["certain"]) == (answer["percent"], answer["certain"])
+    view = client.get(
+        "/explorer/view", params={"at": "2002", "company": "Nissan Motor"}, headers=HTML
+    ).text
+    holders = view[view.index("Its holders</h3>") : view.index("Its holders over time")]
+    row = re.search(r'<a href="/resource/Renault">Renault</a></td><td class="num">([\d.]+)</td>'
+                    r"<td>(yes|no)</td>", holders)  # fmt: skip
+    assert row, holders
+    assert float(row.group(1)) == answer["percent"]
+    assert (row.group(2) == "yes") is answer["certain"]
+    page = client.get("/resource/NissanMotor", params={"at": "2002"}, headers=HTML).text
+    fact = fact_of(page, "36.8%")
+    assert '<span class="badge">possible</span> on 2002' in fact
+    assert 'value="2002-01-01"' in page  # the day input shows the span's first day

@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from ..names import pick_label, sparql_label
 from ..namespaces import AG
-from ..temporal import Interval
+from ..temporal import DateSpan, Interval
 from .backend import local_path
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -185,18 +185,21 @@ def _day(text: str | None) -> dt.date | None:
         return None
 
 
-def certainty(fact: Fact, day: dt.date) -> str:
-    """certain / possible / not valid on ``day`` (the certain and possible readings), or
-    "dated" for a fact with a date but no interval."""
+def certainty(fact: Fact, day: dt.date | DateSpan) -> str:
+    """certain / possible / not valid on ``day`` (a day, or the span of a month or a
+    year, read as every face reads it: certain over every day of it, possible on some),
+    or "dated" for a fact with a date but no interval."""
+    if isinstance(day, dt.date):
+        day = DateSpan(day, day, "day")
     if fact.rank == "DeprecatedRank":
         return "deprecated"
     bounds = [_day(fact.first(n)) for n in BOUNDS[:4]]
     if not any(bounds):
         return "undated" if not fact.first("dateEarliest") else "dated"
     iv = Interval(*bounds)
-    if iv.certain_on(day):
+    if iv.certain_over(day):
         return "certain"
-    if iv.possible_on(day):
+    if iv.possible_during(day):
         return "possible"
     return "not valid"
 
@@ -276,7 +279,7 @@ def forget(backend) -> None:
         _caches.pop(backend, None)
 
 
-def load(backend, iri: str, day: dt.date) -> dict:
+def load(backend, iri: str, day: dt.date | DateSpan) -> dict:
     """Everything the entity page shows: the entity's facts (read once per loaded store,
     :class:`FactCache`) with each fact's certainty on ``day``."""
     data = facts_of(backend, iri)

@@ -17,7 +17,7 @@ from ..errors import UnknownEntityError, UsageError
 from ..names import pick_label
 from ..namespaces import AG
 from ..queries import compact
-from ..temporal import READINGS, parse_date
+from ..temporal import READINGS, DateSpan, parse_date
 from . import entity_view
 from .backend import local_path
 from .errors import HTTPProblem
@@ -56,13 +56,16 @@ WHERE {{
 }} ORDER BY ?term"""
 
 
-def day_of(text: str | None) -> dt.date:
-    """The day a page shows: ``?at=`` (YYYY, YYYY-MM or YYYY-MM-DD: its first day), or
-    today. A bad value is a 400 naming the parameter."""
+def day_of(text: str | None) -> DateSpan:
+    """The day, month or year a page shows: ``?at=`` (YYYY, YYYY-MM or YYYY-MM-DD, read
+    as every face reads it: a month or a year is the span of its days), or today. A bad
+    value is a 400 naming the parameter. Until 2026-12 the pages took a month's or a
+    year's first day, where the CLI and the API took the whole span."""
     if not text or not text.strip():
-        return dt.date.today()
+        today = dt.date.today()
+        return DateSpan(today, today, "day")
     try:
-        return parse_date(text).earliest
+        return parse_date(text)
     except ValueError as exc:
         raise HTTPProblem(400, f"parameter 'at': {exc}") from None
 
@@ -176,7 +179,8 @@ class Pages:
             request,
             "entity.html",
             e=data,
-            day=day.isoformat(),
+            day=str(day),
+            day_input=day.earliest.isoformat(),
             path=path,
             explorer=data["kinds"] and path.startswith("/resource/"),
         )
@@ -281,7 +285,7 @@ class Pages:
 
     # -- the ownership explorer ------------------------------------------------------
 
-    def _view(self, day: dt.date, reading: str, company: str | None) -> dict:
+    def _view(self, day: DateSpan, reading: str, company: str | None) -> dict:
         from .. import ownership
 
         b = self.backend
@@ -300,10 +304,10 @@ class Pages:
             control = ownership.control(h, iri, day, reading=reading)
             # the sources of each step of control: those of the stake with votes it reads
             votes = ownership.snapshot(h, day, interest="voting", reading=reading)
-            by_pair = {(h.label(u), h.label(v)): a["sources"] for u, v, a in votes.edges(data=True)}
+            by_pair = {(u, v): a["sources"] for u, v, a in votes.edges(data=True)}
             for c in control["controllers"]:
                 for step in c["chain"]:
-                    step["sources"] = by_pair.get((step["holder"], step["held"]), [])
+                    step["sources"] = by_pair.get((step["holder_iri"], step["held_iri"]), [])
             panel = {
                 "iri": iri,
                 "label": h.label(iri),
@@ -325,7 +329,8 @@ class Pages:
             "svg": self._svg(day, reading),
             "panel": panel,
             "nodes": nodes,
-            "day": day.isoformat(),
+            "day": str(day),
+            "day_input": day.earliest.isoformat(),
             "reading": reading,
         }
 
@@ -338,7 +343,7 @@ class Pages:
             key, lambda: ownership.timeline(self.backend.holdings, holder, held, reading=reading)
         )()
 
-    def _svg(self, day: dt.date, reading: str) -> str:
+    def _svg(self, day: DateSpan, reading: str) -> str:
         return _network_svg(self.backend, day, reading)
 
     async def explorer(self, request: Request):
@@ -351,7 +356,7 @@ class Pages:
             request,
             "explorer.html",
             view=view,
-            year=day.year,
+            year=day.earliest.year,
             first_year=FIRST_YEAR,
             last_year=today.year,
             readings=READINGS,
@@ -385,7 +390,7 @@ _STYLE = re.compile(r"<style[^>]*>.*?</style>", re.S)
 
 
 @lru_cache(maxsize=128)
-def _network_svg_cached(backend, day: dt.date, reading: str) -> str:
+def _network_svg_cached(backend, day: DateSpan, reading: str) -> str:
     from .. import plot
 
     h = backend.holdings
@@ -393,7 +398,7 @@ def _network_svg_cached(backend, day: dt.date, reading: str) -> str:
 
     g = ownership.snapshot(h, day, reading=reading)
     links = {
-        n: f"/explorer?at={day.isoformat()}&reading={reading}&company={_quote(n)}" for n in g.nodes
+        n: f"/explorer?at={day}&reading={reading}&company={_quote(n)}" for n in g.nodes
     }
     fig = plot.network(h, day, reading=reading, links=links)
     svg = plot.to_bytes(fig, "svg").decode("utf-8")
