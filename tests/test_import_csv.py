@@ -152,3 +152,32 @@ def test_missing_file(tmp_path, capsys):
         main(["import", "csv", str(tmp_path / "nope.csv"), "-o", str(tmp_path / "o.ttl")])
     assert exit_.value.code == 2
     assert "no such file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("through_link", [False, True], ids=["same path", "a link to it"])
+def test_an_output_over_its_own_input_is_refused_and_the_input_kept(
+    tmp_path, capsys, through_link
+):
+    # `import csv x.csv -o x.csv` (or `export --data x.ttl -o x.ttl`) would replace the
+    # user's only copy with the output: refused, exit 2, the input byte for byte as it was.
+    from alliance_graph.resources import data_files
+
+    sheet = tmp_path / "stakes.csv"
+    sheet.write_bytes(b"holder,held,percent\nAcme,Beta,60\n")
+    turtle = tmp_path / "mine.ttl"
+    turtle.write_bytes(data_files()[0].read_bytes())
+    for source, args in (
+        (sheet, ["import", "csv", str(sheet)]),
+        (turtle, ["export", "-f", "turtle", "--data", str(turtle)]),
+    ):
+        before = source.read_bytes()
+        out = source
+        if through_link:
+            out = tmp_path / f"link-{source.name}"
+            out.symlink_to(source)
+        with pytest.raises(SystemExit) as done:
+            main([*args, "-o", str(out)])
+        err = capsys.readouterr().err
+        assert done.value.code == 2, err
+        assert "is the input file" in err and "Traceback" not in err
+        assert source.read_bytes() == before

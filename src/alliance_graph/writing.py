@@ -25,7 +25,7 @@ import signal
 import stat
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -45,8 +45,12 @@ def write_bytes(path: Path | str, data: bytes) -> None:
     write_atomically(path, lambda stream: stream.write(data))
 
 
-def write_atomically(path: Path | str, write: Callable[[BinaryIO], object]) -> None:
-    """Write a file through ``write(stream)`` (a binary stream) by the rules above."""
+def write_atomically(
+    path: Path | str, write: Callable[[BinaryIO], object], *, reading: Iterable = ()
+) -> None:
+    """Write a file through ``write(stream)`` (a binary stream) by the rules above.
+    ``reading`` are the files the output is made from: writing over one of them (``import
+    csv x.csv -o x.csv``) is refused before anything is read or written."""
     shown = Path(path)
     target = Path(os.path.realpath(shown))  # a link: the file it points to
     try:
@@ -55,6 +59,16 @@ def write_atomically(path: Path | str, write: Callable[[BinaryIO], object]) -> N
         info = None
     except OSError as exc:
         raise OutputError(f"{shown}: cannot write: {_reason(exc)}") from None
+    if info is not None:
+        for source in reading:
+            try:
+                same = os.path.samefile(target, source)
+            except (OSError, TypeError, ValueError):
+                continue  # "-" (standard input), or a file that is not there
+            if same:
+                raise OutputError(
+                    f"{shown}: is the input file {source}; write the output to another file"
+                )
     if info is not None and stat.S_ISDIR(info.st_mode):
         raise OutputError(f"{shown}: is a folder; give a file name")
     with _signals_as_exceptions():

@@ -21,12 +21,12 @@ def import_cmd():
     """
 
 
-def _write(output: str, write) -> None:
+def _write(output: str, write, source: str) -> None:
     from pathlib import Path
 
     from ..export import write_atomically
 
-    write_atomically(Path(output), write)
+    write_atomically(Path(output), write, reading=[source])
 
 
 _turtle_output = output_option(
@@ -55,7 +55,7 @@ def bods_cmd(file, output):
     from ..bods.importer import ImportReport, write_turtle
 
     report = ImportReport()
-    _write(output, lambda out: write_turtle(file, out, report))
+    _write(output, lambda out: write_turtle(file, out, report), file)
     for sid, reason in report.skipped:
         click.echo(f"not imported: statement {sid}: {reason}", err=True)
     for sid, reason in report.notes:
@@ -87,7 +87,7 @@ def csv_cmd(file, output):
 
     read(file)  # every row checked before a temporary file is even opened
     report = CsvReport()
-    _write(output, lambda out: write_turtle(file, out, report))
+    _write(output, lambda out: write_turtle(file, out, report), file)
     for line in report.guessed:
         click.echo(f"kind {line}", err=True)
     click.echo(f"Wrote {output}: {report.rows} stakes, {len(report.entities)} entities", err=True)

@@ -18,7 +18,9 @@ from pathlib import Path
 from ..errors import ExportError
 
 
-def write_atomically(path: Path, write: Callable[[io.BufferedIOBase], None]) -> None:
+def write_atomically(
+    path: Path, write: Callable[[io.BufferedIOBase], None], *, reading: Iterable = ()
+) -> None:
     """Write a file through ``write(stream)`` so that it appears whole or not at all: the
     project's one writer (:mod:`alliance_graph.writing`: devices and FIFOs written
     directly, symlinks followed, SIGTERM and SIGINT leave the old file), its errors as
@@ -26,7 +28,7 @@ def write_atomically(path: Path, write: Callable[[io.BufferedIOBase], None]) -> 
     from .. import writing
 
     try:
-        writing.write_atomically(path, write)
+        writing.write_atomically(path, write, reading=reading)
     except writing.OutputError as exc:
         raise ExportError(str(exc)) from None
 

@@ -35,6 +35,7 @@ def export(
     Returns the path written, or None for stdout. ``notes``, a list, receives what the
     writer left out and why ("IRI: reason"; the BODS writer's claims it cannot state).
     """
+    data = list(data) if data is not None else None
     to_stdout = str(output) == "-"
     if fmt is None:
         if to_stdout:
@@ -83,5 +84,11 @@ def export(
             lambda folder: chosen.writer(parts, folder, options),
         )
     else:
-        write_atomically(target, lambda stream: chosen.writer(parts, stream, options))
+        # Never over a file it reads: --data files, or the shipped ones.
+        from ..resources import data_files, ontology_files
+
+        sources = data if data is not None else [*data_files(), *ontology_files()]
+        write_atomically(
+            target, lambda stream: chosen.writer(parts, stream, options), reading=sources
+        )
     return target
