@@ -444,6 +444,12 @@ def timeline(
     found_events = key_events(graph, events)
 
     changes = sorted({d for s in stakes for d in _bounds(s) if d is not None})
+    if not changes:
+        names = ", ".join(held.label(c) for c in chosen)
+        raise UsageError(
+            f"the stakes between {names} have no dates (no start, no end): a timeline has "
+            "no axis to draw them on (alliance-graph ownership stake answers them)"
+        )
     days = changes + [d for d, *_ in found_events]
     last = until or max(days) + dt.timedelta(days=200)
     first = dt.date(min(days).year, 1, 1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from .holdings import as_holdings
 from .integrated import check_definition, integrated
 from .light import reach
@@ -24,8 +26,9 @@ def timeline(
     reported (the only days a reading can change) is tried; a record is written where
     something differs from the day before: ``{"from", "until", "direct_percent",
     "voting_percent", "integrated_percent", "certain", "sources"}`` (``until`` excluded,
-    None for the last). The figures are those of :func:`stake` and :func:`integrated`
-    on each day: one code path.
+    None for the last; ``from`` None for a first record that holds since before any day
+    the data names: a start not known). The figures are those of :func:`stake` and
+    :func:`integrated` on each day: one code path.
     """
     from ..entities import resolve
 
@@ -79,6 +82,26 @@ def timeline(
                 "certain": value[3],
                 "sources": d["sources"],
             }
+        )
+    # Before the first day the data names (a start unknown, or no date at all) the stake
+    # may already hold, as `stake` answers on such a day: a record from an open start
+    # ("from" None) says so, where the timeline used to begin at that first day, or say
+    # nothing at all for a stake with no dates.
+    before = (min(days) - dt.timedelta(days=1)) if days else dt.date.today()
+    d = stake(local, a, b, before, reading=reading)
+    integ = integrated(local, a, b, before, definition=definition, reading=reading)
+    if d["percent"] is not None or d["voting_percent"] is not None:
+        records.insert(
+            0,
+            {
+                "from": None,
+                "until": records[0]["from"] if records else None,
+                "direct_percent": d["percent"],
+                "voting_percent": d["voting_percent"],
+                "integrated_percent": integ["integrated_percent"] or None,
+                "certain": d["certain"] and integ["certain"],
+                "sources": d["sources"],
+            },
         )
     # A leading record where nothing holds says nothing.
     while (
