@@ -181,3 +181,25 @@ def test_an_output_over_its_own_input_is_refused_and_the_input_kept(
         assert done.value.code == 2, err
         assert "is the input file" in err and "Traceback" not in err
         assert source.read_bytes() == before
+
+
+def test_names_in_other_scripts_from_two_files_stay_two_companies(tmp_path, capsys):
+    # 日産 Holdings and 三菱 Holdings reduced to one ASCII slug ("Holdings"): imported
+    # from two files they became one company, and one held what only the other held.
+    outs = []
+    for i, (holder, held, pct) in enumerate(
+        (("日産 Holdings", "Target One", "30"), ("三菱 Holdings", "Target Two", "40"))
+    ):
+        sheet = tmp_path / f"jp{i}.csv"
+        sheet.write_text(f"holder,held,percent,start\n{holder},{held},{pct},2020\n", "utf-8")
+        out = tmp_path / f"jp{i}.ttl"
+        with pytest.raises(SystemExit) as done:
+            main(["import", "csv", str(sheet), "-o", str(out)])
+        assert done.value.code == 0, capsys.readouterr().err
+        outs.append(out)
+    h = ownership.holdings_from_files(outs)
+    companies = {h.label(e) for e in h.entities}
+    assert {"日産 Holdings", "三菱 Holdings"} <= companies
+    assert ownership.stake(h, "日産 Holdings", "Target One", "2021")["percent"] == 30
+    assert ownership.stake(h, "日産 Holdings", "Target Two", "2021")["percent"] is None
+    assert ownership.stake(h, "三菱 Holdings", "Target Two", "2021")["percent"] == 40

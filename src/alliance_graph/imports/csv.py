@@ -93,7 +93,10 @@ def _key(name: str) -> str:
 
 
 def _slug(name: str) -> str:
-    text = re.sub(r"[^A-Za-z0-9]+", "-", " ".join(name.split())).strip("-")
+    # Letters and digits of any script kept (percent-encoded in the IRI): keeping ASCII
+    # alone made 日産 Holdings and 三菱 Holdings, or Béta SA and Bêta SA, one IRI
+    # whenever they came from two files, and so one company.
+    text = re.sub(r"[\W_]+", "-", " ".join(name.split())).strip("-")
     return quote(text or hashlib.sha1(name.encode()).hexdigest()[:12], safe="-")
 
 
