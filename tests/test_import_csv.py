@@ -203,3 +203,25 @@ def test_names_in_other_scripts_from_two_files_stay_two_companies(tmp_path, caps
     assert ownership.stake(h, "日産 Holdings", "Target One", "2021")["percent"] == 30
     assert ownership.stake(h, "日産 Holdings", "Target Two", "2021")["percent"] is None
     assert ownership.stake(h, "三菱 Holdings", "Target Two", "2021")["percent"] == 40
+
+
+def test_two_files_of_one_name_give_two_stakes(tmp_path, capsys):
+    # 2020/stakes.csv and 2021/stakes.csv: each valid alone, and valid together, with
+    # each file's figure on its own dates (the stake IRIs were the name and the line).
+    outs = []
+    for year, row in (("2020", "Alpha,Beta,30,2020,2020-12"), ("2021", "Alpha,Beta,35,2021,")):
+        folder = tmp_path / year
+        folder.mkdir()
+        sheet = folder / "stakes.csv"
+        sheet.write_text(f"holder,held,percent,start,end\n{row}\n", encoding="utf-8")
+        out = tmp_path / f"{year}.ttl"
+        with pytest.raises(SystemExit) as done:
+            main(["import", "csv", str(sheet), "-o", str(out)])
+        assert done.value.code == 0, capsys.readouterr().err
+        outs.append(out)
+    report = validate(outs)
+    assert report.conforms, report.to_text()
+    h = ownership.holdings_from_files(outs)
+    assert len(h.stakes) == 2
+    assert ownership.stake(h, "Alpha", "Beta", "2020-06-30")["percent"] == 30
+    assert ownership.stake(h, "Alpha", "Beta", "2021-06-30")["percent"] == 35

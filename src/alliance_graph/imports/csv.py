@@ -313,7 +313,12 @@ def triples(path: Path | str, report: CsvReport | None = None) -> list[ox.Triple
         v = row.values
         holder = entity(v["holder"], v.get("holder_kind", ""), "holder", row.line)
         held = entity(v["held"], v.get("held_kind", ""), "held", row.line)
-        node = _n(f"{RES}csv/{file_id}/stake-line-{row.line}")
+        # The file's name and the line, and what the row says: two files of one name
+        # (2020/stakes.csv, 2021/stakes.csv) then give two stakes where their rows
+        # differ, where the line alone merged them; an edit changes that row's IRI only.
+        said = "\x1f".join(f"{k}={' '.join(str(x).split())}" for k, x in sorted(v.items()))
+        digest = hashlib.sha1(said.encode("utf-8")).hexdigest()[:8]
+        node = _n(f"{RES}csv/{file_id}/stake-line-{row.line}-{digest}")
         out.append(ox.Triple(node, _n(RDF_TYPE), _ag("Shareholding")))
         out.append(ox.Triple(node, _ag("holder"), holder))
         out.append(ox.Triple(node, _ag("held"), held))
