@@ -225,3 +225,20 @@ def test_two_files_of_one_name_give_two_stakes(tmp_path, capsys):
     assert len(h.stakes) == 2
     assert ownership.stake(h, "Alpha", "Beta", "2020-06-30")["percent"] == 30
     assert ownership.stake(h, "Alpha", "Beta", "2021-06-30")["percent"] == 35
+
+
+def test_a_range_stake_makes_the_answer_uncertain_on_the_days_it_may_hold(tmp_path, capsys):
+    # "25-50" gives no figure to compute with; on a day it may hold the answer is not
+    # "certainly no stake" but uncertain, naming the claim; before its start it is.
+    sheet = tmp_path / "range.csv"
+    sheet.write_text("holder,held,percent,start\nFamily Trust,Company C,25-50,2020\n", "utf-8")
+    out = tmp_path / "range.ttl"
+    with pytest.raises(SystemExit) as done:
+        main(["import", "csv", str(sheet), "-o", str(out)])
+    assert done.value.code == 0, capsys.readouterr().err
+    h = ownership.holdings_from_files([out])
+    during = ownership.stake(h, "Family Trust", "Company C", "2021")
+    assert during["percent"] is None and during["certain"] is False
+    assert any("no figure" in w for w in during["why_not_certain"])
+    before = ownership.stake(h, "Family Trust", "Company C", "2019")
+    assert before["percent"] is None and before["certain"] is True

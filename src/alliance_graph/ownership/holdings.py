@@ -256,14 +256,21 @@ _SINGLE = {prop: AG + prop for prop in SINGLE_VALUED}
 
 
 def _named_if_malformed(index: _Index, s: str) -> dict:
-    # The holders and held companies of a claim set aside for several values, which the
-    # analyses of those pairs then call uncertain (SetAside.holders).
-    if not set_aside_because(lambda prop: index.get(_SINGLE[prop], s)):
+    # The holders and held companies of a claim set aside for several values, or for
+    # giving no figure (a range, words), which the answers on those pairs then call
+    # uncertain (SetAside.holders); for the latter its day bounds too.
+    malformed = bool(set_aside_because(lambda prop: index.get(_SINGLE[prop], s)))
+    if not malformed and _number(index, "percent", s) is not None:
         return {}
-    return {
+    named = {
         f"{role}s": tuple(sorted(v for v in index.get(AG + role, s) if isinstance(v, str)))
         for role in ("holder", "held")
     }
+    if not malformed:
+        days = [_bound(index, b, s) for b in ("startEarliest", "startLatest", "endEarliest",
+                                               "endLatest")]  # fmt: skip
+        named["bounds"] = tuple(d.isoformat() if d else None for d in days)
+    return named
 
 
 def _stake(index: _Index, s: str) -> tuple[Stake | None, str]:

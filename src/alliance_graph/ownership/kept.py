@@ -15,7 +15,7 @@ from ..temporal import Interval
 from .model import Holdings, SetAside, Stake
 
 # Bump when the layout below changes: files of another version are rebuilt.
-VERSION = "holdings-3"  # 2: several values of a single-valued property set aside; 3: their pairs
+VERSION = "holdings-4"  # 2: several values set aside; 3: their pairs; 4: unfigured bounds
 
 
 def _ordinal(day):
@@ -102,6 +102,7 @@ def encode(h: Holdings) -> dict:
                 s(a.winner),
                 [s(x) for x in a.holders],
                 [s(x) for x in a.helds],
+                [s(x) for x in a.bounds],
             ]
             for a in h.set_aside
         ],
@@ -134,7 +135,8 @@ def decode(data: dict) -> Holdings:
                 s(w),
                 tuple(table[x] for x in hs),
                 tuple(table[x] for x in ds),
+                tuple(s(x) for x in bs),
             )
-            for a, b, c, w, hs, ds in data["set_aside"]
+            for a, b, c, w, hs, ds, bs in data["set_aside"]
         ],
     )

@@ -68,6 +68,10 @@ class SetAside:
     # not certain (the figures and dates of such a claim are not read).
     holders: tuple[str, ...] = ()
     helds: tuple[str, ...] = ()
+    # For a claim with no figure (a range, words): its day bounds (startEarliest,
+    # startLatest, endEarliest, endLatest as YYYY-MM-DD or None), so that an answer on a
+    # day it may hold says it is not certain. Empty: not read (a claim written twice).
+    bounds: tuple[str | None, ...] = ()
 
 
 @dataclass

@@ -151,19 +151,16 @@ def stake(
                         "reason": aside.reason,
                     }
                 )
-    # A claim on this pair set aside for several values where the shapes allow one: its
-    # figure is not known, so neither is the answer (it is not "certainly no stake").
-    for aside in h.set_aside:
-        if a in aside.holders and b in aside.helds:
-            reason = f"{curie(aside.iri)}, a claim on this pair, is set aside: {aside.reason}"
-            if reason not in why:
-                why.append(reason)
-    certain = (
-        all(c.certain for c in eco + vote)
-        and not eco_left
-        and not vote_left
-        and not any(a in x.holders and b in x.helds for x in h.set_aside)
-    )
+    # A claim on this pair set aside for several values where the shapes allow one, or
+    # one that gives no figure (a range, words) and may hold on these days: what it says
+    # is not computed with, so the answer is not certain (it is not "certainly none").
+    unfigured = [x for x in h.set_aside if a in x.holders and b in x.helds and _may_hold(x, span)]
+    for aside in unfigured:
+        reason = f"{curie(aside.iri)}, a claim on this pair, is set aside: {aside.reason}"
+        if reason not in why:
+            why.append(reason)
+    certain = all(c.certain for c in eco + vote) and not eco_left and not vote_left
+    certain = certain and not unfigured
     theoretical = [voting_by[i].theoretical_votes() for i in voting_by]
     return {
         "holder": h.label(a),
@@ -186,3 +183,14 @@ def stake(
         "holder_iri": a,
         "held_iri": b,
     }
+
+
+def _may_hold(aside, span: DateSpan) -> bool:
+    # A claim with no figure, by its day bounds; one written twice (bounds not read), on
+    # any day.
+    if not aside.bounds:
+        return True
+    from ..temporal import Interval
+
+    days = [dt.date.fromisoformat(x) if x else None for x in aside.bounds]
+    return Interval(*days).possible_during(span)
