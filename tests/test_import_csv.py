@@ -242,3 +242,13 @@ def test_a_range_stake_makes_the_answer_uncertain_on_the_days_it_may_hold(tmp_pa
     assert any("no figure" in w for w in during["why_not_certain"])
     before = ownership.stake(h, "Family Trust", "Company C", "2019")
     assert before["percent"] is None and before["certain"] is True
+
+
+def test_a_csv_given_as_data_says_to_import_it(tmp_path, capsys):
+    sheet = tmp_path / "stakes.csv"
+    sheet.write_text("holder,held,percent\nAcme,Beta,60\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as done:
+        main(["query", "stakes-on-date", "-p", "date=2020", "--data", str(sheet)])
+    err = capsys.readouterr().err
+    assert done.value.code == 2 and f"{sheet}:1" in err
+    assert f"alliance-graph import csv {sheet} -o OUT.ttl" in err

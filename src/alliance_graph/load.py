@@ -108,6 +108,9 @@ def _syntax_error(path, fmt, exc: SyntaxError) -> DataFileError:
             "its @context names another document, which is never fetched or read "
             "(write the context inline)"
         )
+    if str(path).lower().endswith((".csv", ".tsv")):
+        # A spreadsheet given as data: say how it becomes RDF.
+        reason += f" (a CSV file is imported first: alliance-graph import csv {path} -o OUT.ttl)"
     line = exc.lineno if isinstance(exc.lineno, int) and exc.lineno > 0 else None
     column = exc.offset if isinstance(exc.offset, int) and exc.offset > 0 else None
     return DataFileError(_name(path), f"not valid {fmt.name}: {reason}", line, column)
