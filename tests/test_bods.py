@@ -618,7 +618,31 @@ def test_bad_interests_are_named_not_imported(tmp_path):
     list(importer.triples(path, report))
     notes = [why for sid, why in report.notes if sid == bad["statementId"]]
     assert any("exact 140" in n for n in notes) and any("startDate" in n for n in notes)
-    assert dict(report.skipped)[bad["statementId"]].startswith("no shareholding")
+    # Not "no shareholding interest": there were two, each left out for a reason.
+    assert dict(report.skipped)[bad["statementId"]].startswith("every interest was left out")
+
+
+@pytest.mark.parametrize(
+    "start, end, kept",
+    [("2020", "2020", True), ("2020-06-15", "2020-06", True), ("2021", "2020", False)],
+)
+def test_interest_dates_are_read_as_spans_as_the_csv_import_reads_them(tmp_path, start, end, kept):
+    # A stake of one year ("2020" to "2020") is a stake, as `import csv` takes it; only an
+    # end whose last day is not after the start's first is refused (as text, "2020" <=
+    # "2020" refused the first two).
+    statements = json.loads(SAMPLE.read_text())
+    one = copy.deepcopy(next(s for s in statements if s["recordId"] == "rel-c-d"))
+    one["statementId"] = "one-year-0000000000000000000000000000"
+    one["recordId"] = "rel-one-year"
+    one["recordDetails"]["interests"] = [
+        {"type": "shareholding", "share": {"exact": 5}, "startDate": start, "endDate": end}
+    ]
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps(statements + [one]))
+    report = importer.ImportReport()
+    list(importer.triples(path, report))
+    skipped = dict(report.skipped)
+    assert (one["statementId"] not in skipped) is kept, (skipped, report.notes)
 
 
 def test_labels_in_other_languages_survive_the_round_trip(tmp_path):

@@ -176,7 +176,9 @@ def _dates_problem(interest: dict) -> str | None:
         except ValueError as exc:
             return f"{name}: {exc}"
     start, end = interest.get("startDate"), interest.get("endDate")
-    if start and end and str(end)[:10] <= str(start)[:10]:
+    # As the CSV import reads them: spans of days, an end whose last day is not after
+    # the start's first (as text, "2020" <= "2020" refused a stake of one year).
+    if start and end and parse_date(str(end)[:10]).latest <= parse_date(str(start)[:10]).earliest:
         return f"endDate {end} is not after startDate {start}"
     return None
 
@@ -520,11 +522,18 @@ class _Importer:
 
     def standard(self, st, sid, record_id, subject, party, through, details, date):
         history = self.open.get(record_id)
+        def rejected_stakes():  # stake interests left out for their share or dates
+            return sum(1 for n, why in self.report.notes if n == sid and " is left out: " in why)
+
+        before = rejected_stakes()
         groups = self.groups(sid, details.get("interests"))
         if not groups and history is None:
+            rejected = rejected_stakes() > before
             self.report.skip(
                 sid,
-                "no shareholding, voting-rights or profit interest: nothing "
+                "every interest was left out (the notes above say why)"
+                if rejected
+                else "no shareholding, voting-rights or profit interest: nothing "
                 "this vocabulary models as a stake",
             )
             return
