@@ -72,24 +72,13 @@ def test_the_next_step_on_a_users_data_is_a_question_that_data_answers(tmp_path)
     # asks that file's first stake, and the command it prints runs and answers it.
     import shlex
 
-    data = tmp_path / "mine.ttl"
-    data.write_text(
-        """@prefix ag: <https://w3id.org/alliance-graph/ontology#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-@prefix ex: <http://example.org/> .
-ex:src a ag:Source ; rdfs:label "A register"@en ; ag:publisher "R" ;
-    ag:published "2020-01-10"^^xsd:date ; ag:url "https://example.org/r"^^xsd:anyURI .
-ex:A a ag:Company ; rdfs:label "Acme Holding"@en ;
-    ag:citation [ a ag:Citation ; ag:source ex:src ; ag:locator "1" ] .
-ex:B a ag:Company ; rdfs:label "Beta Corp"@en ;
-    ag:citation [ a ag:Citation ; ag:source ex:src ; ag:locator "2" ] .
-ex:s a ag:Shareholding ; rdfs:label "Acme in Beta"@en ; ag:holder ex:A ; ag:held ex:B ;
-    ag:percent 60.0 ; ag:interest ag:EconomicInterest , ag:VotingInterest ;
-    ag:start "2015"^^xsd:gYear ; ag:endStatus ag:Ongoing ;
-    ag:citation [ a ag:Citation ; ag:source ex:src ; ag:locator "3" ] .
-""",
-        encoding="utf-8",
+    from user_data import one_stake  # tests/ is on sys.path under pytest
+
+    data = one_stake(
+        tmp_path / "mine.ttl",
+        holder="Acme Holding",
+        held="Beta Corp",
+        dates='ag:start "2015"^^xsd:gYear ; ag:endStatus ag:Ongoing ;',
     )
     result = CliRunner().invoke(cli, ["summary", "--data", str(data)])
     assert result.exit_code == 0, result.output

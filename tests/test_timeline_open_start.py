@@ -9,32 +9,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from user_data import one_stake  # tests/ is on sys.path under pytest
 
 from alliance_graph import ownership
 from alliance_graph.cli import main
 
-DATA = """\
-@prefix ag:   <https://w3id.org/alliance-graph/ontology#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix xsd:  <http://www.w3.org/2001/XMLSchema#> .
-@prefix ex:   <http://example.org/> .
-ex:src a ag:Source ; rdfs:label "A register"@en ; ag:publisher "R" ;
-    ag:published "2020-01-10"^^xsd:date ; ag:url "https://example.org/r"^^xsd:anyURI .
-ex:A a ag:Company ; rdfs:label "Omega Ltd"@en ;
-    ag:citation [ a ag:Citation ; ag:source ex:src ; ag:locator "1" ] .
-ex:B a ag:Company ; rdfs:label "Sigma Ltd"@en ;
-    ag:citation [ a ag:Citation ; ag:source ex:src ; ag:locator "2" ] .
-ex:s a ag:Shareholding ; rdfs:label "Omega in Sigma"@en ; ag:holder ex:A ; ag:held ex:B ;
-    ag:percent 60.0 ; ag:interest ag:EconomicInterest , ag:VotingInterest ;
-    {dates}
-    ag:citation [ a ag:Citation ; ag:source ex:src ; ag:locator "3" ] .
-"""
-
 
 def _file(tmp_path, dates: str):
-    path = tmp_path / "mine.ttl"
-    path.write_text(DATA.replace("{dates}", dates), encoding="utf-8")
-    return path
+    return one_stake(tmp_path / "mine.ttl", holder="Omega Ltd", held="Sigma Ltd", dates=dates)
 
 
 @pytest.mark.parametrize(
