@@ -712,3 +712,16 @@ def test_a_start_the_loader_cannot_bound_stops_the_export_as_it_stops_ownership(
         messages.append([line for line in err.splitlines() if line.startswith("Error:")])
     assert messages[0] == messages[1] and "(a date with a time zone)" in messages[0][0]
     assert not (tmp_path / "out.json").exists()
+
+
+@pytest.mark.parametrize("text", ["[]", '{"a": 1}', '[{"statementId": "x"}]'])
+def test_a_file_with_no_bods_statement_is_an_error_and_writes_nothing(tmp_path, capsys, text):
+    # As an empty CSV is: exit 2 naming the file, and no Turtle left behind.
+    source = tmp_path / "not-bods.json"
+    source.write_text(text, encoding="utf-8")
+    out = tmp_path / "out.ttl"
+    with pytest.raises(SystemExit) as done:
+        main(["import", "bods", str(source), "-o", str(out)])
+    err = capsys.readouterr().err
+    assert done.value.code == 2 and str(source) in err and "no BODS statement" in err
+    assert not out.exists()

@@ -703,4 +703,12 @@ def write_turtle(path: Path | str, out, report: ImportReport | None = None) -> I
         ox.RdfFormat.TURTLE,
         prefixes={**PROJECT_PREFIXES, "rdfs": m.RDFS_LABEL[:-5], "xsd": XSD},
     )
+    if report.statements == len(report.skipped) and not (report.entities or report.persons):
+        # Nothing read is BODS (an empty array, another JSON document): an error, as an
+        # empty CSV is, and the writer then leaves no file behind.
+        raise DataFileError(
+            Path(path),
+            f"no BODS statement could be imported ({report.statements} read, "
+            f"{len(report.skipped)} not imported): is it a BODS 0.4 file?",
+        )
     return report
