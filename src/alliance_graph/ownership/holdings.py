@@ -165,7 +165,7 @@ def _build(index: _Index) -> Holdings:
         if s not in best:
             set_aside.append(_losing(index, s, stake, best))
         elif stake is None:
-            set_aside.append(SetAside(s, missing, **_named_if_malformed(index, s)))
+            set_aside.append(SetAside(s, missing, **_named_if_not_computed(index, s)))
         else:
             stakes.append(stake)
 
@@ -255,10 +255,15 @@ def _bound(index: _Index, prop: str, s: str) -> dt.date | None:
 _SINGLE = {prop: AG + prop for prop in SINGLE_VALUED}
 
 
-def _named_if_malformed(index: _Index, s: str) -> dict:
-    # The holders and held companies of a claim set aside for several values, or for
-    # giving no figure (a range, words), which the answers on those pairs then call
-    # uncertain (SetAside.holders); for the latter its day bounds too.
+_DAY_BOUNDS = ("startEarliest", "startLatest", "endEarliest", "endLatest")
+
+
+def _named_if_not_computed(index: _Index, s: str) -> dict:
+    # The holders and held companies of a best-ranked claim the analyses cannot compute
+    # with (several values where the shapes allow one, or no figure: a range, words), so
+    # that the answers on those pairs say they are not certain (SetAside.holders); for a
+    # claim with no figure its day bounds too (when it may hold). Other set-aside claims
+    # (no holder or held) name no pair.
     malformed = bool(set_aside_because(lambda prop: index.get(_SINGLE[prop], s)))
     if not malformed and _number(index, "percent", s) is not None:
         return {}
@@ -267,8 +272,7 @@ def _named_if_malformed(index: _Index, s: str) -> dict:
         for role in ("holder", "held")
     }
     if not malformed:
-        days = [_bound(index, b, s) for b in ("startEarliest", "startLatest", "endEarliest",
-                                               "endLatest")]  # fmt: skip
+        days = (_bound(index, b, s) for b in _DAY_BOUNDS)
         named["bounds"] = tuple(d.isoformat() if d else None for d in days)
     return named
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..names import curie
-from ..temporal import DateSpan
+from ..temporal import DateSpan, Interval
 from .holdings import Holdings, Stake, as_holdings
 from .snapshot import as_span, candidate, check, choose, positions_of_pair, round_figure
 
@@ -190,7 +190,5 @@ def _may_hold(aside, span: DateSpan) -> bool:
     # any day.
     if not aside.bounds:
         return True
-    from ..temporal import Interval
-
     days = [dt.date.fromisoformat(x) if x else None for x in aside.bounds]
     return Interval(*days).possible_during(span)

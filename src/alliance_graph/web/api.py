@@ -154,19 +154,13 @@ def routes(backend):
                     f"parameter 'reading' expects one of {', '.join(READINGS)} (got {reading!r})",
                 )
             if "at" in args:
-                args["at"] = day(args["at"])
+                from .pages import day_of  # the pages' one reading of ?at=
+
+                args["at"] = day_of(args["at"])
             record = await run_in_threadpool(call, backend.holdings, args)
             return JSONResponse(record)
 
         return Route(f"/api/ownership/{name}", handler, name=f"ownership-{name}")
-
-    def day(text):
-        from ..temporal import parse_date
-
-        try:
-            return parse_date(text)
-        except ValueError as exc:
-            raise HTTPProblem(400, f"parameter 'at' expects a date: {exc}") from None
 
     def need(h, args, *names, optional=()):
         """The entities named by these parameters (resolved as the CLI resolves them), an
