@@ -8,6 +8,7 @@ A saved query's parameters are bound by :func:`alliance_graph.queries.run`, the 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from starlette.concurrency import run_in_threadpool
@@ -15,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from ..output import render as render_rows
-from ..temporal import READINGS
+from ..temporal import READINGS, DateSpan, parse_date
 from . import negotiation
 from .errors import HTTPProblem
 from .sparql_protocol import GRAPH_TYPES
@@ -64,6 +65,20 @@ def describe(q) -> dict:
         "url": f"/api/queries/{q.name}",
         "page": f"/queries/{q.name}",
     }
+
+
+def day_of(text: str | None) -> DateSpan:
+    """The day, month or year a page shows: ``?at=`` (YYYY, YYYY-MM or YYYY-MM-DD, read
+    as every face reads it: a month or a year is the span of its days), or today. A bad
+    value is a 400 naming the parameter. Until 2026-12 the pages took a month's or a
+    year's first day, where the CLI and the API took the whole span."""
+    if not text or not text.strip():
+        today = dt.date.today()
+        return DateSpan(today, today, "day")
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise HTTPProblem(400, f"parameter 'at': {exc}") from None
 
 
 def params_of(request: Request) -> dict:
@@ -154,8 +169,6 @@ def routes(backend):
                     f"parameter 'reading' expects one of {', '.join(READINGS)} (got {reading!r})",
                 )
             if "at" in args:
-                from .pages import day_of  # the pages' one reading of ?at=
-
                 args["at"] = day_of(args["at"])
             record = await run_in_threadpool(call, backend.holdings, args)
             return JSONResponse(record)

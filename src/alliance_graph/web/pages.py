@@ -17,8 +17,9 @@ from ..errors import UnknownEntityError, UsageError
 from ..names import pick_label
 from ..namespaces import AG
 from ..queries import compact
-from ..temporal import READINGS, DateSpan, parse_date
+from ..temporal import READINGS, DateSpan
 from . import entity_view
+from .api import day_of
 from .backend import local_path
 from .errors import HTTPProblem
 
@@ -54,20 +55,6 @@ WHERE {{
   OPTIONAL {{ ?term skos:definition ?comment }}
   OPTIONAL {{ FILTER NOT EXISTS {{ ?term skos:definition [] }} ?term rdfs:comment ?comment }}
 }} ORDER BY ?term"""
-
-
-def day_of(text: str | None) -> DateSpan:
-    """The day, month or year a page shows: ``?at=`` (YYYY, YYYY-MM or YYYY-MM-DD, read
-    as every face reads it: a month or a year is the span of its days), or today. A bad
-    value is a 400 naming the parameter. Until 2026-12 the pages took a month's or a
-    year's first day, where the CLI and the API took the whole span."""
-    if not text or not text.strip():
-        today = dt.date.today()
-        return DateSpan(today, today, "day")
-    try:
-        return parse_date(text)
-    except ValueError as exc:
-        raise HTTPProblem(400, f"parameter 'at': {exc}") from None
 
 
 def reading_of(text: str | None) -> str:
