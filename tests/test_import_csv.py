@@ -252,3 +252,16 @@ def test_a_csv_given_as_data_says_to_import_it(tmp_path, capsys):
     err = capsys.readouterr().err
     assert done.value.code == 2 and f"{sheet}:1" in err
     assert f"alliance-graph import csv {sheet} -o OUT.ttl" in err
+
+
+@pytest.mark.parametrize("sep, shown", [(";", "';'"), ("\t", "a tab")])
+def test_another_separator_is_named(tmp_path, capsys, sep, shown):
+    # A spreadsheet saved with semicolons (a common locale default) or tabs.
+    sheet = tmp_path / "stakes.csv"
+    sheet.write_text(sep.join(["holder", "held", "percent"]) + "\nA" + sep + "B" + sep + "60\n")
+    with pytest.raises(SystemExit) as done:
+        main(["import", "csv", str(sheet), "-o", str(tmp_path / "out.ttl")])
+    err = capsys.readouterr().err
+    assert done.value.code == 2 and f"{sheet}:1:" in err
+    assert f"the columns are separated by {shown}" in err
+    assert not (tmp_path / "out.ttl").exists()

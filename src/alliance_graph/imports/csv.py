@@ -193,6 +193,15 @@ def read(path: Path | str) -> tuple[list[_Row], dict[str, int]]:
             path, [(1, None, "", "the file is empty: it needs a header")]
         ) from None
     names = [h.strip().lower().replace(" ", "_") for h in header]
+    for sep in (";", "\t", "|"):
+        # A spreadsheet saved with another separator is one unknown column: say so.
+        if len(header) == 1 and sep in header[0]:
+            shown = "a tab" if sep == "\t" else repr(sep)
+            raise CsvImportError(
+                path,
+                [(1, None, "", f"the columns are separated by {shown}: save the file "
+                  "with commas (CSV, comma-separated)")],
+            )  # fmt: skip
     problems: list = []
     for i, name in enumerate(names, 1):
         if name not in COLUMNS + OPTIONAL:
