@@ -171,7 +171,7 @@ def _answer(
 
     def record(target: str, value: float, certain: bool) -> dict:
         return records.integrated(
-            h, a_iri, target, at_text, direct(target), value, certain, definition
+            h, a_iri, target, at_text, direct(target), pct(value), certain, definition
         )
 
     mx = net.mx
@@ -429,7 +429,7 @@ def integrated_records(
             edge = g.get_edge_data(holder, held)
             direct = edge["percent"] if edge else None
             group.append(
-                records.integrated(h, holder, held, at_text, direct, v, not bad, definition)
+                records.integrated(h, holder, held, at_text, direct, value, not bad, definition)
             )
         group.sort(key=lambda r: (-r["integrated_percent"], r["held"]))
         yield from group

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from .holdings import Holdings
 from .matrix import TOLERANCE
-from .snapshot import as_span, check, figures
+from .snapshot import as_span, check, figures, pct
 
 MAX_STAKES = 5_000  # stakes in the holdings
 MAX_NODES = 200  # companies in the sub-network solved (dense elimination: k^3 / 3)
@@ -133,7 +133,7 @@ class _Net:
 
         direct = self.percent.get((a_iri, b_iri))
         return records.integrated(
-            h, a_iri, b_iri, str(self.span), direct, value, certain, definition
+            h, a_iri, b_iri, str(self.span), direct, pct(value), certain, definition
         )
 
 

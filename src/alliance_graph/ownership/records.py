@@ -1,19 +1,12 @@
-"""How the ownership records name an entity: by the label every face shows it by, and by
-its IRI, the key that tells two entities of one label apart and joins a record with the
-saved queries' rows (which carry IRIs). One builder for the records that several
-analyses write (the integrated figure of one pair)."""
+"""The record of one pair's integrated ownership, as `ownership integrated` writes it,
+built here for the three ways of computing it (one pair, every pair streamed, the light
+path). Entities are named by the label every face shows them by and by their IRI, the
+key that tells two entities of one label apart and joins a record with the saved
+queries' rows (which carry IRIs)."""
 
 from __future__ import annotations
 
 from .holdings import Holdings
-
-
-def named(h: Holdings, **roles: str | None) -> dict:
-    """``{"holder": label, "held": label, ..., "holder_iri": IRI, ...}`` for the roles
-    given (an IRI or None)."""
-    out: dict = {role: None if iri is None else h.label(iri) for role, iri in roles.items()}
-    out.update({f"{role}_iri": iri for role, iri in roles.items()})
-    return out
 
 
 def integrated(
@@ -22,20 +15,17 @@ def integrated(
     held: str | None,
     at: str,
     direct: float | None,
-    value: float,
+    percent: float,
     certain: bool,
     definition: str,
 ) -> dict:
-    """One pair's integrated ownership, as `ownership integrated` writes it."""
-    from .snapshot import pct
-
-    names = named(h, holder=holder, held=held)
+    """The record; ``percent`` is the integrated figure as a percent (snapshot.pct)."""
     return {
-        "holder": names["holder"],
-        "held": names["held"],
+        "holder": h.label(holder),
+        "held": None if held is None else h.label(held),
         "at": at,
         "direct_percent": direct,
-        "integrated_percent": pct(value),
+        "integrated_percent": percent,
         "certain": certain,
         "definition": definition,
         "holder_iri": holder,
