@@ -36,7 +36,8 @@ class Names:
             rule = self.node(raw.constraint)
         else:
             rule = self.rule(raw.shape, raw.path)
-        where = self.where(raw.focus, raw.data)
+        places = self.places(raw.focus, raw.data, raw.path)
+        where = places[0] if places else None
         return ValidationResult(
             focus=self.node(raw.focus),
             focus_label=self.label(raw.focus, raw.data),
@@ -49,6 +50,7 @@ class Names:
             component=self.node(raw.component) if raw.component is not None else None,
             file=where[0] if where else None,
             line=where[1] if where else None,
+            also=tuple(f"{file}:{line}" for file, line in places[1:]),
         )
 
     def node(self, term) -> str:
@@ -107,16 +109,18 @@ class Names:
             f"{what} of {owner_label} ({owner_name})" if owner_label else f"{what} of {owner_name}"
         )
 
-    def where(self, term, data) -> tuple[str, int] | None:
-        """File and line where ``term`` is written (a blank node: where its owner is)."""
+    def places(self, term, data, path: str | None = None) -> list[tuple[str, int]]:
+        """File and line where ``term`` is written (a blank node: where its owner is); each
+        place that writes the property of ``path`` when it is one property."""
         if self.index is None:
-            return None
+            return []
+        prop = _one_property(path)
         for _ in range(5):  # a blank node inside a blank node: climb to a named owner
             if not isinstance(term, ox.BlankNode):
                 break
             owned = data.owner(term)
-            term = owned[0] if owned else None
-        return self.index.where(term.value) if isinstance(term, ox.NamedNode) else None
+            term, prop = (owned[0], owned[1].value) if owned else (None, None)
+        return self.index.places(term.value, prop) if isinstance(term, ox.NamedNode) else []
 
     def shorten(self, text: str) -> str:
         return self._iri.sub(lambda m: curie(m.group(1)), text)
@@ -125,6 +129,18 @@ class Names:
     def default_message(component) -> str:
         name = component.value.rpartition("#")[2] if component is not None else "a rule"
         return f"breaks {name}"
+
+
+def _one_property(path: str | None) -> str | None:
+    """The IRI of a path that is one property (``rdfs:label``, ``<http://...>``), else None."""
+    if not path:
+        return None
+    if path.startswith("<") and path.endswith(">") and " " not in path:
+        return path[1:-1]
+    prefix, colon, local = path.partition(":")
+    if colon and prefix in REPORT_PREFIXES and re.fullmatch(r"[\w.-]+", local):
+        return REPORT_PREFIXES[prefix] + local
+    return None
 
 
 def _qname(iri: str) -> str | None:

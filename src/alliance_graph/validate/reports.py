@@ -64,6 +64,15 @@ def display_path(path: str | None) -> str | None:
         return absolute.as_posix()
 
 
+def _also_displayed(r: ValidationResult) -> list[str]:
+    """The other places of a result, their files named as :func:`display_path` names them."""
+    places = []
+    for place in r.also:
+        file, _, line = place.rpartition(":")
+        places.append(f"{display_path(file)}:{line}")
+    return places
+
+
 def source_root(files: list[str]) -> Path:
     """The %SRCROOT% of a SARIF log: the working folder (the repository's root in a
     workflow) when every file lies inside it, else the deepest folder holding them all."""
@@ -161,6 +170,8 @@ def to_junit(report: ValidationReport, fail_on: str = "violation") -> str:
                 details.append(f"path: {result.path}")
             if result.value is not None and result.value != result.focus:
                 details.append(f"value: {result.value}")
+            if result.also:
+                details.append(f"also: {', '.join(_also_displayed(result))}")
             if severity_rank(result.severity) <= level:
                 failing.append((result, "\n".join(details)))
             else:
@@ -216,6 +227,13 @@ def to_sarif(report: ValidationReport) -> dict:
             where["logicalLocations"] = [logical]
         else:
             where = {"logicalLocations": [logical]}
+        related = []
+        for place in r.also:  # other places that write the property at fault
+            file, _, line = place.rpartition(":")
+            also = location(file, int(line))
+            also["id"] = len(related)
+            also["message"] = {"text": f"{r.path} is also written here"}
+            related.append(also)
         properties = {"focus": r.focus, "severity": r.severity}
         for key in ("focus_label", "path", "value", "shape", "component"):
             if getattr(r, key) is not None:
@@ -227,6 +245,7 @@ def to_sarif(report: ValidationReport) -> dict:
                 "level": SARIF_LEVELS.get(r.severity, "error"),
                 "message": {"text": _one_line(r)},
                 "locations": [where],
+                **({"relatedLocations": related} if related else {}),
                 "properties": properties,
             }
         )
@@ -294,7 +313,10 @@ def to_github(report: ValidationReport, fail_on: str = "violation") -> str:
                 props.append(f"line={r.line}")
         props.append(f"title={escape_property(f'{r.severity}: {r.rule}')}")
         command = GITHUB_COMMANDS.get(r.severity, "error")
-        lines.append(f"::{command} {','.join(props)}::{escape_data(_one_line(r))}")
+        text = _one_line(r)
+        if r.also:
+            text += f" (also written at {', '.join(_also_displayed(r))})"
+        lines.append(f"::{command} {','.join(props)}::{escape_data(text)}")
     verdict = "fails" if report.failed(fail_on) else "passes"
     lines.append(f"{report.summary_line()} ({verdict} at --fail-on {fail_on})")
     return "\n".join(lines) + "\n"

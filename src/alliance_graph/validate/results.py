@@ -44,6 +44,9 @@ class ValidationResult:
     component: str | None = None  # the SHACL constraint component, e.g. sh:MinCount
     file: str | None = None  # the data file where the node is written, if found
     line: int | None = None
+    # other places that write the property at fault for this node ("file:line"), when
+    # several files or blocks do: a second label added by another file, say
+    also: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -151,6 +154,8 @@ class ValidationReport:
                 lines.append(f"  path:    {r.path}")
             if r.value is not None and r.value != r.focus:
                 lines.append(f"  value:   {r.value}")
+            if r.also:
+                lines.append(f"  also:    {', '.join(r.also)}")
             lines.append("")
         lines.append(self.summary_line())
         return "\n".join(lines) + "\n"

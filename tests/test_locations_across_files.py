@@ -1,0 +1,106 @@
+"""A node written in two files: a result about one property is placed where that
+property is written, and every other place that writes it is named too, in every
+report format."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+
+from alliance_graph import resources
+from alliance_graph.cli import main
+from alliance_graph.validate import validate
+from alliance_graph.validate.reports import render, to_github, to_junit, to_sarif
+
+PREFIXES = """@prefix ag:   <https://w3id.org/alliance-graph/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix res:  <https://w3id.org/alliance-graph/resource/> .
+"""
+
+
+def shipped_line(subject: str) -> int:
+    """The line of the shipped data where ``subject`` opens a statement, read here."""
+    lines = resources.data_files()[0].read_text(encoding="utf-8").splitlines()
+    (number,) = [i for i, line in enumerate(lines, start=1) if line.startswith(subject + " ")]
+    return number
+
+
+def write(path, body: str):
+    path.write_text(PREFIXES + "\n# added by a user\n\n" + body, encoding="utf-8")
+    return path, PREFIXES.count("\n") + 4  # the line of the body's first statement
+
+
+@pytest.fixture
+def second_label(tmp_path):
+    return write(tmp_path / "extra.ttl", 'res:Renault rdfs:label "Renault Group"@en .\n')
+
+
+def only(report):
+    (result,) = report.results
+    return result
+
+
+@pytest.mark.parametrize("order", ["shipped first", "extra first"])
+def test_a_clash_between_two_files_names_both(second_label, order):
+    extra, extra_line = second_label
+    shipped = resources.data_files()[0]
+    files = [shipped, extra] if order == "shipped first" else [extra, shipped]
+    result = only(validate(files))
+    places = {f"{shipped}:{shipped_line('res:Renault')}", f"{extra}:{extra_line}"}
+    assert result.rule == "agsh:label" and result.path == "rdfs:label"
+    assert {f"{result.file}:{result.line}", *result.also} == places
+    assert len(result.also) == 1
+    first = files[0]
+    assert result.file == str(first)  # the first file given that writes a label
+
+
+def test_a_property_only_the_second_file_writes_is_placed_there(tmp_path):
+    extra, extra_line = write(
+        tmp_path / "extra.ttl", 'res:Renault ag:parentOrganisation "Renault holding" .\n'
+    )
+    result = only(validate([resources.data_files()[0], extra]))
+    assert result.path == "ag:parentOrganisation"
+    assert (result.file, result.line, result.also) == (str(extra), extra_line, ())
+
+
+def test_a_node_written_once_keeps_its_one_place(tmp_path):
+    extra, extra_line = write(
+        tmp_path / "extra.ttl",
+        'res:Newco a ag:Company ;\n    rdfs:label "Newco"@en , "Newco SA"@en ;\n'
+        '    ag:description "A company." .\n',
+    )
+    results = validate([resources.data_files()[0], extra]).results
+    assert {r.path for r in results} >= {"rdfs:label"}  # two English labels, no citation
+    assert {(r.file, r.line, r.also) for r in results} == {(str(extra), extra_line, ())}
+
+
+def test_every_format_names_the_other_place(second_label, tmp_path):
+    extra, extra_line = second_label
+    report = validate([resources.data_files()[0], extra])
+    assert f"  also:    {extra}:{extra_line}" in render(report, "table")
+    (row,) = json.loads(render(report, "json"))["results"]
+    assert row["also"] == [f"{extra}:{extra_line}"]
+    assert f"{extra_line}" in render(report, "csv").splitlines()[1].rpartition(",")[2]
+    assert f"(also written at {extra}:{extra_line})" in to_github(report)
+    assert f"also: {extra}:{extra_line}" in to_junit(report)
+
+    from test_reports import sarif_schema
+
+    log = to_sarif(report)
+    jsonschema.Draft4Validator(sarif_schema()).validate(log)
+    (result,) = log["runs"][0]["results"]
+    (related,) = result["relatedLocations"]
+    assert related["physicalLocation"]["region"]["startLine"] == extra_line
+    assert related["physicalLocation"]["artifactLocation"]["uri"].endswith("extra.ttl")
+
+
+def test_the_cli_prints_both_places(second_label, capsys):
+    extra, extra_line = second_label
+    with pytest.raises(SystemExit) as exit:
+        main(["validate", "--data", str(resources.data_files()[0]), "--data", str(extra)])
+    assert exit.value.code == 1
+    out = capsys.readouterr().out
+    assert f"{resources.data_files()[0]}:{shipped_line('res:Renault')}: Violation" in out
+    assert f"also:    {extra}:{extra_line}" in out
