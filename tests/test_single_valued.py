@@ -275,3 +275,32 @@ def test_a_pair_with_a_claim_set_aside_is_never_certain_in_any_face(tmp_path, ca
         ).json()
     assert answer["certain"] is False
     assert any("2 values of ag:percent" in w for w in answer["why_not_certain"])
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_stakes_on_date_reads_a_bound_written_twice_as_one_widest_row(tmp_path, capsys, engine):
+    # Two written startLatest days (1999-05-20, 1999-05-25): ownership sets the claim
+    # aside; stakes-on-date gives one row, never certain, with the later of the two as
+    # its startLatest (the widest reading, as temporal.interval_of), in either order.
+    triple, _ = SECOND_VALUES["startLatest"]
+    answers = []
+    for files in _files(tmp_path, triple):
+        data = [a for f in files for a in ("--data", f)]
+        code, out, err = _cli(
+            capsys,
+            ["query", "stakes-on-date", "-p", "date=2000-06-30", "-p", "held=NissanMotor",
+             *data, "--engine", engine, "-f", "json"],
+        )  # fmt: skip
+        assert code == 0, err
+        (row,) = [r for r in json.loads(out) if r["stake"] == STAKE]
+        assert row["startLatest"] == "1999-05-25" and row["certain"] is False
+        answers.append(row)
+    assert answers[0] == answers[1]
+    # The shipped data alone: one row, certain, as before.
+    code, out, err = _cli(
+        capsys,
+        ["query", "stakes-on-date", "-p", "date=2000-06-30", "-p", "held=NissanMotor",
+         "--engine", engine, "-f", "json"],
+    )  # fmt: skip
+    (row,) = [r for r in json.loads(out) if r["stake"] == STAKE]
+    assert row["certain"] is True
