@@ -1,11 +1,13 @@
 """The one writer (:mod:`alliance_graph.writing`) and the commands that use it, against
 hostile targets (issue 10 items 6, 8, 9): devices, FIFOs, symbolic links, folders, missing
-and read-only folders, a full device, the file-size limit, SIGTERM and SIGINT.
+and read-only folders, a full device, the file-size limit, SIGTERM and SIGINT; and never
+over a file the output is made from, nor into a folder of shipped files.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import stat
 import subprocess
@@ -16,10 +18,12 @@ from pathlib import Path
 
 import pytest
 
+from alliance_graph import resources
 from alliance_graph.cli import main
 from alliance_graph.writing import OutputError, write_atomically, write_bytes, write_text
 
 ROOT = Path(__file__).parents[1]
+EXAMPLES = ROOT / "docs" / "examples"
 
 
 def _leftovers(folder: Path) -> list[str]:
@@ -219,3 +223,95 @@ def test_the_signal_handler_is_put_back_after_writing(tmp_path):
     before = signal.getsignal(signal.SIGTERM)
     write_text(tmp_path / "a", "x")
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+# --- never over an input, never into a shipped folder ----------------------------------
+
+
+def _run(argv, capsys):
+    with pytest.raises(SystemExit) as exit:
+        main(argv)
+    return exit.value.code, capsys.readouterr().err
+
+
+def test_validate_never_writes_its_report_over_a_file_it_reads(tmp_path, capsys):
+    data = tmp_path / "my.ttl"
+    shutil.copy(resources.data_files()[0], data)
+    shapes = tmp_path / "s.ttl"
+    shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n", encoding="utf-8")
+    checks = tmp_path / "checks"
+    checks.mkdir()
+    check = checks / "none.rq"
+    check.write_text(
+        "#+ summary: Nothing\n#+ severity: warning\n\n"
+        "SELECT ?entity ?property ?value ?message WHERE { FILTER(false) }\n",
+        encoding="utf-8",
+    )
+    for argv, victim in [
+        (["validate", str(data), "-o", str(data)], data),
+        (["validate", "--shapes", str(shapes), "-o", str(shapes)], shapes),
+        (["validate", "--checks", str(checks), "-o", str(check), "-f", "json"], check),
+    ]:
+        before = victim.read_bytes()
+        code, err = _run(argv, capsys)
+        assert code == 2, err
+        assert f"{victim}: is the input file" in err
+        assert victim.read_bytes() == before
+
+
+# What the project reads every time it runs (README's layout).
+SHIPPED = ["ontology", "data", "shapes", "queries", "contexts"]
+
+
+@pytest.fixture
+def shipped_copy(tmp_path, monkeypatch):
+    """The shipped folders copied to tmp_path, and the project pointed at the copies: what
+    a test would write into them lands there, never in the checkout."""
+    for name in SHIPPED:
+        shutil.copytree(resources.resource_dir(name), tmp_path / name)
+    monkeypatch.setattr(resources, "resource_dir", lambda name: tmp_path / name)
+    return tmp_path
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_no_output_lands_in_a_shipped_folder(shipped_copy, capsys, name):
+    folder = shipped_copy / name
+    existing = sorted(folder.rglob("*.*"))[0]
+    listing = sorted(folder.rglob("*"))
+    before = existing.read_bytes()
+    for target in (existing, folder / "new.rq", folder / "new.ttl"):
+        for argv in (
+            ["export", "-f", "mermaid", "--at", "2015", "-o", str(target)],
+            ["validate", "-o", str(target)],
+            ["import", "csv", str(EXAMPLES / "stakes.csv"), "-o", str(target)],
+        ):
+            code, err = _run(argv, capsys)
+            assert code == 2, (argv, err)
+            assert f"which the project reads its shipped {name} from" in err, err
+    code, err = _run(["export", "-f", "neo4j", "-o", str(folder / "neo")], capsys)
+    assert code == 2 and "shipped" in err, err
+    assert existing.read_bytes() == before
+    assert sorted(folder.rglob("*")) == listing  # nothing new, no temporary file left
+
+
+def test_fmt_still_formats_the_shipped_turtle_in_place(shipped_copy, capsys):
+    data = shipped_copy / "data" / "alliance.ttl"
+    text = data.read_text(encoding="utf-8")
+    data.write_text(text.replace("res:Renault a ag:Company ;", "res:Renault  a ag:Company ;", 1))
+    code, err = _run(["fmt", str(data)], capsys)
+    assert code == 0, err
+    assert data.read_text(encoding="utf-8") == text
+
+
+def test_a_picture_is_never_written_over_the_data_it_is_drawn_from(tmp_path):
+    from alliance_graph import plot
+    from alliance_graph.errors import AllianceGraphError
+    from alliance_graph.graph import load
+
+    data = tmp_path / "d.png"  # a Turtle file with a picture's name
+    shutil.copy(resources.data_files()[0], data)
+    before = data.read_bytes()
+    figure = plot.network(load([data], data_format="turtle"), "2015")
+    with pytest.raises(AllianceGraphError, match="is the input file"):
+        plot.save(figure, data, reading=[data])
+    assert data.read_bytes() == before

@@ -615,7 +615,7 @@ def format_files(paths, *, check: bool = False, diff_lines: int = 40) -> list[Fi
             if not check:
                 from .writing import write_text
 
-                write_text(path, formatted)
+                write_text(path, formatted, shipped=True)  # fmt formats the shipped files
         results.append(FileResult(path, changed, diff))
     return results
 

@@ -73,8 +73,9 @@ def _figure(width: float, height: float):
     return fig
 
 
-def save(fig, path: str | Path) -> Path:
-    """Write ``fig`` to ``path`` as PNG or SVG (by suffix), atomically."""
+def save(fig, path: str | Path, *, reading=()) -> Path:
+    """Write ``fig`` to ``path`` as PNG or SVG (by suffix), atomically, never over one of
+    the files it is drawn from (``reading``)."""
     from .export import write_atomically
 
     path = Path(path)
@@ -85,7 +86,7 @@ def save(fig, path: str | Path) -> Path:
     def write(stream):
         stream.write(to_bytes(fig, fmt))
 
-    write_atomically(path, write)
+    write_atomically(path, write, reading=reading)
     return path
 
 

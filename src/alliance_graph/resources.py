@@ -10,11 +10,25 @@ _HERE = Path(__file__).resolve().parent
 
 
 def resource_dir(name: str) -> Path:
-    """The folder ``name`` (``ontology``, ``data``, ``shapes`` or ``queries``)."""
+    """The folder ``name`` (``ontology``, ``data``, ``shapes``, ``queries`` or ``contexts``)."""
     packaged = _HERE / "resources" / name
     if packaged.is_dir():
         return packaged
     return _HERE.parents[1] / name
+
+
+SHIPPED = ("ontology", "data", "shapes", "queries", "contexts")
+
+
+def shipped_folder_of(path: Path | str) -> Path | None:
+    """The shipped folder (:data:`SHIPPED`) that ``path`` lies in, if any: what the project
+    reads every time it runs, so no output may land there."""
+    real = Path(path).resolve()
+    for name in SHIPPED:
+        folder = resource_dir(name).resolve()
+        if real.is_relative_to(folder):
+            return folder
+    return None
 
 
 def ontology_files() -> list[Path]:

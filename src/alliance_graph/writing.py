@@ -11,6 +11,10 @@
   is written directly, never replaced by a regular file. A folder is refused.
 - An error, Ctrl-C (SIGINT) or SIGTERM while writing removes the temporary file and leaves
   the old file as it was. SIGTERM then ends the process with status 143 (128 + 15).
+- Nothing is written into the folders the project reads its shipped ontology, data,
+  shapes, queries and JSON-LD context from (a new file there would be read as one of
+  them), nor over any file the output is made from; only ``fmt`` rewrites shipped Turtle,
+  in place (``shipped=True``).
 - Every OSError (a missing or read-only folder, a full disk, the file-size limit of
   ``ulimit -f``) becomes an :class:`OutputError` naming the path and the reason: exit
   code 2 in the CLI. SIGXFSZ is ignored while writing, so that going over the file-size
@@ -36,23 +40,47 @@ class OutputError(AllianceGraphError):
     """An output file cannot be written; the message names the path and the reason."""
 
 
-def write_text(path: Path | str, text: str) -> None:
+def write_text(
+    path: Path | str, text: str, *, reading: Iterable = (), shipped: bool = False
+) -> None:
     """Write ``text`` as UTF-8, its line ends exactly as they are in ``text``."""
-    write_bytes(path, text.encode("utf-8", "surrogateescape"))
+    write_bytes(path, text.encode("utf-8", "surrogateescape"), reading=reading, shipped=shipped)
 
 
-def write_bytes(path: Path | str, data: bytes) -> None:
-    write_atomically(path, lambda stream: stream.write(data))
+def write_bytes(
+    path: Path | str, data: bytes, *, reading: Iterable = (), shipped: bool = False
+) -> None:
+    write_atomically(path, lambda stream: stream.write(data), reading=reading, shipped=shipped)
+
+
+def refuse_shipped(path: Path | str) -> None:
+    """Raise :class:`OutputError` if ``path`` (a file or a folder to write) lies in a
+    folder the project reads its shipped files from."""
+    from .resources import shipped_folder_of
+
+    folder = shipped_folder_of(os.path.realpath(path))
+    if folder is not None:
+        raise OutputError(
+            f"{path}: lies in {folder}, which the project reads its shipped "
+            f"{folder.name} from; write the output to another folder"
+        )
 
 
 def write_atomically(
-    path: Path | str, write: Callable[[BinaryIO], object], *, reading: Iterable = ()
+    path: Path | str,
+    write: Callable[[BinaryIO], object],
+    *,
+    reading: Iterable = (),
+    shipped: bool = False,
 ) -> None:
     """Write a file through ``write(stream)`` (a binary stream) by the rules above.
     ``reading`` are the files the output is made from: writing over one of them (``import
-    csv x.csv -o x.csv``) is refused before anything is read or written."""
+    csv x.csv -o x.csv``) is refused before anything is read or written, as is writing
+    into a shipped folder unless ``shipped`` (``fmt`` only)."""
     shown = Path(path)
     target = Path(os.path.realpath(shown))  # a link: the file it points to
+    if not shipped:
+        refuse_shipped(shown)
     try:
         info = os.stat(target)
     except FileNotFoundError:

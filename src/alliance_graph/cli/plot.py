@@ -43,8 +43,9 @@ def network(at, reading, output, data, data_format):
     from .. import plot as plots
     from ..graph import load
 
-    graph = load(data_arguments(data), data_format=data_format)
-    written = plots.save(plots.network(graph, at, reading=reading), output)
+    files = data_arguments(data)
+    graph = load(files, data_format=data_format)
+    written = plots.save(plots.network(graph, at, reading=reading), output, reading=files or ())
     click.echo(f"Wrote {written}", err=True)
 
 
@@ -67,6 +68,7 @@ def timeline(companies, output, data, data_format):
     from .. import plot as plots
     from ..graph import load
 
-    graph = load(data_arguments(data), data_format=data_format)
-    written = plots.save(plots.timeline(graph, list(companies) or None), output)
+    files = data_arguments(data)
+    graph = load(files, data_format=data_format)
+    written = plots.save(plots.timeline(graph, list(companies) or None), output, reading=files or ())
     click.echo(f"Wrote {written}", err=True)

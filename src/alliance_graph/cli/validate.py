@@ -135,7 +135,9 @@ def validate(
         )
     text = render(report, fmt, fail_on)
     if output:
-        write_report(output, text)
+        # Never over a file the report is made from (data, shapes, checks).
+        made_from = [*report.data_files, *report.shapes_files, *report.check_files]
+        write_report(output, text, reading=made_from)
         click.echo(report.summary_line(), err=True)
     else:
         click.echo(text, nl=False)

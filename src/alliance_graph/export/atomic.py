@@ -41,7 +41,13 @@ def write_folder_atomically(
     ``name`` is the format's name (for messages), ``files`` the files it writes: a target
     folder holding anything else is refused, never replaced.
     """
+    from .. import writing
+
     files = set(files)
+    try:  # as for a file
+        writing.refuse_shipped(target)
+    except writing.OutputError as exc:
+        raise ExportError(str(exc)) from None
     parent = target.parent if str(target.parent) else Path(".")
     if target.exists() and not target.is_dir():
         raise ExportError(f"{target}: exists and is not a folder; {name} writes a folder")

@@ -322,12 +322,13 @@ def to_github(report: ValidationReport, fail_on: str = "violation") -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_report(path: Path | str, text: str) -> None:
+def write_report(path: Path | str, text: str, *, reading=()) -> None:
     """Write ``text`` to ``path`` by the project's one writer (:mod:`alliance_graph.writing`:
-    whole or not at all, devices and links respected, errors named)."""
+    whole or not at all, devices and links respected, errors named), never over one of
+    the files the report is made from (``reading``) nor into a shipped folder."""
     from ..writing import write_text
 
-    write_text(path, text)
+    write_text(path, text, reading=reading)
 
 
 __all__ = ["FORMATS", "SEVERITIES", "render", "to_github", "to_junit", "to_sarif"]
