@@ -70,5 +70,6 @@ def timeline(companies, output, data, data_format):
 
     files = data_arguments(data)
     graph = load(files, data_format=data_format)
-    written = plots.save(plots.timeline(graph, list(companies) or None), output, reading=files or ())
+    figure = plots.timeline(graph, list(companies) or None)
+    written = plots.save(figure, output, reading=files or ())
     click.echo(f"Wrote {written}", err=True)
