@@ -130,6 +130,10 @@ def validate(
     shapes_files += [Path(p) for p in shapes]
     check_list = rule_queries.load(checks, default=default_checks)
     shapes_graph = read_shapes(shapes_files)
+    if shapes:  # a user's shapes: their SPARQL reads the data graph only
+        from .shapes_safety import refuse_unsafe_sparql
+
+        refuse_unsafe_sparql([Path(p) for p in shapes], shapes_graph)
     inputs = Inputs(data_files, data_format, shipped=data is None)
     raws = ENGINES[engine](inputs, shapes_graph) if shapes_files else []
     if check_list:
