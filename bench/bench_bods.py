@@ -6,7 +6,7 @@ updated by a second statement that changes its share), then each step runs in a 
 child process, which reports its wall-clock time, its CPU time (user + system: the
 figure to compare on a shared machine) and its peak resident memory (``ru_maxrss``):
 
-- ``import``: ``alliance-graph import bods FILE -o OUT.ttl`` (streamed: ijson statement
+- ``import``: ``alliance-graph import bods FILE -o OUT.ttl`` (streamed: statement
   by statement, Turtle written as the triples come);
 - ``load``: the loader reading the Turtle into a materialised pyoxigraph store
   (``store.open_store``), which an export needs;

@@ -1,7 +1,7 @@
 """BODS 0.4 statements as triples of the project's vocabulary, streamed.
 
-A file is read one statement at a time (a JSON array through ijson, or JSON Lines), and
-each statement becomes triples at once; only what later statements may change is kept:
+A file is read one statement at a time (a JSON array through :mod:`.json_array`, or JSON
+Lines), and each statement becomes triples at once; only what later statements may change is kept:
 the names of the records seen (for labels), the open claims of each relationship record
 (so that an updated or closed record can end them) and the components of indirect
 relationships not yet claimed by their primary. Statements that cannot be mapped are
@@ -84,7 +84,7 @@ def is_bods(path: Path | str) -> bool:
 
 def read_statements(path: Path | str) -> Iterator[dict]:
     """The statements of a BODS file, one at a time: a JSON array or JSON Lines."""
-    import ijson
+    from .json_array import JsonArrayError, values
 
     path = Path(path)
     if not path.exists():
@@ -95,11 +95,11 @@ def read_statements(path: Path | str) -> Iterator[dict]:
     if first == b"[":
         with open(path, "rb") as f:
             try:
-                # use_float: numbers as floats, as json.loads reads them (shares are
-                # turned into decimals through their shortest repr)
-                yield from ijson.items(f, "item", use_float=True)
-            except ijson.JSONError as exc:
-                raise DataFileError(path, f"not valid JSON: {exc}") from None
+                # numbers as json.loads reads them (shares are turned into decimals
+                # through their shortest repr)
+                yield from values(f)
+            except JsonArrayError as exc:
+                raise DataFileError(path, str(exc), exc.line) from None
         return
     with open(path, "rb") as f:
         for number, line in enumerate(f, 1):
@@ -109,6 +109,10 @@ def read_statements(path: Path | str) -> Iterator[dict]:
                 value = json.loads(line)
             except ValueError as exc:
                 raise DataFileError(path, f"not valid JSON Lines: {exc}", number) from None
+            except RecursionError:
+                raise DataFileError(
+                    path, "nested too deeply (arrays and objects inside one another)", number
+                ) from None
             if isinstance(value, list):  # a JSON array on one line
                 yield from value
             else:
