@@ -266,6 +266,29 @@ def test_rdflib_engine_gives_the_same_answers(catalogue, graph, name):
     assert normalised(ours) == normalised(theirs), q.name
 
 
+# Spans (a year, a month) bind the last day inside the as-of evidence's group too: rdflib
+# once joined that group to nothing there, and answered 36.8% for Renault in Nissan in
+# 2002 where Oxigraph and `ownership stake` say 44.4%.
+@pytest.mark.parametrize("date", ["2002", "2010-04", "2023-11", "2025"])
+@pytest.mark.parametrize("reading", ["as-of", "certain", "possible"])
+def test_rdflib_agrees_on_spans_in_every_reading(catalogue, graph, date, reading):
+    q = catalogue["stakes-on-date"]
+    params = {"date": date, "reading": reading}
+    ours = queries.run(q, params)
+    theirs = queries.run(q, params, graph=graph, timeout=300)
+    assert normalised(ours) == normalised(theirs)
+
+
+def test_renault_in_nissan_in_2002_as_of_is_the_latest_figure_in_both_engines(graph):
+    # The 44.4% stake starts on 2002-03-01, after the 36.8% one of 1999: as-of takes it.
+    for engine_graph in (None, graph):
+        rows = queries.run(
+            "stakes-on-date", {"date": "2002", "held": "NissanMotor"}, graph=engine_graph
+        ).rows
+        (renault,) = [r for r in rows if r["holderLabel"] == "Renault"]
+        assert float(renault["percent"]) == 44.4
+
+
 # --- the answers, on the shipped data -------------------------------------------------
 
 
