@@ -202,3 +202,21 @@ def test_fmt_refuses_what_it_cannot_keep_with_exit_2(tmp_path, capsys, content, 
     assert exit_.value.code == 2, err[-500:]
     assert f"{path}{message}" in err, err[-500:]
     assert path.read_bytes() == content  # left as it was
+
+
+@pytest.mark.parametrize("suffix", [".nt", ".nq", ".trig", ".rdf", ".jsonld"])
+def test_a_file_of_another_syntax_is_refused_and_left_as_it_is(tmp_path, capsys, suffix):
+    # A valid N-Triples file used to be rewritten as Turtle under its .nt name, which
+    # no reader of N-Triples then accepted.
+    from alliance_graph.cli import main
+
+    path = tmp_path / f"real{suffix}"
+    other = tmp_path / "other.ttl"
+    other.write_text("@prefix ex: <http://ex.org/> .\nex:a   ex:b ex:c .\n", encoding="utf-8")
+    path.write_bytes(b'<http://ex.org/a> <http://ex.org/b> "c" .\n')
+    before = path.read_bytes(), other.read_bytes()
+    with pytest.raises(SystemExit) as exit:
+        main(["fmt", str(other), str(path)])
+    assert exit.value.code == 2
+    assert f"{path}: is " in capsys.readouterr().err
+    assert (path.read_bytes(), other.read_bytes()) == before  # nothing written, not even other

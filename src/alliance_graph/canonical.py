@@ -591,9 +591,19 @@ class FileResult:
 
 def format_files(paths, *, check: bool = False, diff_lines: int = 40) -> list[FileResult]:
     """Format each file; with ``check``, only say which are not canonical (and how)."""
+    from .files import format_of
+
+    paths = [Path(p) for p in paths]
+    for path in paths:  # before any file is written: the canonical form is Turtle's
+        syntax = format_of(path).name
+        if syntax != "turtle":
+            raise DataFileError(
+                path,
+                f"is {syntax} (by its suffix); fmt writes Turtle only, and would turn it "
+                "into a Turtle file with the same name",
+            )
     results = []
     for path in paths:
-        path = Path(path)
         text = read_exactly(path)
         formatted = format_text(text, path)
         changed = formatted != text
