@@ -259,6 +259,7 @@ def triples(path: Path | str, report: CsvReport | None = None) -> list[ox.Triple
         ox.Triple(file_source, _ag("accessNote"), ox.Literal(f"the CSV file {path.name}")),
     ]
     entities: dict[str, ox.NamedNode] = {}
+    taken: set[ox.NamedNode] = set()  # the nodes of ``entities``: a lookup, not a scan
     url_sources: dict[str, ox.NamedNode] = {}
 
     def cite(node, line: int, url: str | None):
@@ -305,9 +306,10 @@ def triples(path: Path | str, report: CsvReport | None = None) -> list[ox.Triple
             kind = guess_kind(name, role)
             report.guessed.append(f"{' '.join(name.split())}: {kind} (guessed)")
         node = _n(f"{RES}csv/{_slug(name)}")
-        if node in entities.values():
+        if node in taken:
             node = _n(f"{node.value}-{hashlib.sha1(key.encode()).hexdigest()[:6]}")
         entities[key] = node
+        taken.add(node)
         report.entities[key] = kind
         out.extend(
             [
