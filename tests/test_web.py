@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -725,3 +726,59 @@ def test_pages_read_a_year_as_every_face_does(client):
     fact = fact_of(page, "36.8%")
     assert '<span class="badge">possible</span> on 2002' in fact
     assert 'value="2002-01-01"' in page  # the day input shows the span's first day
+
+
+@pytest.mark.parametrize(
+    ("entity", "day"), [("CarlosGhosn", "2000-05-01"), ("NissanMotor", "2002"), ("Renault", "2020")]
+)
+def test_the_entity_page_calls_certain_only_the_claims_answers_use(client, entity, day):
+    # A claim a rival outranks (Ghosn as president of Nissan from 1 April 2000, against
+    # the preferred June 2000) was shown "certain"; no saved query lists it. The badges
+    # are held here to the ag:BestRank types, read from the store by a query of the test.
+    from alliance_graph.store import open_store
+
+    store = open_store()
+    res = "https://w3id.org/alliance-graph/resource/"
+    best = {
+        str(r["f"].value)[len(res):]
+        for r in store.query(
+            "PREFIX ag: <https://w3id.org/alliance-graph/ontology#> SELECT DISTINCT ?f "
+            f"WHERE {{ ?f ?p <{res}{entity}> ; a ag:BestRank }}"
+        )
+    }
+    page = client.get(f"/resource/{entity}", params={"at": day}, headers=HTML).text
+    badges = dict(
+        (path, state)
+        for state, path in re.findall(
+            r'<article class="fact certainty-([a-z-]+)">\s*<h3><a href="/resource/([^"]+)">', page
+        )
+    )
+    assert badges
+    unused = {path for path, state in badges.items() if state in ("deprecated", "outranked")}
+    assert unused == set(badges) - best
+    assert "undated" not in badges.values()
+
+
+def test_the_entity_page_reads_a_bound_written_twice_as_the_widest_in_either_order(tmp_path):
+    # startLatest written as 2001-06-01 and 2002-06-01: on 2002-01-01 the stake is
+    # possible (the widest reading, temporal.interval_of), whichever value comes first.
+    from user_data import one_stake
+
+    badges = []
+    for first, second in (("2001-06-01", "2002-06-01"), ("2002-06-01", "2001-06-01")):
+        path = one_stake(
+            tmp_path / f"own-{first}.ttl",
+            holder="Alpha",
+            held="Beta",
+            dates=f'ag:startEarliest "2001-01-01"^^xsd:date ; ag:startLatest "{first}"^^xsd:date'
+            f' , "{second}"^^xsd:date ; ag:endStatus ag:Ongoing ;',
+        )
+        text = path.read_text(encoding="utf-8").replace(
+            "@prefix ex:   <http://example.org/> .",
+            "@prefix ex:   <https://w3id.org/alliance-graph/resource/> .",
+        )
+        path.write_text(text, encoding="utf-8")
+        with TestClient(create_app(Settings(data=(str(path),)))) as c:
+            page = c.get("/resource/B", params={"at": "2002-01-01"}, headers=HTML).text
+        badges.append(re.findall(r'<article class="fact certainty-([a-z-]+)">', page))
+    assert badges[0] == badges[1] == ["possible"]

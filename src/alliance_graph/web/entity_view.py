@@ -137,6 +137,7 @@ class Fact:
     props: dict[str, list[Value]] = field(default_factory=dict)
     citations: list[dict] = field(default_factory=list)
     rank: str | None = None
+    best: bool = False  # typed ag:BestRank: the claim answers use (derive.best_rank)
     rank_reason: str | None = None
     note: str | None = None
     rivals: list[Value] = field(default_factory=list)
@@ -185,17 +186,31 @@ def _day(text: str | None) -> dt.date | None:
         return None
 
 
+def _widest(fact: Fact, name: str) -> dt.date | None:
+    """A day bound written twice read as the widest (temporal.interval_of): the earliest
+    of the *Earliest values, the latest of the *Latest ones, whatever order they come in."""
+    days = [d for v in fact.props.get(AG + name, ()) if (d := _day(v.text)) is not None]
+    if not days:
+        return None
+    return min(days) if name.endswith("Earliest") else max(days)
+
+
 def certainty(fact: Fact, day: dt.date | DateSpan) -> str:
     """certain / possible / not valid on ``day`` (a day, or the span of a month or a
     year, read as every face reads it: certain over every day of it, possible on some),
-    or "dated" for a fact with a date but no interval."""
+    or "dated" for a fact with a date but no interval. A claim that answers do not use
+    is "deprecated", "outranked" (a rival ranks higher) or "uncited", whatever its dates, as the
+    saved queries and ``ownership`` read only ag:BestRank claims; a fact with no bound
+    at all is open at both ends, so possible on any day, as every other face says."""
     if isinstance(day, dt.date):
         day = DateSpan(day, day, "day")
     if fact.rank == "DeprecatedRank":
         return "deprecated"
-    bounds = [_day(fact.first(n)) for n in BOUNDS[:4]]
-    if not any(bounds):
-        return "undated" if not fact.first("dateEarliest") else "dated"
+    if not fact.best:  # cited: a rival ranks higher; else no source, so no answer uses it
+        return "outranked" if fact.citations else "uncited"
+    bounds = [_widest(fact, n) for n in BOUNDS[:4]]
+    if not any(bounds) and fact.first("dateEarliest"):
+        return "dated"
     iv = Interval(*bounds)
     if iv.certain_over(day):
         return "certain"
@@ -319,6 +334,7 @@ def read(backend, iri: str) -> dict:
         f.links.add(row["link"])
         p = row["p"]
         if p == RDF_TYPE:
+            f.best = f.best or row["o"] == AG + "BestRank"
             if (
                 row["o"].startswith(AG)
                 and row["o"] != AG + "BestRank"
