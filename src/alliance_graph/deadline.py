@@ -8,6 +8,20 @@ from typing import Any
 
 from .errors import QueryTimeoutError
 
+WEEK = 7 * 24 * 3600.0  # the longest time limit taken
+
+
+def bad_seconds(value) -> str | None:
+    """Why ``value`` is not a time limit (a finite number above 0, at most a week), or
+    None when it is one. ``inf`` and ``nan`` reach clocks and threads that fail on them."""
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        return f"{value!r} is not a number of seconds"
+    if not (0 < seconds <= WEEK):  # False for nan too
+        return f"{value!r} is not a number of seconds above 0 and up to {WEEK:g} (a week)"
+    return None
+
 
 def within(work: Callable[[threading.Event], Any], timeout: float | None, what: str):
     """Run ``work(stop)`` in a worker thread and wait at most ``timeout`` seconds.

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import time
 import urllib.error
 import urllib.parse
@@ -61,8 +62,14 @@ def public_url(url: str) -> str:
 
 
 def _split_userinfo(url: str) -> tuple[str, tuple[str, str] | None]:
-    """The URL to send (no userinfo) and the credentials written in it, if any."""
-    parts = urllib.parse.urlsplit(url)
+    """The URL to send (no userinfo) and the credentials written in it, if any; a text
+    that is not a URL (``http://[::1``) is a :class:`UsageError`."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - read for its check of the host and port
+    except ValueError as exc:
+        shown = re.sub(r"//[^/]*@", "//", url)  # never the password
+        raise UsageError(f"endpoint {shown!r} is not a URL ({exc})") from None
     if "@" not in parts.netloc:
         return url, None
     userinfo = parts.netloc.rpartition("@")[0]

@@ -86,3 +86,29 @@ def files_to_load(data=None, *, ontology: bool = True) -> list[Path | str]:
     else:
         files += [STDIN if str(p) == STDIN else Path(p) for p in data]
     return files
+
+
+def read_utf8(path: Path | str) -> str:
+    """The text of a UTF-8 file (``-``: standard input), its line ends as they are; a
+    missing file, a folder or a byte that is not UTF-8 raises
+    :class:`~alliance_graph.errors.DataFileError` naming the file, line and column."""
+    import sys
+
+    from .errors import DataFileError
+
+    try:
+        data = sys.stdin.buffer.read() if str(path) == STDIN else Path(path).read_bytes()
+    except FileNotFoundError:
+        raise DataFileError(path, "no such file") from None
+    except IsADirectoryError:
+        raise DataFileError(path, "is a folder, not a file") from None
+    except OSError as exc:
+        raise DataFileError(path, f"cannot be read: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise DataFileError(
+            path, f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be read", line, column
+        ) from None

@@ -123,7 +123,14 @@ def open_persistent(
             if not (final / _READY).is_file():  # another process may have built it
                 _build(root, final, files, hashes, build)
                 _prune(root, keep=final)
-    store = ox.Store.read_only(str(final / "db"))
+    try:
+        store = ox.Store.read_only(str(final / "db"))
+    except (OSError, RuntimeError) as exc:  # a file of it truncated or removed
+        reason = str(exc).split("  ")[0]
+        raise UsageError(
+            f"--store {root}: the kept store {final} cannot be opened ({reason}); remove "
+            "that folder and run again to build it anew"
+        ) from None
     if len(_opened) > 16:
         _opened.clear()
     _opened[id(store)] = (store, final)

@@ -4,7 +4,8 @@ the model): the same flag means the same thing, with the same help, in every com
 - ``--data FILE`` (repeatable, ``-`` for standard input) and ``--data-format``;
 - ``--store DIR``: the on-disk store of the loaded graph;
 - ``--at DATE`` and ``--reading``;
-- ``-f/--format`` for what a command prints, ``-o/--output`` for what it writes.
+- ``-f/--format`` for what a command prints, ``-o/--output`` for what it writes;
+- :class:`Seconds`, the type of every ``--timeout``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,26 @@ READING_HELP = (
     "day), certain (only what the dates prove) or possible (what they allow). "
     "See docs/temporal-model.md."
 )
+
+
+class Seconds(click.ParamType):
+    """A time limit in seconds (:func:`alliance_graph.deadline.bad_seconds`), and ``0``
+    where ``zero`` says what it means (validate: no limit)."""
+
+    name = "seconds"
+
+    def __init__(self, zero: str | None = None):
+        self.zero = zero
+
+    def convert(self, value, param, ctx):
+        from ..deadline import bad_seconds
+
+        if self.zero and str(value).strip() in ("0", "0.0"):
+            return 0.0
+        why = bad_seconds(value)
+        if why:
+            self.fail(why + (f", or 0 ({self.zero})" if self.zero else ""), param, ctx)
+        return float(value)
 
 
 def data_option(f):

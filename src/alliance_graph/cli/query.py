@@ -11,7 +11,7 @@ from .. import queries as catalogue_api
 from ..endpoint import ENV_ENDPOINT
 from ..errors import UsageError
 from ..output import FORMATS, render
-from .options import data_arguments, data_option, format_option, store_option
+from .options import Seconds, data_arguments, data_option, format_option, store_option
 
 TABLE_LIMIT = 1000
 ROW_FORMATS = (*FORMATS, "sparql-json")
@@ -59,7 +59,7 @@ def run_options(f):
         ),
         click.option(
             "--timeout",
-            type=click.FloatRange(min=0, min_open=True),
+            type=Seconds(),
             default=catalogue_api.DEFAULT_TIMEOUT,
             show_default=True,
             help="Give up after this many seconds, in process or remote.",
@@ -268,7 +268,9 @@ def sparql_cmd(text, path, fmt, **run):
     if (text is None) == (path is None):
         raise UsageError("give the query either inline or with --file FILE (one of them)")
     if path is not None:
-        text = click.open_file(path, encoding="utf-8").read()
+        from ..files import read_utf8
+
+        text = read_utf8(path)
     result = catalogue_api.sparql(
         text,
         **_options(fmt, **run),
@@ -305,7 +307,7 @@ def sparql_cmd(text, path, fmt, **run):
 @data_option
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=Seconds(),
     default=60.0,
     show_default=True,
     help="Give up after this many seconds.",

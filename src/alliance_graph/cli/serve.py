@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from ..endpoint import ENV_ENDPOINT
-from .options import data_option
+from .options import Seconds, data_option
 
 
 @click.command()
@@ -26,7 +26,7 @@ from .options import data_option
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=Seconds(),
     default=10.0,
     show_default=True,
     help="Seconds a query may run; a slower one is answered 503.",

@@ -7,7 +7,7 @@ import sys
 import click
 
 from ..errors import EXIT_VIOLATIONS
-from .options import data_option, format_option
+from .options import Seconds, data_option, format_option
 
 ENGINES = ("shacl-rust", "pyshacl-oxigraph", "pyshacl")
 # The report formats of alliance_graph.validate.reports (kept here so --help imports nothing).
@@ -71,7 +71,7 @@ FORMATS = ("table", "csv", "tsv", "json", "jsonl", "junit", "sarif", "github", "
 )
 @click.option(
     "--timeout",
-    type=float,
+    type=Seconds(zero="no limit"),
     default=600.0,
     show_default=True,
     help="Stop with exit code 2 after this many seconds (0: no limit).",

@@ -185,7 +185,7 @@ def read(path: Path | str) -> tuple[list[_Row], dict[str, int]]:
         raise DataFileError(path, f"not UTF-8 text: {exc.reason}") from None
     except OSError as exc:
         raise DataFileError(path, f"cannot be read: {exc.strerror}") from None
-    reader = csv.reader(text.splitlines(keepends=True))
+    reader = _cells(csv.reader(text.splitlines(keepends=True)), path)
     try:
         header = next(reader)
     except StopIteration:
@@ -216,7 +216,7 @@ def read(path: Path | str) -> tuple[list[_Row], dict[str, int]]:
     cols = {name: i for i, name in enumerate(names, 1)}
     rows = []
     for cells in reader:
-        line = reader.line_num
+        line = reader.reader.line_num
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(names):
@@ -228,6 +228,24 @@ def read(path: Path | str) -> tuple[list[_Row], dict[str, int]]:
     if problems:
         raise CsvImportError(path, problems)
     return rows, cols
+
+
+class _cells:
+    """The rows of a ``csv.reader``, where a row the csv module cannot read (a cell over
+    its limit of 128 KiB) is a :class:`CsvImportError` naming the line."""
+
+    def __init__(self, reader, path):
+        self.reader, self.path = reader, path
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        try:
+            return next(self.reader)
+        except csv.Error as exc:
+            line = self.reader.line_num
+            raise CsvImportError(self.path, [(line, None, "", f"cannot be read: {exc}")]) from None
 
 
 def _n(iri: str) -> ox.NamedNode:

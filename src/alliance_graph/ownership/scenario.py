@@ -82,8 +82,12 @@ def read_scenario(path: Path | str) -> list[Change] | None:
         reader = csv.DictReader(text.splitlines())
         if reader.fieldnames is None:
             raise ScenarioError(f"{path}: empty scenario")
-        for row in reader:
-            changes.append(_change(row, f"{path}:{reader.line_num}"))
+        try:
+            for row in reader:
+                changes.append(_change(row, f"{path}:{reader.line_num}"))
+        except csv.Error as exc:  # a cell over the csv module's limit of 128 KiB
+            line = reader.reader.line_num  # DictReader counts only the rows it returned
+            raise ScenarioError(f"{path}:{line}: cannot be read: {exc}") from None
         return changes
     import yaml
 
@@ -93,6 +97,10 @@ def read_scenario(path: Path | str) -> list[Change] | None:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
         raise ScenarioError(f"{path}{line}: not valid YAML: {exc}") from None
+    except ValueError as exc:  # a date YAML reads as one that is not in the calendar
+        raise ScenarioError(f"{path}: not valid YAML: {exc} (a date such as 2026-02-30)") from None
+    except RecursionError:
+        raise ScenarioError(f"{path}: not valid YAML: nested too deeply") from None
     if isinstance(data, dict):
         data = data.get("changes")
     if not isinstance(data, list):

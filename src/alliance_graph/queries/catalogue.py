@@ -131,11 +131,10 @@ def read_rq(path: Path | str) -> tuple[dict, str]:
     """
     import yaml
 
+    from ..files import read_utf8
+
     path = Path(path)
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DataFileError(path, f"cannot be read: {exc.strerror}") from None
+    raw = read_utf8(path)
     head, body = _header(raw)
     try:
         meta = yaml.load(head, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}

@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from .. import files as rdf_files
 from .. import names as names_mod
 from .. import persist
-from ..deadline import within
+from ..deadline import bad_seconds, within
 from ..errors import DataFileError, NetworkRefusedError, QueryError, QueryTimeoutError, UsageError
 from ..guard import no_network
 from ..isolate import default_max_memory
@@ -179,8 +179,8 @@ def sparql(
         raise UsageError(f"unknown engine {engine!r}; choose oxigraph or rdflib")
     if limit is not None and limit < 0:
         raise UsageError(f"limit must be 0 or more, not {limit}")
-    if timeout is not None and timeout <= 0:
-        raise UsageError(f"timeout must be more than 0 seconds, not {timeout}")
+    if timeout is not None and (why := bad_seconds(timeout)):
+        raise UsageError(f"timeout: {why}")
     use_rdflib = graph is not None or (engine == "rdflib" and store is None and not endpoint)
     if trusted:
         form = query_form(text)

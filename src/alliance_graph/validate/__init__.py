@@ -105,10 +105,11 @@ def validate(
     if timeout is not None:
         from functools import partial
 
+        from ..deadline import bad_seconds
         from .limits import run_with_timeout
 
-        if timeout <= 0:
-            raise UsageError(f"--timeout must be more than 0 seconds, not {timeout:g}")
+        if why := bad_seconds(timeout):
+            raise UsageError(f"timeout: {why}")
         work = partial(
             validate,
             data,

@@ -1,0 +1,115 @@
+"""Bad input an audit found ending in a traceback (exit 1, read by CI as "violations"):
+each is now exit 2 with a message naming the file, line or parameter at fault, and
+nothing is written."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from alliance_graph.cli import main
+from alliance_graph.errors import UsageError
+
+QUERY = "SELECT * WHERE { ?s ?p ?o } LIMIT 1"
+
+
+def run(argv, capsys):
+    with pytest.raises(SystemExit) as exit:
+        main(argv)
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return exit.value.code, out, err
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "1e308", "-1", "0", "soon"])
+@pytest.mark.parametrize("command", [["sparql", QUERY], ["query", "stakes-on-date", "-p",
+                                     "date=2003", "--engine", "rdflib"]])  # fmt: skip
+def test_a_time_limit_that_is_not_a_number_of_seconds_is_refused(capsys, command, value):
+    code, _, err = run([*command, "--timeout", value], capsys)
+    assert code == 2
+    assert f"'--timeout': '{value}' is not a number of seconds" in err
+
+
+@pytest.mark.parametrize("value", ["inf", "nan"])
+def test_validate_takes_0_for_no_limit_and_refuses_inf_and_nan(capsys, value):
+    code, _, err = run(["validate", "--timeout", value], capsys)
+    assert code == 2 and "is not a number of seconds" in err and "or 0 (no limit)" in err
+    code, out, err = run(["validate", "--timeout", "0"], capsys)
+    assert code == 0, err
+
+
+def test_the_python_api_refuses_them_too():
+    from alliance_graph import queries
+    from alliance_graph.validate import validate
+
+    for value in (float("nan"), float("inf")):
+        with pytest.raises(UsageError, match="timeout: .* is not a number of seconds"):
+            queries.sparql(QUERY, timeout=value)
+        with pytest.raises(UsageError, match="timeout: .* is not a number of seconds"):
+            validate(timeout=value)
+
+
+def test_a_query_file_that_is_not_utf8_names_the_byte(tmp_path, capsys):
+    path = tmp_path / "q.rq"
+    path.write_bytes(b'SELECT * WHERE { ?s ?p "\xff" }')
+    code, _, err = run(["sparql", "--file", str(path)], capsys)
+    assert code == 2 and f"{path}:1:25: not UTF-8: byte 0xff" in err
+
+
+def test_a_rule_query_that_is_not_utf8_names_the_file(tmp_path, capsys):
+    folder = tmp_path / "checks"
+    folder.mkdir()
+    (folder / "a.rq").write_bytes(
+        b'#+ summary: x\n#+ severity: warning\nSELECT ?entity WHERE { ?entity ?p "\xff" }'
+    )
+    code, _, err = run(["validate", "--checks", str(folder)], capsys)
+    assert code == 2 and f"{folder / 'a.rq'}:3:36: not UTF-8" in err
+
+
+def test_a_csv_cell_over_the_csv_limit_names_its_line(tmp_path, capsys):
+    path = tmp_path / "stakes.csv"
+    path.write_text("holder,held,percent,start,source\nA," + "B" * 200_000 + ",10,2020,https://x.org\n")
+    out = tmp_path / "out.ttl"
+    code, _, err = run(["import", "csv", str(path), "-o", str(out)], capsys)
+    assert code == 2 and f"{path}:2: cannot be read: field larger than field limit" in err
+    assert not out.exists()
+
+
+def test_scenarios_with_an_impossible_date_or_a_huge_cell_name_the_file(tmp_path, capsys):
+    yaml_file = tmp_path / "s.yaml"
+    yaml_file.write_text(
+        "- {action: set, holder: Renault, held: Nissan, percent: 9, date: 2026-02-30}\n"
+    )
+    code, _, err = run(["ownership", "compare", "--scenario", str(yaml_file), "--at",
+                        "2026-07-01"], capsys)  # fmt: skip
+    assert code == 2 and f"{yaml_file}: not valid YAML: day is out of range" in err
+    csv_file = tmp_path / "s.csv"
+    csv_file.write_text("holder,held,percent,date\nA," + "B" * 200_000 + ",10,2020\n")
+    code, _, err = run(["ownership", "compare", "--scenario", str(csv_file), "--at",
+                        "2026-07-01"], capsys)  # fmt: skip
+    assert code == 2 and f"{csv_file}:2: cannot be read" in err
+
+
+@pytest.mark.parametrize("command", [["query", "stakes-on-date", "-p", "date=2003"], ["push"]])
+def test_an_endpoint_that_is_not_a_url_is_named_without_its_password(capsys, command):
+    code, _, err = run([*command, "--endpoint", "http://bob:secret@[::1"], capsys)
+    assert code == 2
+    assert "endpoint 'http://[::1' is not a URL" in err and "secret" not in err
+
+
+def test_a_damaged_kept_store_says_which_folder_to_remove(tmp_path, capsys):
+    store = tmp_path / "store"
+    argv = ["query", "stakes-on-date", "-p", "date=2003", "-f", "csv", "--store", str(store)]
+    code, good, err = run(argv, capsys)
+    assert code == 0, err
+    (kept,) = [p for p in store.iterdir() if p.is_dir()]
+    damaged = tmp_path / "damaged"
+    shutil.copytree(store, damaged)
+    (damaged / kept.name / "db" / "CURRENT").unlink()
+    code, _, err = run([*argv[:-1], str(damaged)], capsys)
+    assert code == 2
+    assert f"the kept store {damaged / kept.name} cannot be opened" in err
+    assert "remove that folder" in err
+    code, again, _ = run(argv, capsys)  # the sound one still answers
+    assert code == 0 and again == good
