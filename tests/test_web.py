@@ -782,3 +782,28 @@ def test_the_entity_page_reads_a_bound_written_twice_as_the_widest_in_either_ord
             page = c.get("/resource/B", params={"at": "2002-01-01"}, headers=HTML).text
         badges.append(re.findall(r'<article class="fact certainty-([a-z-]+)">', page))
     assert badges[0] == badges[1] == ["possible"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/ownership/stake?holder=Renault&held=Nissan&at=2002&at=2017",
+        "/api/ownership/stake?holder=Renault&holder=Nissan&held=Nissan",
+        "/api/queries/stakes-on-date?date=2002&date=2017",
+        "/explorer/view?at=2002&at=2017",
+        "/resource/Renault?at=2002&at=2017",
+    ],
+)
+def test_a_parameter_given_twice_is_a_400_in_every_face(client, url):
+    # The ownership API and the pages took the last value; the queries' API refused.
+    answer = client.get(url, headers=HTML)
+    assert answer.status_code == 400
+    assert "is given 2 times" in answer.text
+
+
+def test_a_query_error_on_the_web_says_how_to_give_it_on_the_web(client):
+    answer = client.get("/api/queries/stakes-on-date?date=")
+    assert answer.status_code == 400
+    reason = answer.json()["reason"]
+    assert "needs parameter 'date'" in reason and "(?date=...)" in reason
+    assert "-p " not in reason

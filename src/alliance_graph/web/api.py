@@ -81,6 +81,15 @@ def day_of(text: str | None) -> DateSpan:
         raise HTTPProblem(400, f"parameter 'at': {exc}") from None
 
 
+def single(request: Request, name: str) -> str | None:
+    """The one value of query parameter ``name`` (None when not given); given twice, a
+    400, as every API says (a page once took the last of ``?at=2002&at=2017``)."""
+    values = request.query_params.getlist(name)
+    if len(values) > 1:
+        raise HTTPProblem(400, f"parameter {name!r} is given {len(values)} times")
+    return values[0] if values else None
+
+
 def params_of(request: Request) -> dict:
     """The query parameters of a request, each once; empty values mean "not given"."""
     params = {}
@@ -152,9 +161,10 @@ def routes(backend):
 
     def ownership_route(name, call, accepted):
         async def handler(request):
-            args = {k: v for k, v in request.query_params.items() if v.strip()}
-            # As the saved queries' API: a parameter the analysis does not take is an
-            # error, not silently ignored.
+            # As the saved queries' API (params_of): a parameter given twice, or one the
+            # analysis does not take, is an error, not silently ignored; an empty one is
+            # not given (a form's empty field).
+            args = params_of(request)
             unknown = sorted(set(request.query_params) - set(accepted))
             if unknown:
                 raise HTTPProblem(

@@ -9,6 +9,7 @@ failing remote endpoint 502. Anything unexpected is 500 with a generic reason.
 from __future__ import annotations
 
 import logging
+import re
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -17,6 +18,8 @@ from starlette.responses import JSONResponse, Response
 from .. import errors as lib
 from ..names import LIST_HINT
 from . import negotiation
+
+_CLI_PARAMETER = re.compile(r"\(-p (\w+)=\.\.\.\)")
 
 log = logging.getLogger("alliance_graph.web")
 
@@ -77,6 +80,8 @@ def make_handler(render_page):
             reason = str(exc)
         # The resolver's hint names the CLI's command; a visitor has the suggestions.
         reason = reason.replace(LIST_HINT, "(GET /api/suggest?q=TEXT lists names to use)")
+        # ... and how to give a parameter on the command line: here it is ?name=value.
+        reason = _CLI_PARAMETER.sub(r"(?\1=...)", reason)
         headers = dict(getattr(exc, "headers", None) or {})
         if status == 503:
             headers.setdefault("Retry-After", "5")

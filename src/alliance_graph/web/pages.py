@@ -19,7 +19,7 @@ from ..namespaces import AG
 from ..queries import compact
 from ..temporal import READINGS, DateSpan
 from . import entity_view
-from .api import day_of
+from .api import day_of, single
 from .backend import local_path
 from .errors import HTTPProblem
 
@@ -157,7 +157,7 @@ class Pages:
     # -- entities ----------------------------------------------------------------------
 
     async def entity(self, request: Request, iri: str):
-        day = day_of(request.query_params.get("at"))
+        day = day_of(single(request, "at"))
         data = await run_in_threadpool(entity_view.load, self.backend, iri, day)
         if not data:
             raise HTTPProblem(404, f"the graph says nothing about <{iri}>")
@@ -334,9 +334,9 @@ class Pages:
         return _network_svg(self.backend, day, reading)
 
     async def explorer(self, request: Request):
-        day = day_of(request.query_params.get("at"))
-        reading = reading_of(request.query_params.get("reading"))
-        company = request.query_params.get("company") or None
+        day = day_of(single(request, "at"))
+        reading = reading_of(single(request, "reading"))
+        company = single(request, "company") or None
         view = await run_in_threadpool(self._view, day, reading, company)
         today = dt.date.today()
         return self.render(
@@ -351,9 +351,9 @@ class Pages:
         )
 
     async def explorer_view(self, request: Request):
-        day = day_of(request.query_params.get("at"))
-        reading = reading_of(request.query_params.get("reading"))
-        company = request.query_params.get("company") or None
+        day = day_of(single(request, "at"))
+        reading = reading_of(single(request, "reading"))
+        company = single(request, "company") or None
         view = await run_in_threadpool(self._view, day, reading, company)
         return self.render(request, "explorer_view.html", view=view, company=company or "")
 
