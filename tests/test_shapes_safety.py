@@ -121,3 +121,48 @@ def test_a_user_shape_that_reads_the_data_still_runs(tmp_path, capsys):
     mine = {r["focus"] for r in report["results"] if r["rule"] == "<http://example.org/U>"}
     assert len(mine) == len(expected)
     assert exit.value.code == (1 if report["counts"]["Violation"] else 0)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "ex:S a sh:NodeShape ; sh:targetClass ag:Company ; sh:node ex:S .\n",
+        "ex:S a sh:NodeShape ; sh:targetClass ag:Company ;\n"
+        "  sh:property [ sh:path ag:holds ; sh:node ex:S ] .\n",
+        "ex:S a sh:NodeShape ; sh:targetClass ag:Company ; sh:or ( ex:T ex:U ) .\n"
+        "ex:T a sh:NodeShape ; sh:not ex:S .\nex:U a sh:NodeShape .\n",
+    ],
+    ids=["node", "property", "or-not"],
+)
+def test_recursive_shapes_are_refused_by_name_not_a_crash(tmp_path, body):
+    # shacl-rust recursed on these until the process died (signal 11, exit 139). In a
+    # child process, so that a crash cannot take the test runner with it.
+    import subprocess
+    import sys
+
+    path = tmp_path / "mine.ttl"
+    path.write_text(HEAD + body, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "alliance_graph", "validate", "--shapes", str(path)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 2, (proc.returncode, proc.stderr[-1000:])
+    assert "the shapes are recursive (" in proc.stderr
+    assert "<http://example.org/S>" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_shapes_that_share_a_shape_without_a_cycle_are_not_recursive():
+    import pyoxigraph as ox
+
+    from alliance_graph.validate.shapes_graph import ShapesGraph
+    from alliance_graph.validate.shapes_safety import recursion
+
+    text = HEAD + (
+        "ex:A a sh:NodeShape ; sh:node ex:C ; sh:and ( ex:B ex:C ) .\n"
+        "ex:B a sh:NodeShape ; sh:node ex:C .\nex:C a sh:NodeShape .\n"
+    )
+    shapes = ShapesGraph(q.triple for q in ox.parse(text, format=ox.RdfFormat.TURTLE))
+    assert recursion(shapes) is None
+    from alliance_graph import resources
+
+    assert recursion(ShapesGraph.read(resources.shapes_files())) is None

@@ -169,7 +169,9 @@ def run_shacl_rust(inputs: Inputs, shapes_graph: ShapesGraph) -> list[RawResult]
     import shacl_rust
 
     from ..load import to_ntriples
+    from .shapes_safety import refuse_recursion
 
+    refuse_recursion(shapes_graph)  # shacl-rust recurses on them until the process dies
     store = inputs.store
     view = StoreView(store)
     sparql = SparqlConstraints(shapes_graph, store)
