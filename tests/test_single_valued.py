@@ -304,3 +304,49 @@ def test_stakes_on_date_reads_a_bound_written_twice_as_one_widest_row(tmp_path, 
     )  # fmt: skip
     (row,) = [r for r in json.loads(out) if r["stake"] == STAKE]
     assert row["certain"] is True
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize(
+    ("query", "node", "params", "key"),
+    [
+        ("members-on-date", "membership-renault", ["date=2000-06-30"], "member"),
+        ("roles-on-date", "tenure-ghosn-nissan-chairman",
+         ["date=2010-06-30", "organisation=NissanMotor"], "tenure"),
+    ],
+)  # fmt: skip
+def test_members_and_roles_read_a_bound_written_twice_as_one_widest_row(
+    tmp_path, capsys, engine, query, node, params, key
+):
+    # Two written startLatest days (the derived one, and 400 days later): one row, the
+    # later day, not certain, whatever order the files come in; before, a row for each
+    # value, one of them certain.
+    from alliance_graph.store import open_store
+
+    store = open_store()
+    (written,) = [
+        q.object.value
+        for q in store.quads_for_pattern(
+            __import__("pyoxigraph").NamedNode(RES + node),
+            __import__("pyoxigraph").NamedNode("https://w3id.org/alliance-graph/ontology#startLatest"),
+            None,
+        )
+    ]
+    import datetime as dt
+
+    later = (dt.date.fromisoformat(written) + dt.timedelta(days=400)).isoformat()
+    # Both written (a written bound replaces the derived one): two values in the store.
+    triple = f'res:{node} ag:startLatest "{written}"^^xsd:date , "{later}"^^xsd:date .'
+    rows_seen = []
+    for files in _files(tmp_path, triple):
+        data = [a for f in files for a in ("--data", f)]
+        argv = ["query", query, *[x for p in params for x in ("-p", p)], *data, "--engine",
+                engine, "-f", "json"]  # fmt: skip
+        code, out, err = _cli(capsys, argv)
+        assert code == 0, err
+        rows = [r for r in json.loads(out) if (r.get(key) or "").endswith(node)
+                or r.get(key) == RES + "Renault"]  # fmt: skip
+        assert len(rows) == 1, rows
+        assert rows[0]["startLatest"] == later and rows[0]["certain"] is False
+        rows_seen.append(rows[0])
+    assert rows_seen[0] == rows_seen[1]
