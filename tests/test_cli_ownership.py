@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from alliance_graph.cli import cli
+from alliance_graph.cli import cli, main
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import ownership_graphs as og  # noqa: E402
@@ -253,3 +253,16 @@ def test_every_subcommand_has_help_ending_with_an_example(name):
     example = [line for line in tail if "alliance-graph ownership" in line]
     assert example, out
     assert "--format" in out and "--data" in out
+
+
+def test_a_span_holding_a_known_start_day_says_so(capsys):
+    # The 44.4% stake starts on 2002-03-01, a day the sources give: asked for 2002, the
+    # reason said "between 2002-03-01 and 2002-03-01" and the 1999 figure was "also
+    # possible on this day", though a year was asked.
+    with pytest.raises(SystemExit) as exit:
+        main(["ownership", "stake", "Renault", "Nissan", "--at", "2002", "--format", "json"])
+    assert exit.value.code == 0
+    why = json.loads(capsys.readouterr().out)["why_not_certain"]
+    assert "44.4%: it starts on 2002-03-01, after the first day asked" in why
+    assert any(w.startswith("36.8% is also possible in 2002 (") for w in why)
+    assert not any("between 2002-03-01 and 2002-03-01" in w for w in why)

@@ -22,11 +22,16 @@ def uncertainty(h: Holdings, s: Stake, span: DateSpan) -> list[str]:
     if iv.start_latest is None:
         out.append(f"{what}: no known start, so never certain")
     elif span.earliest < iv.start_latest:
-        lo = iv.start_earliest.isoformat() if iv.start_earliest else "an unknown day"
-        out.append(f"{what}: it starts on a day between {lo} and {iv.start_latest}")
+        if iv.start_earliest == iv.start_latest:  # the day is known: it is inside the span
+            out.append(f"{what}: it starts on {iv.start_latest}, after the first day asked")
+        else:
+            lo = iv.start_earliest.isoformat() if iv.start_earliest else "an unknown day"
+            out.append(f"{what}: it starts on a day between {lo} and {iv.start_latest}")
     if iv.end_earliest is not None and span.latest >= iv.end_earliest:
         if iv.end_latest is None:
             out.append(f"{what}: the end is unknown (it may have ended from {iv.end_earliest})")
+        elif iv.end_earliest == iv.end_latest:
+            out.append(f"{what}: it ends on {iv.end_earliest}, before the last day asked")
         else:
             out.append(f"{what}: it ends on a day between {iv.end_earliest} and {iv.end_latest}")
     return out
@@ -40,7 +45,8 @@ def _other_reason(h: Holdings, o: Stake, span: DateSpan) -> str:
             f"{what} may already hold: the change day lies between {lo} and "
             f"{iv.start_latest} (between two reports)"
         )
-    return f"{what} is also possible on this day ({o.iri})"
+    when = "on this day" if span.earliest == span.latest else f"in {span}"
+    return f"{what} is also possible {when} ({o.iri})"
 
 
 def _figures(h: Holdings, holder: str, held: str, span: DateSpan, interest: str, reading: str):
