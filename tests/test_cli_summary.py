@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from alliance_graph.cli import cli
@@ -88,3 +89,19 @@ def test_the_next_step_on_a_users_data_is_a_question_that_data_answers(tmp_path)
     answer = CliRunner().invoke(cli, [*args, "--format", "json"])
     assert answer.exit_code == 0, answer.output
     assert json.loads(answer.output)["percent"] == 60
+
+
+def test_entities_of_an_unknown_kind_is_an_error_naming_close_ones(capsys):
+    # --kind Persn answered an empty list with exit 0.
+    from alliance_graph.cli import main
+
+    with pytest.raises(SystemExit) as exit:
+        main(["entities", "--kind", "Persn"])
+    assert exit.value.code == 2
+    assert "kind 'Persn': no class of this graph has that name. Did you mean Person?" in (
+        capsys.readouterr().err
+    )
+    with pytest.raises(SystemExit) as exit:
+        main(["entities", "--kind", "person", "--format", "json"])
+    assert exit.value.code == 0
+    assert "Carlos Ghosn" in capsys.readouterr().out

@@ -1041,3 +1041,12 @@ def test_the_validation_modules_import_no_private_name_and_form_no_cycle():
     cycles = [m for m in mine if reaches(m, m)]
     assert cycles == []
     assert not reaches("alliance_graph.canonical", "alliance_graph.validate")
+
+
+def test_one_file_given_as_a_string_is_that_file():
+    # validate("my.ttl") read the characters of the name as files ("m: no such file").
+    from alliance_graph import resources
+
+    path = resources.data_files()[0]
+    assert validate(str(path)).data_files == [str(path)]
+    assert validate(path).conforms

@@ -257,7 +257,19 @@ class Names:
         kind: str | None = None,
         namespace: str | None = None,
     ) -> list[Entry]:
-        """Entries whose names contain ``text`` (all when None), of ``kind``, by label."""
+        """Entries whose names contain ``text`` (all when None), of ``kind``, by label.
+        A kind that no class of the graph has (``Persn``) is an error naming close ones,
+        not an empty answer."""
+        if kind:
+            known = {k for e in self.entries.values() for k in e.kinds} | set(self.below)
+            for below in self.below.values():
+                known |= set(below)
+            if kind.casefold() not in {k.casefold() for k in known}:
+                from .errors import UsageError
+
+                close = difflib.get_close_matches(kind, sorted(known), n=3, cutoff=0.6)
+                hint = f" Did you mean {', '.join(close)}?" if close else ""
+                raise UsageError(f"kind {kind!r}: no class of this graph has that name.{hint}")
         ok = self._pool(namespace, [kind] if kind else None)
         wanted, tight = (key(text), _tight(text)) if text else ("", "")
         out = []

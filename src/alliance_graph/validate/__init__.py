@@ -102,6 +102,8 @@ def validate(
     names the syntax of files whose suffix does not say (and of ``-``, standard input),
     as for every other face.
     """
+    if isinstance(data, str | Path):  # one file, not the characters of its name
+        data = [data]
     if timeout is not None:
         from functools import partial
 
