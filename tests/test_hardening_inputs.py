@@ -113,3 +113,26 @@ def test_a_damaged_kept_store_says_which_folder_to_remove(tmp_path, capsys):
     assert "remove that folder" in err
     code, again, _ = run(argv, capsys)  # the sound one still answers
     assert code == 0 and again == good
+
+
+@pytest.mark.parametrize("figure", ["NaN", "INF", "-INF"])
+@pytest.mark.parametrize("command", [["integrated", "--all"], ["paths", "A", "B"],
+                                     ["integrated", "A", "B"]])  # fmt: skip
+def test_a_percent_that_is_not_finite_is_named_not_a_singular_matrix(
+    tmp_path, capsys, figure, command
+):
+    # With --no-validate, "NaN"^^xsd:double reached the solver: "Factor is exactly
+    # singular" (a traceback), or a garbled figure.
+    from user_data import one_stake
+
+    path = one_stake(
+        tmp_path / "own.ttl",
+        holder="A",
+        held="B",
+        percent=f'"{figure}"^^xsd:double',
+        dates='ag:start "2020"^^xsd:gYear ; ag:endStatus ag:Ongoing ;',
+    )
+    code, _, err = run(["ownership", *command, "--no-validate", "--data", str(path), "--at",
+                        "2020-12-31"], capsys)  # fmt: skip
+    assert code == 2
+    assert f"has ag:percent '{figure}', which is not a finite number" in err

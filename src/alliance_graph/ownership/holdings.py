@@ -10,6 +10,7 @@ same store.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -226,6 +227,9 @@ def _rank(index: _Index, s: str) -> int:
     return rank_of(v if isinstance(v, str) else "" for v in index.get(AG + "rank", s))
 
 
+_INFINITE = ("nan", "inf", "infinity")
+
+
 def _number(index: _Index, prop: str, node: str) -> float | None:
     values = index.get(AG + prop, node)
     if not values:
@@ -234,11 +238,15 @@ def _number(index: _Index, prop: str, node: str) -> float | None:
     for v in values:
         text = v if isinstance(v, str) else _lit(v)[0]
         try:
-            numbers.add(float(text))
+            number = float(text)
         except ValueError:
+            number = math.nan
+        if not math.isfinite(number):  # NaN and INF are xsd:double values, not shares
             raise OwnershipError(
-                f"shareholding {node} has ag:{prop} {text!r}, which is not a number"
+                f"shareholding {node} has ag:{prop} {text!r}, which is not a "
+                + ("finite number" if text.strip().lstrip("+-").lower() in _INFINITE else "number")
             ) from None
+        numbers.add(number)
     return numbers.pop()  # one value: _stake sets aside a claim with several
 
 
