@@ -136,3 +136,16 @@ def test_a_percent_that_is_not_finite_is_named_not_a_singular_matrix(
                         "2020-12-31"], capsys)  # fmt: skip
     assert code == 2
     assert f"has ag:percent '{figure}', which is not a finite number" in err
+
+
+@pytest.mark.parametrize("text", ["٢٠٠٢", "２００２", "2002-0６"])
+def test_a_date_is_written_in_ascii_digits_in_every_face(capsys, text):
+    # Arabic-Indic and full-width digits were read as the year 2002 (Python's \d).
+    from alliance_graph.temporal import parse_date
+
+    with pytest.raises(ValueError, match="is not a date of the form"):
+        parse_date(text)
+    code, _, err = run(["ownership", "stake", "Renault", "Nissan", "--at", text], capsys)
+    assert code == 2 and "is not a date of the form" in err
+    code, _, err = run(["query", "stakes-on-date", "-p", f"date={text}"], capsys)
+    assert code == 2 and "parameter 'date'" in err

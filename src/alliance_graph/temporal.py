@@ -66,7 +66,8 @@ def __getattr__(name):
 
 READINGS = ("as-of", "certain", "possible")
 
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# ASCII digits only (``\d`` takes ٢٠٢١ as 2021), and nothing after, a newline included.
+_DATE_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")
 
 
 @dataclass(frozen=True)

@@ -35,8 +35,9 @@ PARAM_TYPES = {
 _NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 _LOCAL_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 _CURIE_RE = re.compile(r"^([A-Za-z][\w-]*):(.*)$")
-_INT_RE = re.compile(r"^[+-]?\d+$")
-_DEC_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+# ASCII digits only, and nothing after (``\d`` and ``$`` take ٢٠ and "20\n").
+_INT_RE = re.compile(r"^[+-]?[0-9]+\Z")
+_DEC_RE = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)\Z")
 
 
 @dataclass(frozen=True)
