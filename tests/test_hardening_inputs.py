@@ -149,3 +149,16 @@ def test_a_date_is_written_in_ascii_digits_in_every_face(capsys, text):
     assert code == 2 and "is not a date of the form" in err
     code, _, err = run(["query", "stakes-on-date", "-p", f"date={text}"], capsys)
     assert code == 2 and "parameter 'date'" in err
+
+
+@pytest.mark.parametrize("value", ["nan", "-5", "101", "lots"])
+@pytest.mark.parametrize("command", [
+    ["integrated", "--all", "--at", "2020"],
+    ["compare", "--at", "2026-07-01", "--scenario", "docs/examples/trust-sale.csv"],
+])  # fmt: skip
+def test_a_threshold_is_a_percentage_from_0_to_100(capsys, monkeypatch, value, command):
+    from pathlib import Path
+
+    monkeypatch.chdir(Path(__file__).parents[1])
+    code, _, err = run(["ownership", *command, "--min", value], capsys)
+    assert code == 2 and f"'--min': '{value}' is not a percentage from 0 to 100" in err

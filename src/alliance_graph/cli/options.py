@@ -5,7 +5,7 @@ the model): the same flag means the same thing, with the same help, in every com
 - ``--store DIR``: the on-disk store of the loaded graph;
 - ``--at DATE`` and ``--reading``;
 - ``-f/--format`` for what a command prints, ``-o/--output`` for what it writes;
-- :class:`Seconds`, the type of every ``--timeout``.
+- :class:`Seconds`, the type of every ``--timeout``; :class:`Percent`, of every ``--min``.
 """
 
 from __future__ import annotations
@@ -46,6 +46,21 @@ class Seconds(click.ParamType):
         if why:
             self.fail(why + (f", or 0 ({self.zero})" if self.zero else ""), param, ctx)
         return float(value)
+
+
+class Percent(click.ParamType):
+    """A percentage from 0 to 100 (``nan`` and ``-5`` used to pass as thresholds)."""
+
+    name = "percent"
+
+    def convert(self, value, param, ctx):
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = float("nan")
+        if not 0 <= number <= 100:  # False for nan too
+            self.fail(f"{value!r} is not a percentage from 0 to 100", param, ctx)
+        return number
 
 
 def data_option(f):

@@ -15,7 +15,14 @@ import click
 
 from ..errors import EXIT_VIOLATIONS
 from ..names import curie
-from .options import at_option, data_option, format_option, reading_option, store_option
+from .options import (
+    Percent,
+    at_option,
+    data_option,
+    format_option,
+    reading_option,
+    store_option,
+)
 
 ROW_FORMATS = ("csv", "tsv", "jsonl")
 INTEGRATED_COLUMNS = ["holder", "held", "at", "direct_percent", "integrated_percent", "certain"]
@@ -316,7 +323,7 @@ def _report_cycles(cycles) -> None:
 @click.option(
     "--min",
     "min_percent",
-    type=float,
+    type=Percent(),
     default=0.01,
     show_default=True,
     metavar="PERCENT",
@@ -612,7 +619,7 @@ def timeline(holder, held, plain, data, data_format, no_validate, scenario, read
 @click.option(
     "--min",
     "min_percent",
-    type=float,
+    type=Percent(),
     default=0.01,
     show_default=True,
     metavar="PERCENT",
