@@ -115,13 +115,10 @@ def validate(
         alliance-graph validate --data my.ttl --checks my-checks/ --fail-on warning \\
             --format sarif -o validation.sarif
     """
-    from ..errors import UsageError
     from ..validate import validate as run
     from ..validate.limits import exit_after
     from ..validate.reports import render, write_report
 
-    if timeout < 0:
-        raise UsageError(f"--timeout must be 0 (no limit) or more seconds, not {timeout:g}")
     with exit_after(timeout or None):  # the engines are native code: the limit ends the process
         report = run(
             [*data, *files] or None,
