@@ -563,23 +563,10 @@ def _same_graph(before: str, after: str, path: Path, whole: bool = False) -> Non
 
 def read_exactly(path: Path) -> str:
     """The file's text as it is on disk: no newline translation (a carriage return inside a
-    long literal stays one), invalid UTF-8 named by line."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise DataFileError(path, "no such file") from None
-    except IsADirectoryError:
-        raise DataFileError(path, "is a folder, not a Turtle file") from None
-    except OSError as exc:
-        raise DataFileError(path, f"cannot be read: {exc.strerror or exc}") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise DataFileError(
-            path, f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be read", line, column
-        ) from None
+    long literal stays one), invalid UTF-8 named by line (:func:`files.read_utf8`)."""
+    from .files import read_utf8
+
+    return read_utf8(path)
 
 
 @dataclass
