@@ -1,8 +1,8 @@
 """BODS 0.4 statements as triples of the project's vocabulary, streamed.
 
 A file is read one statement at a time (a JSON array through :mod:`.json_array`, or JSON
-Lines), and each statement becomes triples at once; only what later statements may change is kept:
-the names of the records seen (for labels), the open claims of each relationship record
+Lines), and each statement becomes triples at once; only what later statements may change
+is kept: the names of the records seen (for labels), the open claims of each relationship record
 (so that an updated or closed record can end them) and the components of indirect
 relationships not yet claimed by their primary. Statements that cannot be mapped are
 named with their ``statementId`` and the reason in :class:`ImportReport`.

@@ -40,12 +40,19 @@ class Seconds(click.ParamType):
     def convert(self, value, param, ctx):
         from ..deadline import bad_seconds
 
-        if self.zero and str(value).strip() in ("0", "0.0"):
+        if self.zero and _is_zero(value):
             return 0.0
         why = bad_seconds(value)
         if why:
             self.fail(why + (f", or 0 ({self.zero})" if self.zero else ""), param, ctx)
         return float(value)
+
+
+def _is_zero(value) -> bool:
+    try:
+        return float(value) == 0
+    except (TypeError, ValueError):
+        return False
 
 
 class Percent(click.ParamType):

@@ -227,9 +227,6 @@ def _rank(index: _Index, s: str) -> int:
     return rank_of(v if isinstance(v, str) else "" for v in index.get(AG + "rank", s))
 
 
-_INFINITE = ("nan", "inf", "infinity")
-
-
 def _number(index: _Index, prop: str, node: str) -> float | None:
     values = index.get(AG + prop, node)
     if not values:
@@ -240,12 +237,13 @@ def _number(index: _Index, prop: str, node: str) -> float | None:
         try:
             number = float(text)
         except ValueError:
-            number = math.nan
+            raise OwnershipError(
+                f"shareholding {node} has ag:{prop} {text!r}, which is not a number"
+            ) from None
         if not math.isfinite(number):  # NaN and INF are xsd:double values, not shares
             raise OwnershipError(
-                f"shareholding {node} has ag:{prop} {text!r}, which is not a "
-                + ("finite number" if text.strip().lstrip("+-").lower() in _INFINITE else "number")
-            ) from None
+                f"shareholding {node} has ag:{prop} {text!r}, which is not a finite number"
+            )
         numbers.add(number)
     return numbers.pop()  # one value: _stake sets aside a claim with several
 
