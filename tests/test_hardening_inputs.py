@@ -162,3 +162,22 @@ def test_a_threshold_is_a_percentage_from_0_to_100(capsys, monkeypatch, value, c
     monkeypatch.chdir(Path(__file__).parents[1])
     code, _, err = run(["ownership", *command, "--min", value], capsys)
     assert code == 2 and f"'--min': '{value}' is not a percentage from 0 to 100" in err
+
+
+def test_serve_on_a_port_in_use_is_exit_2_before_its_banner():
+    # uvicorn found the port taken after "serving ... on" was printed, and exited with 3.
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = subprocess.run(
+            [sys.executable, "-m", "alliance_graph", "serve", "--port", str(port)],
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+    assert proc.returncode == 2, proc.stderr[-1000:]
+    assert f"--port {port}: cannot listen on 127.0.0.1:{port}" in proc.stderr
+    assert "serving" not in proc.stderr and "Traceback" not in proc.stderr

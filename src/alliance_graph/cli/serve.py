@@ -90,6 +90,10 @@ def serve(
     )
     app = create_app(settings)
     app.state.backend.warm()  # a bad file or endpoint fails here, named, exit code 2
+    # A port in use or a host that is not this machine's: named here, exit 2, before the
+    # banner says "serving" (uvicorn found them after it and exited with its own 3).
+    sock = _listen(host, port)
+    port = sock.getsockname()[1]  # the one chosen for --port 0
     where = "loopback only" if host in ("127.0.0.1", "localhost", "::1") else "ALL interfaces"
     source = f"the endpoint {endpoint}" if endpoint else "the embedded store"
     click.echo(
@@ -97,11 +101,32 @@ def serve(
         f"--host sets the address); SPARQL at /sparql, API at /api/openapi.json",
         err=True,
     )
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        limit_concurrency=max_connections,
-        log_level="warning",
-        server_header=False,
+    config = uvicorn.Config(
+        app, limit_concurrency=max_connections, log_level="warning", server_header=False
     )
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def _listen(host: str, port: int):
+    """A socket bound to ``host``:``port`` (as uvicorn binds one), or a UsageError."""
+    import socket
+
+    from ..errors import UsageError
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except (socket.gaierror, UnicodeError) as exc:
+        raise UsageError(f"--host {host!r}: no address of this name ({exc})") from None
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        raise UsageError(
+            f"--port {port}: cannot listen on {host}:{port} ({exc.strerror}); another "
+            "server may hold it: choose another port, or --port 0 for a free one"
+        ) from None
+    return sock
