@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -176,19 +177,27 @@ def interval_of(graph: Graph, node: URIRef) -> Interval:
     times (which the shapes flag) reads as the widest of them, as the loader bounds
     several dates (docs/temporal-model.md), never as whichever the graph lists first."""
     AG = _ag()
+    return widest_interval(lambda name: (str(v) for v in graph.objects(node, AG[name])))
 
-    def day(prop, pick):
+
+def widest_interval(written: Callable[[str], Iterable[str]]) -> Interval:
+    """The :class:`Interval` of the day bounds ``written(name)`` gives as text for each
+    of startEarliest, startLatest, endEarliest and endLatest: a bound written several
+    times reads as the widest (the earliest *Earliest, the latest *Latest); a text that
+    is not a day is left out."""
+
+    def day(name, pick):
         days = []
-        for value in graph.objects(node, prop):
+        for text in written(name):
             try:
-                days.append(dt.date.fromisoformat(str(value)))
+                days.append(dt.date.fromisoformat(text))
             except ValueError:
                 continue
         return pick(days) if days else None
 
     return Interval(
-        day(AG.startEarliest, min),
-        day(AG.startLatest, max),
-        day(AG.endEarliest, min),
-        day(AG.endLatest, max),
+        day("startEarliest", min),
+        day("startLatest", max),
+        day("endEarliest", min),
+        day("endLatest", max),
     )

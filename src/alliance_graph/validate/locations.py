@@ -33,12 +33,6 @@ class FileIndex:
         self._prefixes: list[dict[str, str]] = []
         self._texts: dict[int, str] = {}
 
-    def where(self, iri: str, prop: str | None = None) -> tuple[str, int] | None:
-        """The file and line where ``iri`` is written; with ``prop`` (a property IRI),
-        the first of its blocks that writes that property, if any does."""
-        places = self.places(iri, prop)
-        return places[0] if places else None
-
     def places(self, iri: str, prop: str | None = None) -> list[tuple[str, int]]:
         """Every place to look at for ``iri``: where it is written, or, with ``prop``, each
         of its blocks that writes that property (the first block when none does)."""

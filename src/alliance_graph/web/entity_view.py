@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from ..names import pick_label, sparql_label
 from ..namespaces import AG
-from ..temporal import DateSpan, Interval
+from ..temporal import DateSpan, Interval, widest_interval
 from .backend import local_path
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -179,22 +179,6 @@ def _value(row: dict, key: str, label_key: str | None) -> Value:
     return Value("" if raw is None else str(raw))
 
 
-def _day(text: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
-def _widest(fact: Fact, name: str) -> dt.date | None:
-    """A day bound written twice read as the widest (temporal.interval_of): the earliest
-    of the *Earliest values, the latest of the *Latest ones, whatever order they come in."""
-    days = [d for v in fact.props.get(AG + name, ()) if (d := _day(v.text)) is not None]
-    if not days:
-        return None
-    return min(days) if name.endswith("Earliest") else max(days)
-
-
 def certainty(fact: Fact, day: dt.date | DateSpan) -> str:
     """certain / possible / not valid on ``day`` (a day, or the span of a month or a
     year, read as every face reads it: certain over every day of it, possible on some),
@@ -208,10 +192,10 @@ def certainty(fact: Fact, day: dt.date | DateSpan) -> str:
         return "deprecated"
     if not fact.best:  # cited: a rival ranks higher; else no source, so no answer uses it
         return "outranked" if fact.citations else "uncited"
-    bounds = [_widest(fact, n) for n in BOUNDS[:4]]
-    if not any(bounds) and fact.first("dateEarliest"):
+    # A bound written twice reads as the widest, as every face reads it.
+    iv = widest_interval(lambda name: (v.text for v in fact.props.get(AG + name, ())))
+    if iv == Interval(None, None, None, None) and fact.first("dateEarliest"):
         return "dated"
-    iv = Interval(*bounds)
     if iv.certain_over(day):
         return "certain"
     if iv.possible_during(day):
