@@ -140,6 +140,14 @@ def test_parameter_errors_are_exit_2_naming_the_parameter(capsys):
         assert code == 2 and message in err, (extra, err)
 
 
+def test_a_reversed_period_is_exit_2_naming_both_dates(capsys):
+    code, out, err = exit_code(
+        capsys, "query", "events-in-period", "-p", "from=2018", "-p", "to=2017"
+    )
+    assert code == 2 and not out
+    assert "'to' (2017) ends on 2017-12-31" in err and "'from' (2018) begins on 2018-01-01" in err
+
+
 def test_sparql_inline_file_and_stdin(tmp_path):
     text = (
         "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/alliance-graph/ontology#Platform> }"

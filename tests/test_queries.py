@@ -366,9 +366,7 @@ def test_members_of_the_alliance():
 
 
 def test_roles_at_nissan_in_2010():
-    rows = run(
-        "roles-on-date", date="2010-06-30", organisation="NissanMotor", reading="certain"
-    )
+    rows = run("roles-on-date", date="2010-06-30", organisation="NissanMotor", reading="certain")
     # President too: from 2000 until Saikawa took over in 2017 (inventory R13, R19).
     assert {(r["personLabel"], r["role"]) for r in rows} == {
         ("Carlos Ghosn", "chief executive officer"),
@@ -424,6 +422,36 @@ def test_agreements_of_1999():
     assert (row["date"], row["places"], row["kindLabel"]) == ("1999-03-27", "Tokyo", "agreement")
     assert set(row["parties"].split("; ")) == {"Renault", "Nissan Motor"}
     assert sources(row) == {"src:article", "src:renault-1999-03-29"}
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [("2018", "2017-12-31"), ("2017-07", "2017-06"), ("2017-06-02", "2017-06-01")],
+)
+def test_a_period_that_ends_before_it_begins_is_refused_naming_both(first, last):
+    # The SPARQL alone would answer no rows, which reads as "nothing happened".
+    with pytest.raises(ParameterError) as err:
+        run("events-in-period", **{"from": first, "to": last})
+    message = str(err.value)
+    assert f"'to' ({last})" in message and f"'from' ({first})" in message
+
+
+@pytest.mark.parametrize(
+    ("first", "last"), [("2017", "2017-06"), ("2017-06-30", "2017"), ("2017-06-01", "2017-06-01")]
+)
+def test_a_period_of_one_day_or_spans_that_overlap_is_answered(first, last):
+    assert isinstance(run("events-in-period", **{"from": first, "to": last}), list)
+
+
+def test_a_period_header_must_name_two_date_parameters(tmp_path):
+    (tmp_path / "q.rq").write_text(
+        "#+ summary: s\n#+ description: d\n#+ period: [a, b]\n#+ params:\n"
+        "#+   - {name: a, type: date}\n#+   - {name: b, type: string}\n"
+        "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n"
+        "SELECT ?s WHERE { ?s ?p ?_a_xsd_date , ?_b }\n"
+    )
+    with pytest.raises(DataFileError, match="period: .* two date parameters"):
+        queries.get("q", folder=tmp_path)
 
 
 def test_year_only_events_are_certain_in_their_year_only():

@@ -297,6 +297,13 @@ def test_a_bad_value_is_400_naming_the_parameter_and_its_type(client, params, na
     assert expects in reason
 
 
+def test_a_reversed_period_is_400_in_the_web_words(client):
+    answer = client.get("/api/queries/events-in-period", params={"from": "2018", "to": "2017"})
+    assert answer.status_code == 400
+    reason = answer.json()["reason"]
+    assert "'to' (2017)" in reason and "'from' (2018)" in reason and "-p " not in reason
+
+
 def test_an_unknown_query_is_404(client):
     answer = client.get("/api/queries/no-such-query")
     assert answer.status_code == 404
@@ -740,7 +747,7 @@ def test_the_entity_page_calls_certain_only_the_claims_answers_use(client, entit
     store = open_store()
     res = "https://w3id.org/alliance-graph/resource/"
     best = {
-        str(r["f"].value)[len(res):]
+        str(r["f"].value)[len(res) :]
         for r in store.query(
             "PREFIX ag: <https://w3id.org/alliance-graph/ontology#> SELECT DISTINCT ?f "
             f"WHERE {{ ?f ?p <{res}{entity}> ; a ag:BestRank }}"

@@ -54,6 +54,8 @@ class SavedQuery:
     _where: int = field(default=0, repr=False)
     # offsets of the inner groups marked #@bind, where the VALUES row goes too
     _marks: tuple[int, ...] = field(default=(), repr=False)
+    # pairs of date parameters (first, last) that make a period: last may not end first
+    periods: tuple[tuple[str, str], ...] = ()
 
     @property
     def title(self) -> str:
@@ -101,7 +103,23 @@ class SavedQuery:
                     f"parameter {p.name!r} was not given, and its default, {shown}, is not "
                     f"one of this data: give one (-p {p.name}=...) {LIST_HINT}"
                 ) from None
+        for first, last in self.periods:
+            self._check_period(first, last, params)
         return bound_text(self.text, bindings, (self._where, *self._marks))
+
+    def _check_period(self, first: str, last: str, params: Mapping[str, Any]) -> None:
+        # A reversed period selects nothing in SPARQL; said here, it is a mistake named.
+        values = {n: params.get(n, self.parameter(n).default) for n in (first, last)}
+        if None in values.values():
+            return
+        begins = self.parameter(first).span(values[first]).earliest
+        ends = self.parameter(last).span(values[last]).latest
+        if ends < begins:
+            raise ParameterError(
+                f"parameter {last!r} ({_show(values[last])}) ends on {ends.isoformat()}, "
+                f"before parameter {first!r} ({_show(values[first])}) begins on "
+                f"{begins.isoformat()}: the earlier date goes in {first!r}"
+            )
 
     def example_command(self) -> str:
         args = "".join(f" -p {k}={_show(v)}" for k, v in self.example.items())
@@ -212,8 +230,9 @@ def _parse(name: str, size: int, mtime_ns: int) -> SavedQuery:
         for key, grlc_key, given in pairs:
             if key in spec and name in given and spec[key] != given[name]:
                 raise DataFileError(
-                    path, f"parameter {name!r}: {key} {spec[key]!r} differs from "
-                    f"{grlc_key} {given[name]!r}"
+                    path,
+                    f"parameter {name!r}: {key} {spec[key]!r} differs from "
+                    f"{grlc_key} {given[name]!r}",
                 )
         enum = enums.get(name, spec.get("enum")) or ()
         if not isinstance(enum, list | tuple):
@@ -230,8 +249,9 @@ def _parse(name: str, size: int, mtime_ns: int) -> SavedQuery:
         )
         if p.kind is not None and (p.type != "iri" or not _NAME_RE.match(str(p.kind))):
             raise DataFileError(
-                path, f"parameter {p.name!r}: kind is for iri parameters, a class's local "
-                f"name such as Agent (got {p.kind!r})"
+                path,
+                f"parameter {p.name!r}: kind is for iri parameters, a class's local "
+                f"name such as Agent (got {p.kind!r})",
             )
         if p.namespace not in PREFIXES:
             raise DataFileError(path, f"parameter {p.name!r}: unknown namespace {p.namespace!r}")
@@ -264,8 +284,9 @@ def _parse(name: str, size: int, mtime_ns: int) -> SavedQuery:
     in_header = re.search(r"\?__?[A-Za-z0-9]", _header_text(meta))
     if in_header:
         raise DataFileError(
-            path, f"the #+ header mentions {in_header.group(0)}...: grlc would take it for a "
-            "parameter; write the name without '?'"
+            path,
+            f"the #+ header mentions {in_header.group(0)}...: grlc would take it for a "
+            "parameter; write the name without '?'",
         )
     for var in set(re.findall(r"\?(__?[A-Za-z0-9]+(?:_[A-Za-z0-9]+)*)", body)) - declared:
         raise DataFileError(
@@ -280,10 +301,12 @@ def _parse(name: str, size: int, mtime_ns: int) -> SavedQuery:
     for offset, line in marks:
         if where is None or offset < where or not opens_group(body, offset):
             raise DataFileError(
-                path, "a #@bind mark must follow the '{' that opens a group inside WHERE "
+                path,
+                "a #@bind mark must follow the '{' that opens a group inside WHERE "
                 "(a subquery's WHERE), where the parameters are bound too",
                 line=_file_line(path, body, line),
             )
+    periods = _periods(path, meta, params)
     example = meta.get("example") or {}
     if not isinstance(example, dict):
         raise DataFileError(path, "example must map parameter names to values")
@@ -303,12 +326,33 @@ def _parse(name: str, size: int, mtime_ns: int) -> SavedQuery:
         lists={var: sep for sep, var in _LIST_RE.findall(body)},
         _where=where or 0,
         _marks=tuple(offset for offset, _line in marks),
+        periods=periods,
     )
     try:
         query.bind(example)
     except UsageError as exc:
         raise DataFileError(path, f"example: {exc}") from None
     return query
+
+
+def _periods(path: Path, meta: Mapping, params: list[Parameter]) -> tuple[tuple[str, str], ...]:
+    """The ``period`` key: ``[first, last]``, or a list of such pairs, naming date
+    parameters whose span must not end before the first begins (grlc ignores the key)."""
+    given = meta.get("period")
+    if given is None:
+        return ()
+    pairs = given if given and all(isinstance(g, list) for g in given) else [given]
+    dates = {p.name for p in params if p.type == "date"}
+    out = []
+    for pair in pairs:
+        if not (isinstance(pair, list) and len(pair) == 2 and set(map(str, pair)) <= dates):
+            raise DataFileError(
+                path,
+                f"period: {pair!r} must name two date parameters, [first, last] "
+                f"(date parameters: {', '.join(sorted(dates)) or 'none'})",
+            )
+        out.append((str(pair[0]), str(pair[1])))
+    return tuple(out)
 
 
 def _file_line(path: Path, body: str, line: int) -> int:
