@@ -623,6 +623,36 @@ def test_bad_interests_are_named_not_imported(tmp_path):
 
 
 @pytest.mark.parametrize(
+    "share, kept",
+    [
+        ({"minimum": 60, "maximum": 20}, False),
+        ({"exclusiveMinimum": 20, "maximum": 20}, False),
+        ({"minimum": 20, "exclusiveMaximum": 20}, False),
+        ({"minimum": 20, "maximum": 20}, True),
+        ({"exclusiveMinimum": 20, "exclusiveMaximum": 50}, True),
+    ],
+)
+def test_a_share_range_with_no_room_is_named_not_imported(tmp_path, share, kept):
+    # A range no percentage lies in would become ag:minValue above ag:maxValue, which the
+    # shapes then refuse, far from the statement that wrote it.
+    statements = json.loads(SAMPLE.read_text())
+    bad = copy.deepcopy(next(s for s in statements if s["recordId"] == "rel-c-d"))
+    bad["statementId"] = "bad-range-000000000000000000000000000"
+    bad["recordId"] = "rel-range"
+    bad["recordDetails"]["interests"] = [{"type": "shareholding", "share": share}]
+    path = tmp_path / "range.json"
+    path.write_text(json.dumps(statements + [bad]))
+    report = importer.ImportReport()
+    list(importer.triples(path, report))
+    notes = [why for sid, why in report.notes if sid == bad["statementId"]]
+    if kept:
+        assert not notes and bad["statementId"] not in dict(report.skipped)
+    else:
+        assert any("leaves no room below" in n for n in notes), notes
+        assert dict(report.skipped)[bad["statementId"]].startswith("every interest was left out")
+
+
+@pytest.mark.parametrize(
     "start, end, kept",
     [("2020", "2020", True), ("2020-06-15", "2020-06", True), ("2021", "2020", False)],
 )
@@ -684,9 +714,7 @@ def test_labels_in_other_languages_survive_the_round_trip(tmp_path):
                            "2003-06-30")["percent"] == 44.4  # fmt: skip
 
 
-def test_a_start_the_loader_cannot_bound_stops_the_export_as_it_stops_ownership(
-    tmp_path, capsys
-):
+def test_a_start_the_loader_cannot_bound_stops_the_export_as_it_stops_ownership(tmp_path, capsys):
     # "2002-03-01Z" (a time zone) has no day bounds: the ownership index refuses it, and
     # the BODS export did state the stake without its start. Both stop now, alike, and
     # write nothing.

@@ -167,6 +167,14 @@ def _share_problem(share: dict) -> str | None:
         number = _decimal(value) if not isinstance(value, bool) else None
         if number is None or not 0 <= Decimal(number) <= 100:
             return f"share {name} {value!r} is not a percentage from 0 to 100"
+    lows = [n for n in ("minimum", "exclusiveMinimum") if n in share]
+    highs = [n for n in ("maximum", "exclusiveMaximum") if n in share]
+    for low in lows:
+        for high in highs:
+            lo, hi = Decimal(_decimal(share[low])), Decimal(_decimal(share[high]))
+            # No percentage lies in the range: the figures are swapped or one is wrong.
+            if lo > hi or (lo == hi and "exclusive" in low + high):
+                return f"share {low} {share[low]!r} leaves no room below {high} {share[high]!r}"
     return None
 
 
@@ -526,6 +534,7 @@ class _Importer:
 
     def standard(self, st, sid, record_id, subject, party, through, details, date):
         history = self.open.get(record_id)
+
         def rejected_stakes():  # stake interests left out for their share or dates
             return sum(1 for n, why in self.report.notes if n == sid and " is left out: " in why)
 
@@ -535,7 +544,7 @@ class _Importer:
             rejected = rejected_stakes() > before
             self.report.skip(
                 sid,
-                "every interest was left out (the notes above say why)"
+                "every interest was left out (its notes say why)"
                 if rejected
                 else "no shareholding, voting-rights or profit interest: nothing "
                 "this vocabulary models as a stake",
