@@ -622,6 +622,26 @@ def test_bad_interests_are_named_not_imported(tmp_path):
     assert dict(report.skipped)[bad["statementId"]].startswith("every interest was left out")
 
 
+def test_a_stake_on_a_record_no_statement_describes_is_imported_with_a_note(tmp_path):
+    statements = json.loads(SAMPLE.read_text())
+    ghost = copy.deepcopy(next(s for s in statements if s["recordId"] == "rel-c-d"))
+    ghost["statementId"] = "ghost-subject-0000000000000000000000000"
+    ghost["recordId"] = "rel-ghost"
+    ghost["recordDetails"]["subject"] = "no-such-record"
+    # The described records, the relationships first: order in the file is free.
+    described = [s for s in statements if s.get("recordType") != "relationship"]
+    related = [s for s in statements if s.get("recordType") == "relationship"]
+    path = tmp_path / "ghost.json"
+    path.write_text(json.dumps(related + [ghost] + described))
+    report = importer.ImportReport()
+    triples = list(importer.triples(path, report))
+    named = [(sid, why) for sid, why in report.notes if "is described by no" in why]
+    assert named == [(ghost["statementId"], named[0][1])] and "'no-such-record'" in named[0][1]
+    assert named[0][1].startswith("its subject")
+    held = {t.object.value for t in triples if t.predicate.value.endswith("#held")}
+    assert any(iri.endswith("no-such-record") for iri in held)  # the stake is kept
+
+
 @pytest.mark.parametrize(
     "share, kept",
     [

@@ -229,6 +229,9 @@ class _Importer:
     def __init__(self, report: ImportReport):
         self.report = report
         self.names: dict[str, str] = {}  # record node -> first name seen
+        # record node -> (statementId, role, recordId) of the first stake naming it,
+        # for a record no statement describes (checked at the end: order is free)
+        self.named_only: dict[str, tuple[str, str, str]] = {}
         self.sources: set[str] = set()
         self.components: dict[str, tuple[str, str, list]] = {}  # recordId -> parts
         self.open: dict[str, _History] = {}  # relationship recordId -> history
@@ -612,6 +615,9 @@ class _Importer:
     def new_claim(self, node, sid, subject, party, through, g, eco, vote, history, date):
         self.report.stakes += 1
         holder, held = m.node_of_record(party), m.node_of_record(subject)
+        for iri, role, record in ((holder, "interestedParty", party), (held, "subject", subject)):
+            if iri not in self.names:
+                self.named_only.setdefault(iri, (sid, role, record))
         yield ox.Triple(node, _n(m.RDF_TYPE), _ag("Shareholding"))
         yield ox.Triple(node, _ag("holder"), _n(holder))
         yield ox.Triple(node, _ag("held"), _n(held))
@@ -686,6 +692,17 @@ class _Importer:
                 yield ox.Triple(node, _ag("endStatus"), _ag("EndUnknown"))
                 yield ox.Triple(node, _ag("endEarliest"), _day(_plus_one(history.date)))
         self.open.clear()
+        for iri, (sid, role, record) in self.named_only.items():
+            if iri not in self.names:
+                self.report.notes.append(
+                    (
+                        sid,
+                        f"its {role} {record!r} is described by no entity or person "
+                        "statement of the file: the stake is imported, and that record "
+                        "has no name or kind until a file that describes it is added",
+                    )
+                )
+        self.named_only.clear()
         for record_id, (_, _, sid) in self.components.items():
             self.report.skip(
                 sid,
