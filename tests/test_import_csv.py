@@ -131,6 +131,11 @@ def test_every_bad_row_is_reported_at_once(tmp_path, capsys):
     "text, where, reason",
     [
         ("holder,held,percent,owner\n", "stakes.csv:1:4", "unknown column"),
+        (
+            "holder,held,percent,Percent\nA Co,B Co,10,20\n",
+            "stakes.csv:1:4",
+            "percent: the column is given twice (also column 3)",
+        ),
         ("holder,percent\n", "stakes.csv:1", "held: required column is missing"),
         ("", "stakes.csv:1", "empty"),
         (HEADER + "A Co,B Co,10\n", "stakes.csv:2", "has 3 cells, the header 9"),

@@ -208,6 +208,11 @@ def read(path: Path | str) -> tuple[list[_Row], dict[str, int]]:
             problems.append(
                 (1, i, name, f"unknown column; the columns are {', '.join(COLUMNS + OPTIONAL)}")
             )
+    for i, name in enumerate(names, 1):
+        first = names.index(name) + 1
+        if first < i and name in COLUMNS + OPTIONAL:
+            # zip would keep the last cell of the two and drop the other unseen
+            problems.append((1, i, name, f"the column is given twice (also column {first})"))
     for name in REQUIRED:
         if name not in names:
             problems.append((1, None, name, "required column is missing"))
