@@ -181,3 +181,23 @@ def test_serve_on_a_port_in_use_is_exit_2_before_its_banner():
     assert proc.returncode == 2, proc.stderr[-1000:]
     assert f"--port {port}: cannot listen on 127.0.0.1:{port}" in proc.stderr
     assert "serving" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_serve_stops_before_its_banner_on_a_date_the_loader_cannot_bound(tmp_path):
+    # docs/web.md: serve loads as ownership does, so a zoned date stops it with the node.
+    import subprocess
+    import sys
+
+    from user_data import one_stake
+
+    data = one_stake(
+        tmp_path / "zoned.ttl", holder="Zh", held="Zd",
+        dates='ag:start "2002-01-01Z"^^xsd:date ; ag:endStatus ag:Ongoing ;',
+    )  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-m", "alliance_graph", "serve", "--port", "0", "--data", str(data)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stderr[-1000:]
+    assert "http://example.org/s has ag:start '2002-01-01Z'" in proc.stderr
+    assert "serving" not in proc.stderr and "Traceback" not in proc.stderr
