@@ -37,7 +37,8 @@ from .matrix import TOLERANCE
 from .model import Holdings, SetAside, Stake
 
 # Bump when the tables below change: files of another version are rebuilt.
-VERSION = "holdings-sqlite-4"  # 4: several values of a single-valued property set aside
+# 4: several values of a single-valued property set aside; 5: a NaN or INF percent refused
+VERSION = "holdings-sqlite-5"
 FILE = "holdings.sqlite"
 
 

@@ -15,7 +15,9 @@ from ..temporal import Interval
 from .model import Holdings, SetAside, Stake
 
 # Bump when the layout below changes: files of another version are rebuilt.
-VERSION = "holdings-4"  # 2: several values set aside; 3: their pairs; 4: unfigured bounds
+# 2: several values set aside; 3: their pairs; 4: unfigured bounds; 5: a NaN or INF
+# percent refused (a snapshot kept from such data under --no-validate is rebuilt)
+VERSION = "holdings-5"
 
 
 def _ordinal(day):
