@@ -133,3 +133,42 @@ def test_chevrons_inside_a_string_are_only_text(tmp_path):
     path.write_text('@prefix ex: <http://ex/> .\nex:a ex:b "x << y >> z" .\n')
     (quad,) = load.parse(path)
     assert quad.object.value == "x << y >> z"
+
+
+def _nested_rdf_xml(levels: int) -> str:
+    opening = "".join(
+        f'<rdf:Description rdf:about="http://ex/n{i}">\n<ex:p>' for i in range(levels)
+    )
+    closing = "</ex:p></rdf:Description>" * levels
+    return (
+        '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+        f' xmlns:ex="http://ex/">\n{opening}x{closing}\n</rdf:RDF>\n'
+    )
+
+
+def test_rdf_xml_nested_past_the_limit_is_refused_naming_the_line(tmp_path, capsys):
+    # Two elements a level: the element past the limit opens on line 2 + (limit + 1) // 2.
+    levels = load.XML_DEPTH // 2 + 1
+    path = tmp_path / "deep.rdf"
+    path.write_text(_nested_rdf_xml(levels))
+    with pytest.raises(DataFileError) as err:
+        load.open_store([path])
+    line = 2 + (load.XML_DEPTH + 1 + 1) // 2
+    assert f"{path}:{line}:" in str(err.value), str(err.value)
+    assert f"nested deeper than {load.XML_DEPTH} elements" in str(err.value)
+    with pytest.raises(SystemExit) as exit_:
+        main(["query", "twins", "--data", str(path)])
+    assert exit_.value.code == 2 and "nested deeper" in capsys.readouterr().err
+
+
+def test_rdf_xml_nested_within_the_limit_loads_and_bad_xml_keeps_the_parsers_message(tmp_path):
+    levels = load.XML_DEPTH // 2 - 1
+    ok = tmp_path / "ok.rdf"
+    ok.write_text(_nested_rdf_xml(levels))
+    quads = load.parse(ok)
+    assert len(quads) == levels  # one ex:p a level, the last to a literal
+    broken = tmp_path / "broken.rdf"
+    broken.write_text(_nested_rdf_xml(3).replace("</rdf:RDF>", "</rdf:RD>"))
+    with pytest.raises(DataFileError) as err:
+        load.parse(broken)
+    assert "not valid rdfxml" in str(err.value) and "nested deeper" not in str(err.value)

@@ -46,6 +46,10 @@ _OX_FORMATS = {
 # An XML document type declaration can define entities that expand without limit (the
 # "billion laughs"); RDF/XML never needs one.
 _DOCTYPE = re.compile(rb"<!(DOCTYPE|ENTITY)\b")
+# pyoxigraph's RDF/XML parser takes time in the square of the element depth (20,000
+# levels: 19 s; 100,000, a 5 MB file: minutes); libxml2 stops at 256 by default. Real
+# RDF/XML nests a few levels: 1,000 leaves room and costs the parser 0.01 s.
+XML_DEPTH = 1000
 _stdin_cache: dict[str, bytes] = {}
 _ENCODED = re.compile(r"is encoding ([0-9A-Fa-f]{4,6}) that is not a valid unicode character")
 
@@ -86,6 +90,43 @@ def _check(path, fmt: rdf_files.RdfFormat, data: bytes) -> None:
                 "remove the declaration and write the values out",
                 line,
             )
+        _check_depth(path, data)
+
+
+def _check_depth(path, data: bytes) -> None:
+    import xml.parsers.expat
+
+    parser = xml.parsers.expat.ParserCreate()
+    depth = 0
+
+    def start(_name, _attributes):
+        nonlocal depth
+        depth += 1
+        if depth > XML_DEPTH:
+            raise _TooDeep(parser.CurrentLineNumber)
+
+    def end(_name):
+        nonlocal depth
+        depth -= 1
+
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    try:
+        parser.Parse(data, True)
+    except _TooDeep as deep:
+        raise DataFileError(
+            _name(path),
+            f"RDF/XML nested deeper than {XML_DEPTH} elements is refused (the parser's "
+            "time grows with the square of the depth); write the inner nodes apart and "
+            "link them by rdf:about or rdf:nodeID",
+            deep.line,
+        ) from None
+    except xml.parsers.expat.ExpatError:
+        pass  # not well-formed: the RDF/XML parser names the place
+
+
+class _TooDeep(Exception):
+    def __init__(self, line: int):
+        self.line = line
 
 
 def _base(path) -> str | None:
