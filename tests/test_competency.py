@@ -2330,14 +2330,16 @@ def test_R18_renault_leaders_from_2019(graph):
         None,
         True,
     )
-    assert got["LucaDeMeo", "ChiefExecutiveOfficer"][:2] == (day("2020-07-01"), day("2025-07-15"))
+    # "to 2025-07-15": his last day, so the end (the first day outside) is the day after,
+    # as for Delbos "to 2020-06-30".
+    assert got["LucaDeMeo", "ChiefExecutiveOfficer"][:2] == (day("2020-07-01"), day("2025-07-16"))
     assert got["DuncanMinto", "ChiefExecutiveOfficer"] == (
         month("2025-07"),
         day("2025-07-31"),
         None,
         True,
     )
-    assert dating(graph, RES["tenure-minto-renault-ceo"])["startEarliest"] == day("2025-07-15")
+    assert dating(graph, RES["tenure-minto-renault-ceo"])["startEarliest"] == day("2025-07-16")
     assert got["FrancoisProvost", "ChiefExecutiveOfficer"] == (
         day("2025-07-31"),
         None,
@@ -2349,6 +2351,7 @@ def test_R18_renault_leaders_from_2019(graph):
         ("2019-06-30", "ThierryBollore"),
         ("2020-01-15", "ClotildeDelbos"),
         ("2024-06-30", "LucaDeMeo"),
+        ("2025-07-15", "LucaDeMeo"),
         ("2025-12-31", "FrancoisProvost"),
     ):
         rows = select(
