@@ -2495,18 +2495,25 @@ def test_R22_avtovaz_through_alliance_rostec_auto(graph):
     assert stakes(graph, "2016-06-30", "certain", "AllianceRostecAuto", "AvtoVAZ") == {}
     on_record(graph, RES["transaction-2014-avtovaz"], "wardsauto-2014-06-18")
     ara = {
-        name(h): dec(p)
-        for h, p in (
-            (r["h"], r["p"])
-            for r in select(
-                graph,
-                """SELECT ?h ?p WHERE { ?s ag:held res:AllianceRostecAuto ; ag:holder ?h ;
-                     ag:percent ?p }""",
-            )
+        name(r["s"]): dec(r["p"])
+        for r in select(
+            graph,
+            """SELECT ?s ?p WHERE { ?s ag:held res:AllianceRostecAuto ; ag:holder ?h ;
+                 ag:percent ?p }""",
         )
     }
-    assert ara == {"NissanMotor": Decimal("9.15"), "Renault": Decimal("57.98")}
-    assert sum(ara.values()) == Decimal("67.13")  # the two together, as reported
+    assert ara == {
+        "stake-nissan-ara-2014": Decimal("9.15"),
+        "stake-renault-ara-2014": Decimal("57.98"),
+        "stake-renault-ara-after-nissan": Decimal("67.13"),
+    }
+    # The two parts of 2014 together, as reported, and Renault's once it bought Nissan's.
+    assert ara["stake-nissan-ara-2014"] + ara["stake-renault-ara-2014"] == Decimal("67.13")
+    after = dating(graph, RES["stake-renault-ara-after-nissan"])
+    for part in ("stake-nissan-ara-2014", "stake-renault-ara-2014"):
+        # Nissan's part passes to Renault on one day, before the sale of 2022-05-16.
+        assert dating(graph, RES[part])["endLatest"] == after["startLatest"] == day("2022-05-16")
+    assert after["endEarliest"] == day("2022-05-16")
     sale = RES["transaction-2022-avtovaz-sale"]
     assert graph.value(sale, AG.date) == day("2022-05-16")
     assert set(graph.objects(sale, AG.party)) == {RES.Renault, RES.NAMI}
