@@ -1544,8 +1544,11 @@ def test_C6_nissan_diesel_share_corrected(graph):
         "stake-renault-nissandiesel-1999",
         inventory_id="C6",
     )
+    # The deprecated 15.2% is never among the possible figures; the 17.88% of 2005 may
+    # already hold at the end of 1999, since when the 22.5% fell is not known (R17).
     assert stakes(graph, "1999-12-31", "possible", "Renault", "NissanDiesel") == {
-        Decimal("22.5"): "stake-renault-nissandiesel-1999"
+        Decimal("22.5"): "stake-renault-nissandiesel-1999",
+        Decimal("17.88"): "stake-renault-nissandiesel-2005",
     }
 
 
@@ -2264,14 +2267,20 @@ def test_R17_nissan_diesel_to_2007(graph):
     assert stakes(graph, "2010-06-30", "possible", "Renault", "NissanDiesel") == {}
     late = RES["stake-renault-nissandiesel-2005"]
     assert dec(graph.value(late, AG.percent)) == Decimal("17.88")
+    # When 22.5% became 17.88% is not known (R17): any day after the 22.5% could begin.
     assert dating(graph, late) == {
-        "startEarliest": day("2000-01-01"),
+        "startEarliest": day("1999-03-28"),
         "startLatest": day("2005-03-08"),
         "end": month("2005-03"),
         "endEarliest": day("2005-03-08"),
         "endLatest": day("2005-03-31"),
     }
-    assert dating(graph, RES["stake-renault-nissandiesel-1999"])["endLatest"] == day("2005-03-08")
+    early = dating(graph, RES["stake-renault-nissandiesel-1999"])
+    assert early["endLatest"] == day("2005-03-08")
+    assert early["endEarliest"] == day("1999-03-28") == dating(graph, late)["startEarliest"]
+    # So no day of the 22.5% is certain (its latest start is not before its earliest end).
+    for d in ("1999-06-30", "1999-12-31", "2000-01-01"):
+        assert stakes(graph, d, "certain", "Renault", "NissanDiesel") == {}, d
     on_record(graph, late, "webcg-2005-03-09")
     sale = RES["transaction-2005-renault-sells-nissandiesel"]
     assert set(graph.objects(sale, AG.party)) == {RES.Renault, RES.JPMorganSecurities}
