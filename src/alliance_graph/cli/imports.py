@@ -73,8 +73,9 @@ def bods_cmd(file, output):
 def csv_cmd(file, output):
     """Import a CSV of stakes, one row a stake, as Turtle.
 
-    Columns: holder, held, percent, interest, start, end, source, note (optional:
-    holder_kind, held_kind, through); dates as YYYY, YYYY-MM or YYYY-MM-DD. Every bad
+    Columns: holder, held and percent, required; interest, start, end, source, note,
+    holder_kind, held_kind and through, optional; dates as YYYY, YYYY-MM or
+    YYYY-MM-DD. Every bad
     row is named by line and column, and then nothing is written (exit code 2).
     See docs/import-csv.md.
 

@@ -497,7 +497,7 @@ def control(held, threshold, basis, at, data, data_format, no_validate, scenario
 
     \b
     Example:
-        alliance-graph ownership control "Renault Nissan Automotive India" --at 2020
+        alliance-graph ownership control "Renault Nissan Automotive India Private Ltd" --at 2020
         alliance-graph ownership control RNAIPL --at 2026 --format json
         alliance-graph ownership control Nissan --basis ownership --threshold 50-or-more
     """
