@@ -201,3 +201,31 @@ def test_serve_stops_before_its_banner_on_a_date_the_loader_cannot_bound(tmp_pat
     assert proc.returncode == 2, proc.stderr[-1000:]
     assert "http://example.org/s has ag:start '2002-01-01Z'" in proc.stderr
     assert "serving" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(("variable", "value"), [
+    ("ALLIANCE_GRAPH_TIMEOUT", "soon"), ("ALLIANCE_GRAPH_TIMEOUT", "inf"),
+    ("ALLIANCE_GRAPH_TIMEOUT", "0"), ("ALLIANCE_GRAPH_ROW_CAP", "lots"),
+    ("ALLIANCE_GRAPH_ROW_CAP", "-5"), ("ALLIANCE_GRAPH_MAX_MEMORY", "plenty"),
+])  # fmt: skip
+def test_the_web_apps_settings_from_the_environment_name_the_variable_at_fault(
+    monkeypatch, variable, value
+):
+    # uvicorn alliance_graph.web:app read these with float() and int(): a ValueError
+    # that named no variable, or an infinite limit.
+    from alliance_graph.web.backend import Settings
+
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(UsageError) as err:
+        Settings.from_env()
+    assert str(err.value).startswith(f"{variable}: ") and repr(value) in str(err.value)
+
+
+def test_good_settings_from_the_environment_are_read(monkeypatch):
+    from alliance_graph.web.backend import Settings
+
+    monkeypatch.setenv("ALLIANCE_GRAPH_TIMEOUT", "2.5")
+    monkeypatch.setenv("ALLIANCE_GRAPH_ROW_CAP", "50")
+    monkeypatch.setenv("ALLIANCE_GRAPH_MAX_MEMORY", "512M")
+    settings = Settings.from_env()
+    assert (settings.timeout, settings.row_cap, settings.max_memory) == (2.5, 50, 512 << 20)

@@ -16,7 +16,8 @@ from functools import cached_property
 from pathlib import Path
 
 from .. import isolate, queries
-from ..errors import NetworkRefusedError, QueryTimeoutError
+from ..deadline import bad_seconds
+from ..errors import NetworkRefusedError, QueryTimeoutError, UsageError
 from ..isolate import parse_size
 from ..names import DATA
 from ..namespaces import RES, SRC
@@ -49,14 +50,27 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> Settings:
+        """The settings of ``alliance_graph.web:app``; a value that is not one raises
+        :class:`UsageError` naming the variable (the same checks as ``serve``'s options)."""
         data = os.environ.get(ENV_DATA)
         memory = os.environ.get(ENV_MAX_MEMORY)
+        timeout = os.environ.get(ENV_TIMEOUT)
+        if timeout is not None and bad_seconds(timeout):
+            raise UsageError(f"{ENV_TIMEOUT}: {bad_seconds(timeout)}")
+        row_cap = os.environ.get(ENV_ROW_CAP)
+        if row_cap is not None and not (row_cap.strip().isascii() and row_cap.strip().isdigit()
+                                        and int(row_cap) > 0):  # fmt: skip
+            raise UsageError(f"{ENV_ROW_CAP}: {row_cap!r} is not a whole number of rows above 0")
+        try:
+            max_memory = parse_size(memory) if memory else None
+        except UsageError as exc:
+            raise UsageError(str(exc).replace("--max-memory", ENV_MAX_MEMORY, 1)) from None
         return cls(
             data=tuple(p for p in data.split(os.pathsep) if p) if data else None,
             endpoint=os.environ.get(ENV_ENDPOINT) or None,
-            timeout=float(os.environ.get(ENV_TIMEOUT, cls.timeout)),
-            row_cap=int(os.environ.get(ENV_ROW_CAP, cls.row_cap)),
-            max_memory=parse_size(memory) if memory else None,
+            timeout=float(timeout) if timeout is not None else cls.timeout,
+            row_cap=int(row_cap) if row_cap is not None else cls.row_cap,
+            max_memory=max_memory,
         )
 
 
