@@ -449,6 +449,21 @@ def test_compare_prints_before_and_after(tmp_path):
     assert r["broken"] == []
 
 
+def test_a_sale_down_to_nothing_breaks_no_rule_and_cites_the_end_to_the_scenario(tmp_path):
+    # The sale ended the stake and wrote no stake after it: the scenario's source was
+    # cited by nothing, and compare reported its own check:unused-source.
+    data = _chain(tmp_path)
+    scenario = tmp_path / "sale.csv"
+    scenario.write_text("action,holder,held,percent,date,through\nsell,R,N,28.4,2026-06-30,T\n")
+    r = own.compare([data], scenario, "2026-07-01")
+    assert r["broken"] == [], r["broken"]
+    store = open_store([data])
+    own.apply_scenario(store, scenario)
+    h = own.holdings_from_store(store)
+    ended = own.stake(h, "R", "N", "2026-06-29")
+    assert any("scenario" in s for s in ended["sources"]), ended["sources"]
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

@@ -183,13 +183,6 @@ def _apply(store, change: Change, k: int, path: Path) -> dict:
 
     date = ox.Literal(day.earliest.isoformat(), datatype=ox.NamedNode(XSD + "date"))
     default = ox.DefaultGraph()
-    if before is not None:
-        s0 = node(before.iri)
-        for prop in ("end", "endStatus", "endEarliest", "endLatest"):
-            for quad in list(store.quads_for_pattern(s0, ag(prop), None, default)):
-                store.remove(quad)
-        store.add(ox.Quad(s0, ag("end"), date))
-        store.add(ox.Quad(s0, ag("endStatus"), ag("Ended")))
     source = ox.NamedNode(SCENARIO + "source")
     label = ox.Literal(f"what-if scenario {path.name}", language="en")
     quads = [
@@ -198,6 +191,22 @@ def _apply(store, change: Change, k: int, path: Path) -> dict:
         # where to find it, as the shapes ask of every source: the user's own file
         ox.Quad(source, ag("accessNote"), ox.Literal(f"the what-if file {path}")),
     ]
+    if before is not None:
+        s0 = node(before.iri)
+        for prop in ("end", "endStatus", "endEarliest", "endLatest"):
+            for quad in list(store.quads_for_pattern(s0, ag(prop), None, default)):
+                store.remove(quad)
+        store.add(ox.Quad(s0, ag("end"), date))
+        store.add(ox.Quad(s0, ag("endStatus"), ag("Ended")))
+        # The end is the scenario's word, cited as such (a sale down to nothing left the
+        # scenario's source cited by nothing, which the checks then reported).
+        ended = ox.BlankNode()
+        quads += [
+            ox.Quad(s0, ag("citation"), ended),
+            ox.Quad(ended, ox.NamedNode(RDF_TYPE), ag("Citation")),
+            ox.Quad(ended, ag("source"), source),
+            ox.Quad(ended, ag("locator"), ox.Literal(f"ended by {change.where}")),
+        ]
     if new > 0:
         s1 = ox.NamedNode(f"{SCENARIO}change-{k + 1}")
         cite = ox.BlankNode()
