@@ -156,3 +156,16 @@ def test_a_folder_export_into_a_read_only_folder_is_exit_2(tmp_path, capsys):
         assert not any(ro.iterdir())
     finally:
         subprocess.run(["chattr", "-i", str(ro)], check=True)
+
+
+def test_rdfxml_export_warns_of_nothing(tmp_path, recwarn, capsys):
+    # rdflib's pretty-xml printed five UserWarnings about list nodes it writes node by
+    # node; the file was whole, so the noise told the user nothing.
+    import warnings
+
+    warnings.simplefilter("always")
+    with pytest.raises(SystemExit) as exit_:
+        main(["export", "-f", "rdfxml", "-o", str(tmp_path / "a.rdf")])
+    assert exit_.value.code == 0
+    assert not [w for w in recwarn if "Assertions on" in str(w.message)]
+    assert "Warning" not in capsys.readouterr().err
