@@ -106,6 +106,18 @@ class Parts:
     def full(self) -> Graph:
         return self._graph("full")
 
+    def holdings(self):
+        """The stakes of ``union`` as the ownership analyses read them (cached). ``union``
+        holds the derived part already, so its quads go into a store as they are, with no
+        rdflib graph copied across and no second derivation."""
+        if "holdings" not in self._graphs:
+            from ..ownership import holdings_from_store
+
+            store = ox.Store()
+            store.extend(self.union)
+            self._graphs["holdings"] = holdings_from_store(store)
+        return self._graphs["holdings"]
+
     def named(self, derived: bool = True) -> list[tuple[URIRef, Graph]]:
         """The parts an export shows as rdflib graphs (identified by their graph names)."""
         names = _PARTS if derived else _PARTS[:3]

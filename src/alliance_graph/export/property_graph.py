@@ -120,11 +120,11 @@ def _valid(full: Graph, node, at: DateSpan | None, reading: str) -> tuple[bool, 
     return interval.possible_during(at), certain
 
 
-def _chosen_stakes(full: Graph, at: DateSpan, reading: str) -> dict[str, bool]:
+def _chosen_stakes(parts: Parts, at: DateSpan, reading: str) -> dict[str, bool]:
     """The shareholdings the ownership snapshots take on ``at``, and their certainty."""
     from .. import ownership
 
-    held = ownership.holdings(full)
+    held = parts.holdings()
     chosen: dict[str, bool] = {}
     for interest in ownership.INTERESTS:
         snap = ownership.snapshot(held, at, interest=interest, reading=reading)
@@ -174,7 +174,7 @@ def property_graph(
     vocab = Vocabulary(full)
     # Under as-of, the ownership module picks one figure per stake (the latest evidence);
     # other relationships have no competing figures to pick from and are kept if possible.
-    stakes = _chosen_stakes(full, at, reading) if at is not None and reading == "as-of" else None
+    stakes = _chosen_stakes(parts, at, reading) if at is not None and reading == "as-of" else None
 
     # 1. Which resources take part: typed, best-ranked if they are claims, valid on `at`.
     kinds: dict = {}
