@@ -370,7 +370,7 @@ def test_O2_alliance_members_and_names_over_time(graph):
 
 
 def test_O3_nissan_diesel_and_the_five_financial_units(graph):
-    """O3: Nissan Diesel, and Nissan's five financial units, divested in the 1999 deal."""
+    """O3: Nissan Diesel and the five finance companies Nissan sold to Renault in 1999."""
     row = one(
         graph,
         """SELECT ?count ?parent ?tx ?date WHERE {
@@ -618,7 +618,7 @@ def test_S3_article_43_4_and_15_percent_in_2001(graph):
 
 
 def test_S4_nissan_controlling_stake_in_mitsubishi_2016(graph):
-    """S4: in 2016 Nissan takes a controlling stake in Mitsubishi Motors; the article's
+    """S4: Nissan's controlling stake in Mitsubishi Motors, taken in 2016; the article's
     "majority" is kept as words and deprecated, the best answer is 34% (C1, R9)."""
     rows = select(
         graph,
@@ -905,9 +905,9 @@ def test_R1d_on_2003_06_30_certainly_44_4(graph):
 
 
 def test_R3_rebalancing_2023_11_08(graph):
-    """R3: on 2023-11-08 Renault keeps 15% of Nissan directly and puts 28.4% into a French
-    trust, which neutralises their votes while Renault keeps their economic rights (Reuters
-    via Nasdaq)."""
+    """R3: 2023-11-08: of its Nissan shares, Renault holds 15% itself and places 28.4% in a
+    French trust; the trust votes them neutrally and the economic rights stay with Renault
+    (Reuters via Nasdaq)."""
     rows = select(
         graph,
         """SELECT ?f ?pct ?through WHERE {
@@ -943,7 +943,7 @@ def test_R3_rebalancing_2023_11_08(graph):
 
 
 def test_R5_trust_sells_back_to_nissan(graph):
-    """R5: the trust sells shares back to Nissan, which cancels them: about 5% on 2023-12-13
+    """R5: Nissan buys shares back from the trust and cancels them: about 5% on 2023-12-13
     (trust at 24.63% reported 2024-03-27), 99,132,100 shares on 2024-03-28 (trust at 22.73%
     reported 2024-09-26), up to 195,473,600 shares from 2024-09-27 (just-auto)."""
     sales = select(
@@ -996,9 +996,9 @@ def test_R5_trust_sells_back_to_nissan(graph):
 
 
 def test_R6_renault_holds_35_71_percent_2025(graph):
-    """R6: reported on 2025-03-31 and 2025-07-01, Renault holds 35.71% of Nissan: 17.05%
-    directly and 18.66% through the trust (AOF via Boursorama; Business Standard); the
-    direct stake grew from 15% only through Nissan's cancellations."""
+    """R6: as reported on 2025-03-31 and 2025-07-01, Renault's interest in Nissan is 35.71%,
+    17.05% of it held itself and 18.66% by the trust (AOF via Boursorama; Business
+    Standard); only Nissan's cancellations lifted the direct part above 15%."""
     row = one(
         graph,
         f"""SELECT (SUM(?pct) AS ?total) (COUNT(?f) AS ?n) WHERE {{
@@ -1119,8 +1119,8 @@ def test_R8_nissan_votes_in_renault_from_2023(graph):
 
 
 def test_R9_nissan_34_percent_of_mitsubishi_2016_10_20(graph):
-    """R9: on 2016-10-20 Nissan completes its purchase of 34% of Mitsubishi Motors (34.07% of
-    the shares; Bloomberg via United Auto, 2016-10-21)."""
+    """R9: 2016-10-20: Nissan's 34% of Mitsubishi Motors (34.07% of the shares) is bought and
+    paid for (Bloomberg via United Auto, 2016-10-21)."""
     row = one(
         graph,
         """SELECT ?f ?pct WHERE { ?f a ag:Shareholding, ag:BestRank ; ag:holder res:NissanMotor ;
@@ -1143,8 +1143,8 @@ def test_R9_nissan_34_percent_of_mitsubishi_2016_10_20(graph):
 
 
 def test_R10_buyback_2024_two_ranked_claims(graph):
-    """R10: on 2024-11-08 Nissan sells 149,028,300 shares (10.02%) back to Mitsubishi Motors;
-    its stake is reported as 24.05% (Response) and about 27% (netdenjd): two claims, each
+    """R10: 2024-11-08: Mitsubishi Motors buys 149,028,300 of its shares (10.02%) back from
+    Nissan, left with 24.05% (Response) or about 27% (netdenjd): two claims, each
     ranked with a reason, the exact one preferred."""
     row = one(
         graph,
@@ -1193,8 +1193,8 @@ def test_R10_buyback_2024_two_ranked_claims(graph):
 
 
 def test_R11_french_state_in_renault(graph):
-    """R11: the French State in Renault: 44.2% reported on 2001-10-30; about 15% after its
-    sale of 2003-07-28; 15.01% -> 19.74% on 2015-04-20 (CCFA); double votes from 2016-04-01
+    """R11: the French State in Renault: 44.2% as reported on 2001-10-30; near 15% once it
+    sold on 2003-07-28; 15.01% -> 19.74% on 2015-04-20 (CCFA); double votes from 2016-04-01
     capped at 17.9% by the agreement of 2015-12-11; 15.01% after its sale of 2017-11-02."""
     rows = select(
         graph,
@@ -1249,10 +1249,10 @@ def test_R11_french_state_in_renault(graph):
 
 
 def test_R12_daimler_cross_holdings_2010_2025(graph):
-    """R12: from 2010-04-07 Daimler holds 3.1% of Renault and of Nissan, each of which holds
-    1.55% of Daimler (DieselNet); Daimler's stakes pass to its pension trust on 2016-06-29;
-    Renault sells on 2021-03-11, Nissan on 2021-05-04; the pension trust sells its Renault
-    stake on 2021-11-10 and its Nissan stake (3.8% by then) on 2025-08-26 (Reuters)."""
+    """R12: Daimler cross-holdings from 2010-04-07: Daimler 3.1% in each of Renault and
+    Nissan, each of them 1.55% in Daimler (DieselNet). 2016-06-29: Daimler's two stakes move
+    to its pension trust. Exits: Renault 2021-03-11, Nissan 2021-05-04; the trust's Renault
+    shares 2021-11-10, its Nissan shares (3.8% at that point) 2025-08-26 (Reuters)."""
     rows = select(
         graph,
         """SELECT ?f ?holder ?held ?pct ?start ?end WHERE { ?f a ag:Shareholding, ag:BestRank ;
@@ -1292,8 +1292,9 @@ def test_R12_daimler_cross_holdings_2010_2025(graph):
 
 
 def test_R4_ghosn_arrest_and_removals(graph):
-    """R4: Ghosn arrested in Tokyo on 2018-11-19; removed as Nissan's chairman on 2018-11-22,
-    as Mitsubishi Motors' chairman on 2018-11-26; voted off Nissan's board on 2019-04-08."""
+    """R4: Ghosn arrested in Tokyo on 2018-11-19; removed from the chair of Nissan on
+    2018-11-22 and of Mitsubishi Motors on 2018-11-26; off Nissan's board by a shareholders'
+    vote on 2019-04-08."""
     rows = select(
         graph,
         """SELECT ?e ?date ?org WHERE { ?e a ag:LegalEvent ; ag:participant res:CarlosGhosn ;
@@ -1666,8 +1667,8 @@ def test_E6_ghosn_arrest_november_2018_and_state_tension(graph):
 
 
 def test_E7_renault_commitment_not_to_oppose_nissan_board(graph):
-    """E7: Renault's legally binding commitment not to oppose Nissan's board at shareholder
-    meetings, made some time in 2018-2020."""
+    """E7: Renault binds itself in law never to vote against Nissan's board at Nissan's
+    general meetings; the undertaking dates from 2018-2020, the day not known."""
     row = one(
         graph,
         """SELECT ?c ?text WHERE { ?c a ag:Commitment ; ag:commitmentKind ag:BoardSupport ;
@@ -1684,8 +1685,8 @@ def test_E7_renault_commitment_not_to_oppose_nissan_board(graph):
 
 
 def test_E8_cost_cutting_plan_may_2020(graph):
-    """E8: May 2020: EUR 2 billion, three-year cost-cutting plan; platforms from seven to
-    four; the leader-follower scheme."""
+    """E8: May 2020: a plan to save EUR 2 billion in three years, with four platforms where
+    there were seven, under the leader-follower scheme."""
     plan = RES["plan-cost-cutting-2020"]
     assert dating(graph, plan) == span(month("2020-05"), "2020-05-01", "2020-05-31", "date")
     assert "leader-follower" in str(graph.value(plan, AG.description))
@@ -1708,7 +1709,8 @@ def test_E9_alliance_2030_january_2022(graph):
 
 
 def test_E10_nissan_2024_results_and_job_cuts(graph):
-    """E10: 2024: Nissan's first-half net profit down 93%; tens of thousands of job cuts."""
+    """E10: 2024: Nissan's net profit for the first half falls 93%, and it plans job cuts
+    counted in tens of thousands."""
     row = one(
         graph,
         """SELECT ?e WHERE { ?e a ag:CorporateAnnouncement ; ag:subject res:NissanMotor ;
@@ -1810,7 +1812,7 @@ def test_M2_logistics_synergies(graph):
 
 
 def test_M3_largest_maker_2017(graph):
-    """M3: in 2017 the largest light-vehicle maker, over 10.6 million vehicles a year."""
+    """M3: 2017: first among light-vehicle makers, with more than 10.6 million sold."""
     assert measures(graph, "FILTER(?metric IN (ag:VehicleSales, ag:GlobalSalesRank))") == {
         ("VehicleSales", Decimal("1.06e7"), "VehicleCount", "MoreThan", year("2017")),
         ("GlobalSalesRank", Decimal(1), "RankPosition", "Exactly", year("2017")),
@@ -1955,8 +1957,8 @@ def test_M10_re_nissan_measures(graph):
 
 
 def test_T1_alliance_2022_targets(graph):
-    """T1: Alliance 2022 (September 2017): EUR 10 billion annual synergies by end of 2022;
-    over 14 million units; $240 billion revenue."""
+    """T1: Alliance 2022 (September 2017), all for 2022: synergies of EUR 10 billion a year,
+    sales above 14 million vehicles, revenue of $240 billion."""
     assert targets(graph, "?t ag:plan res:plan-alliance-2022 .") == {
         ("AnnualSynergies", Decimal("1e10"), None, "EUR", "Exactly", year("2022")),
         ("VehicleSales", Decimal("1.4e7"), None, "VehicleCount", "MoreThan", year("2022")),
@@ -1973,10 +1975,11 @@ def test_T2_cost_cutting_targets(graph):
 
 
 def test_T3_alliance_2030_targets(graph):
-    """T3: Alliance 2030 (January 2022): EUR 23 billion on electrification over five years;
-    35 new EV models by 2030, 90% on five common EV platforms; 220 GWh by 2030; 25 million
-    connected vehicles by 2026; autonomous functions on 10 million vehicles, 45 models by
-    2026; 80% platform commonisation by 2026; carbon neutrality in Europe by 2040."""
+    """T3: Alliance 2030 (January 2022): five years of electrification spending, EUR 23
+    billion; for 2030, 35 new EV models (90% of them on five shared EV platforms) and 220 GWh
+    of batteries; for 2026, 25 million connected cars, 10 million cars and 45 models with
+    autonomous driving functions, 80% of models on common platforms; for 2040, carbon
+    neutral in Europe."""
     y26, y30 = year("2026"), year("2030")
     assert targets(graph, "?t ag:plan res:plan-alliance-2030 ; ag:subject res:Alliance .") == {
         ("ElectrificationInvestment", Decimal("2.3e10"), None, "EUR", "Exactly", y26),
@@ -1998,7 +2001,7 @@ def test_T3_alliance_2030_targets(graph):
 
 
 def test_T4_cmf_ev_targets(graph):
-    """T4: CMF-EV: over 15 models by 2030, 1.5 million vehicles a year."""
+    """T4: CMF-EV, by 2030: more than 15 models on it and 1.5 million built each year."""
     assert targets(graph, "?t ag:subject res:CMF-EV .") == {
         ("NewEVModels", Decimal(15), None, "ModelCount", "MoreThan", year("2030")),
         ("VehicleVolume", Decimal("1.5e6"), None, "VehicleCount", "Exactly", year("2030")),
@@ -2007,7 +2010,7 @@ def test_T4_cmf_ev_targets(graph):
 
 def test_T5_all_solid_state_battery_targets(graph):
     """T5: Nissan's all-solid-state battery: full-scale production mid-2028 (kept as the
-    year); $65 per kWh; twice the energy density; a third of the charging time."""
+    year); a cost of $65 a kWh; energy density doubled; charging in a third of the time."""
     assert targets(graph, "?t ag:plan res:plan-nissan-assb .") == {
         ("ProductionReadiness", "full-scale production", None, None, None, year("2028")),
         ("BatteryCost", Decimal(65), None, "USDPerKWh", "Exactly", None),
@@ -2047,7 +2050,7 @@ def test_V1_cmf_five_modules(graph):
 
 
 def test_V2_cmf_ev_models(graph):
-    """V2: CMF-EV underpins the Nissan Ariya and the Renault Megane E-Tech Electric."""
+    """V2: the Ariya (Nissan) and the Megane E-Tech Electric (Renault) are built on CMF-EV."""
     rows = select(
         graph,
         """SELECT ?v ?label ?brand WHERE { ?v a ag:VehicleModel ;
@@ -2062,7 +2065,8 @@ def test_V2_cmf_ev_models(graph):
 
 
 def test_V3_cmf_bev_replaces_micra_ev(graph):
-    """V3: CMF-BEV, a small-car EV platform, to replace the Micra EV in Europe."""
+    """V3: CMF-BEV, the EV platform for small cars that takes over from the Micra EV in
+    Europe."""
     row = one(
         graph,
         """SELECT ?text WHERE { res:CMF-BEV a ag:Platform ;
@@ -2123,8 +2127,9 @@ def test_V6_technologies(graph):
 
 
 def test_G1_geography(graph):
-    """G1: Renault strong in Europe, Latin America, Russia; Nissan in Asia-Pacific and North
-    America; Mitsubishi in Southeast Asia; India (Chennai) a joint focus of all three."""
+    """G1: where each is strong: Renault in Europe, Latin America and Russia; Nissan in North
+    America and Asia-Pacific; Mitsubishi in Southeast Asia; all three together in India
+    (Chennai)."""
     rows = select(
         graph,
         """SELECT ?p ?company ?place ?kind WHERE { ?p a ag:MarketPresence ;
@@ -2377,8 +2382,8 @@ def test_R18_renault_leaders_from_2019(graph):
 
 def test_R19_nissan_and_mitsubishi_chief_executives(graph):
     """R19: Nissan: Saikawa CEO 2017-04-01 to 2019-09-16 (Yamauchi acting), Uchida
-    2019-12-01 to 2025-03-31, Espinosa from 2025-04-01; Mitsubishi Motors: Masuko chairman
-    and CEO after Ghosn's removal (2018-11), CEO until 2019-06-21, chairman until
+    2019-12-01 to 2025-03-31, Espinosa from 2025-04-01; Mitsubishi Motors: Masuko both
+    chairman and CEO once Ghosn was removed (2018-11), CEO to 2019-06-21 and chairman to
     2020-08-07; Kato CEO from 2019-06-21 (Asahi, 2019-05-21)."""
     nissan = tenures_of(graph, "NissanMotor")
     assert nissan["HirotoSaikawa", "ChiefExecutiveOfficer"][:2] == (
