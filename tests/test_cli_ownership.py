@@ -64,6 +64,7 @@ def test_paths_json_and_table():
         "nodes": ["Renault", "Nissan Motor"],
         "percent": 43.4,
         "certain": True,
+        "approximate": False,
         "node_iris": [res + "Renault", res + "NissanMotor"],
     }
     assert (r["holder_iri"], r["held_iri"]) == (res + "Renault", res + "NissanMotor")

@@ -204,6 +204,7 @@ def stake(holder, held, at, data, data_format, no_validate, scenario, reading, f
         f"{c['percent']:g}% ({', '.join(_short(s) for s in c['sources'])})"
         for c in record["candidates"]
     ]
+    row["approximate"] = record["approximate"]
     row["holder_iri"], row["held_iri"] = record["holder_iri"], record["held_iri"]
     if fmt in ROW_FORMATS:  # one row, the parts and claims in the json form
         _records([row], fmt, list(row))
@@ -219,6 +220,7 @@ def stake(holder, held, at, data, data_format, no_validate, scenario, reading, f
                     "votes": p["voting_percent"] if p["voting_percent"] is not None else p["votes"],
                     "theoretical_votes": p["theoretical_voting_percent"],
                     "certain": p["certain"],
+                    "approximate": p["approximate"],
                 }
                 for p in record["parts"]
             ]
@@ -285,15 +287,22 @@ def paths(
         _json(result)
         return
     rows = [
-        {"percent": p["percent"], "certain": p["certain"], "path": " -> ".join(p["nodes"])}
+        {
+            "percent": p["percent"],
+            "certain": p["certain"],
+            "path": " -> ".join(p["nodes"]),
+            "approximate": p["approximate"],
+        }
         for p in result["paths"]
     ]
     if fmt in ROW_FORMATS:
-        _records(rows, fmt, ["percent", "certain", "path"])
+        _records(rows, fmt, ["percent", "certain", "path", "approximate"])
         return
     if rows:
         _table(rows)
-    certain = "" if result["certain"] else " (not certain)"
+    said = ["not certain"] if not result["certain"] else []
+    said += ["some figures approximate"] if result["approximate"] else []
+    certain = f" ({'; '.join(said)})" if said else ""
     if result["complete"]:
         click.echo(
             f"{len(rows)} path(s) from {result['holder']} to {result['held']} on "

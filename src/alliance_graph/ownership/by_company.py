@@ -38,7 +38,7 @@ from .model import Holdings, SetAside, Stake
 
 # Bump when the tables below change: files of another version are rebuilt.
 # 4: several values of a single-valued property set aside; 5: a NaN or INF percent refused
-VERSION = "holdings-sqlite-5"
+VERSION = "holdings-sqlite-6"
 FILE = "holdings.sqlite"
 
 

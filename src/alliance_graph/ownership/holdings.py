@@ -54,6 +54,7 @@ WANTED = (
             "citation",
             "source",
             "reportedOn",
+            "approximate",
             "rank",
             "competesWith",
         )
@@ -334,5 +335,9 @@ def _stake(index: _Index, s: str) -> tuple[Stake | None, str]:
         sources=tuple(sorted(sources)),
         rank=_rank(index, s),
         reported=tuple(sorted(reported)),
+        approximate=any(
+            not isinstance(v, str) and _lit(v)[0] in ("true", "1")
+            for v in index.get(AG + "approximate", s)
+        ),
     )
     return stake, ""

@@ -16,8 +16,9 @@ from .model import Holdings, SetAside, Stake
 
 # Bump when the layout below changes: files of another version are rebuilt.
 # 2: several values set aside; 3: their pairs; 4: unfigured bounds; 5: a NaN or INF
-# percent refused (a snapshot kept from such data under --no-validate is rebuilt)
-VERSION = "holdings-5"
+# percent refused (a snapshot kept from such data under --no-validate is rebuilt);
+# 6: ag:approximate
+VERSION = "holdings-6"
 
 
 def _ordinal(day):
@@ -41,6 +42,7 @@ def stake_fields(x: Stake, text=None) -> list:
         list(x.sources) if text is None else [text(src) for src in x.sources],
         x.rank,
         [d.toordinal() for d in x.reported],
+        x.approximate,
     ]
 
 
@@ -76,6 +78,7 @@ def stake_from_fields(
         sources=tuple(r[8]) if text is None else tuple(map(text, r[8])),
         rank=int(r[9]),
         reported=tuple(map(day, r[10])),
+        approximate=bool(r[11]),
     )
     return x
 

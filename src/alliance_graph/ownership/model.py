@@ -30,6 +30,7 @@ class Stake:
     sources: tuple[str, ...]
     rank: int = 1  # 0 deprecated, 1 normal, 2 preferred (temporal.RANK_ORDER)
     reported: tuple[dt.date, ...] = ()  # the citations' ag:reportedOn days, sorted
+    approximate: bool = False  # ag:approximate true: the sources give "about" this figure
 
     def has(self, interest: str) -> bool:
         return self.economic if interest == "economic" else self.voting

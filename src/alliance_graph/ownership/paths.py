@@ -38,8 +38,10 @@ def paths(
 ) -> dict:
     """Every simple path of stakes from ``holder`` to ``held``, most significant first.
 
-    ``{"holder", "held", "at", "paths": [{"nodes": [labels], "percent", "certain"}],
-    "total_percent", "complete", "certain"}``. A path's percent is the product of its
+    ``{"holder", "held", "at", "paths": [{"nodes": [labels], "percent", "certain",
+    "approximate"}], "total_percent", "complete", "certain", "approximate"}``; a path is
+    approximate when one of its stakes is a figure the sources give as "about" (and the
+    answer when one of its paths is). A path's percent is the product of its
     stakes; the total is their sum, which counts each chain once: integrated ownership
     also counts the walks that go round cycles. ``certain`` (for the whole answer) is
     true only when every path is certain and no possible stake the reading left out lies
@@ -85,11 +87,12 @@ def paths(
             if limit is not None and max_depth is None and len(found) == limit:
                 complete = False  # a further path exists
                 break
-            product, certain = 1.0, True
+            product, certain, about = 1.0, True, False
             for u, v in zip(nodes, nodes[1:], strict=False):
                 product *= sub.edges[u, v]["p"]
                 certain = certain and g.edges[u, v]["certain"]
-            found.append((product, nodes, certain))
+                about = about or g.edges[u, v]["approximate"]
+            found.append((product, nodes, certain, about))
     found.sort(key=lambda p: (-p[0], len(p[1]), [h.label(n) for n in p[1]]))
     if limit is not None and len(found) > limit:
         found, complete = found[:limit], False
@@ -102,13 +105,15 @@ def paths(
                 "nodes": [h.label(n) for n in nodes],
                 "percent": pct(p),
                 "certain": c,
+                "approximate": about,
                 "node_iris": list(nodes),
             }
-            for p, nodes, c in found
+            for p, nodes, c, about in found
         ],
-        "total_percent": pct(sum(p for p, _, _ in found)) if complete else None,
+        "total_percent": pct(sum(p for p, *_ in found)) if complete else None,
         "complete": complete,
-        "certain": complete and all(c for _, _, c in found) and not omitted_between,
+        "certain": complete and all(c for _, _, c, _ in found) and not omitted_between,
+        "approximate": any(about for *_, about in found),
         "holder_iri": a,
         "held_iri": b,
     }

@@ -172,6 +172,7 @@ def candidate(h: Holdings, o: Stake, interest: str) -> dict:
         "statement": o.iri,
         "sources": list(o.sources),
         "via": h.label(o.through) if o.through else None,
+        "approximate": o.approximate,
     }
 
 
@@ -238,9 +239,10 @@ def snapshot(
     run holder -> held with ``percent`` (0-100; for ``interest="voting"`` the votes the
     holder may exercise: ``ag:votingPercent`` where given, capped by ``ag:votingCap``),
     ``sources``, ``statements`` (the shareholding IRIs), ``certain``, ``via`` (the
-    intermediary's label, or None when held directly), ``candidates`` (the other possible
-    figures, each a dict with percent, statement, sources, via) and ``parts`` (one entry
-    per position). ``g.graph["omitted"]`` maps (holder, held) to the statements possibly
+    intermediary's label, or None when held directly), ``approximate`` (a figure the
+    sources give as "about"), ``candidates`` (the other possible figures, each a dict with
+    percent, statement, sources, via, approximate) and ``parts`` (one entry per
+    position). ``g.graph["omitted"]`` maps (holder, held) to the statements possibly
     valid that the reading left out (under ``certain``): answers that could depend on them
     are not certain.
     """
@@ -267,6 +269,7 @@ def snapshot(
             statements=[c.stake.iri for c in choices],
             certain=pair_certain((holder, held), choices, omitted),
             via="; ".join(vias) if vias else None,
+            approximate=any(c.stake.approximate for c in choices),
             candidates=[candidate(h, o, interest) for c in choices for o in c.others],
             parts=[
                 {
@@ -274,6 +277,7 @@ def snapshot(
                     "statement": c.stake.iri,
                     "via": h.label(c.stake.through) if c.stake.through else None,
                     "certain": c.certain,
+                    "approximate": c.stake.approximate,
                 }
                 for c in choices
             ],

@@ -73,13 +73,16 @@ def stake(
     """The direct stake of ``holder`` in ``held`` on ``at`` (names, alt labels or IRIs).
 
     ``{"holder", "held", "at", "percent", "voting_percent", "certain", "sources", "via",
-    "candidates", "theoretical_voting_percent", "parts", "competing", "why_not_certain"}``:
+    "candidates", "theoretical_voting_percent", "parts", "competing", "why_not_certain",
+    "approximate"}``:
     ``percent`` is the economic stake, ``voting_percent`` the votes the holder may exercise
     and ``theoretical_voting_percent`` the votes its shares carry before any cap (None when
     there are no votes: "no votes" is not "no stake"); ``candidates`` are the other figures
     possible on that day, with their sources. ``parts`` splits the figure by position
     (direct, or through an intermediary), each with its capital, exercisable and
-    theoretical votes; ``competing`` lists the claims on this pair that lost (a lower
+    theoretical votes; ``approximate`` is true when a figure summed is one the sources
+    give as "about" (``ag:approximate``), for the answer and for each part and candidate;
+    ``competing`` lists the claims on this pair that lost (a lower
     rank, an older report), each with its reason; ``why_not_certain`` says why
     ``certain`` is false.
     """
@@ -113,6 +116,7 @@ def stake(
                 "theoretical_voting_percent": votes.theoretical_votes() if votes else None,
                 "votes": "exercisable" if votes else "no votes",
                 "certain": c.certain,
+                "approximate": s.approximate,
                 "statement": s.iri,
                 "sources": list(s.sources),
             }
@@ -186,6 +190,7 @@ def stake(
             {c["statement"]: c for c in competing}.values(), key=lambda x: x["statement"]
         ),
         "why_not_certain": [] if certain else why,
+        "approximate": any(c.stake.approximate for c in eco + vote),
         "holder_iri": a,
         "held_iri": b,
     }
