@@ -13,6 +13,7 @@ from rdflib import Graph, Literal, Namespace
 
 from alliance_graph import ownership as own
 from alliance_graph.cli import cli
+from alliance_graph.load import open_store
 from alliance_graph.resources import data_files
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -96,3 +97,108 @@ def test_the_shipped_answers_flag_exactly_the_statements_the_data_marks():
         for c in record["candidates"]:
             assert c["approximate"] is (c["statement"] in marked)
     assert own.stake(h, "French State", "Renault", "2002-06-30")["approximate"] is True
+
+
+# Integrated ownership: A about 40% of B, B 50% of C, A 10% of C, an exact branch
+# A 30% D, D 20% E, and a loop X about 20% of A, A 50% of X.
+NET = [
+    ("ab", "A", "B", 40, True),
+    ("bc", "B", "C", 50, False),
+    ("ac", "A", "C", 10, False),
+    ("ad", "A", "D", 30, False),
+    ("de", "D", "E", 20, False),
+    ("xa", "X", "A", 20, True),
+    ("ax", "A", "X", 50, False),
+]
+EX = "http://example.org/"
+
+
+def _net(tmp_path) -> Path:
+    path = tmp_path / "net.ttl"
+    stakes = [og.stake(n, u, v, p, extra=ABOUT if about else "") for n, u, v, p, about in NET]
+    path.write_text(og.graph(list("ABCDEX"), *stakes))
+    return path
+
+
+def _expected_about(holder: str, definition: str) -> dict[str, bool]:
+    """Independently of the ownership code: for each company the holder reaches, whether
+    some counted walk crosses an "about" stake (the corrected definition counts no walk
+    that comes back to the holder, so the stakes held in the holder are left out)."""
+    import networkx as nx
+
+    g = nx.DiGraph()
+    g.add_nodes_from("ABCDEX")
+    for _, u, v, _, about in NET:
+        if definition == "corrected" and v == holder:
+            continue
+        g.add_edge(u, v, about=about)
+
+    def after(node):  # the companies a walk of one step or more from node reaches
+        return set().union(*({v} | nx.descendants(g, v) for v in g.successors(node)))
+
+    out = {}
+    for target in after(holder):
+        out[target] = any(
+            d["about"]
+            and (u == holder or u in after(holder))
+            and (v == target or target in after(v))
+            for u, v, d in g.edges(data=True)
+        )
+    return out
+
+
+def _flags(records) -> dict[str, bool]:
+    return {r["held"].removeprefix(EX): r["approximate"] for r in records}
+
+
+def test_integrated_says_which_answers_rest_on_an_approximate_figure(tmp_path):
+    path = _net(tmp_path)
+    h = own.holdings_from_files([path])
+    store = open_store([path], store_dir=tmp_path / "store")
+    for definition in ("corrected", "plain"):
+        every = {}
+        for r in own.integrated_records(h, "2010", definition=definition):
+            every.setdefault(r["holder"].removeprefix(EX), []).append(r)
+        for holder in "ABCDEX":
+            expected = _expected_about(holder, definition)
+            g = own.snapshot(h, "2010")
+            whole = own.integrated(h, EX + holder, None, "2010", definition=definition, snapshot=g)
+            assert _flags(whole) == expected, (holder, definition)
+            assert _flags(every.get(holder, [])) == expected, (holder, definition)
+            found = own.integrated_from_index(
+                store, EX + holder, None, "2010", definition=definition
+            )
+            assert found is not None and _flags(found[0]) == expected, (holder, definition)
+            for target, about in expected.items():
+                pair = own.integrated(h, EX + holder, EX + target, "2010", definition=definition)
+                assert pair["approximate"] is about, (holder, target, definition)
+    # the loop: A's stake in X is exact, but under the plain definition A's share of X
+    # also counts the walks back through X's "about" stake in A
+    assert _expected_about("A", "corrected")["X"] is False
+    assert _expected_about("A", "plain")["X"] is True
+    assert _expected_about("D", "corrected") == {"E": False}
+
+
+def test_integrated_cli_carries_the_flag_with_and_without_store(tmp_path):
+    path = _net(tmp_path)
+    runner = CliRunner()
+    outputs = []
+    for extra in ([], ["--store", str(tmp_path / "store")]):
+        args = ["ownership", "integrated", EX + "A", "--at", "2010", "-f", "csv"]
+        out = runner.invoke(cli, [*args, "--data", str(path), *extra])
+        assert out.exit_code == 0, out.output
+        outputs.append(out.output)
+    assert outputs[0] == outputs[1]
+    rows = {r["held"]: r["approximate"] for r in csv.DictReader(io.StringIO(outputs[0]))}
+    assert {k.removeprefix(EX) if k.startswith(EX) else k: v for k, v in rows.items()} == {
+        t: str(v).lower() for t, v in _expected_about("A", "corrected").items()
+    }
+    every = runner.invoke(
+        cli, ["ownership", "integrated", "--all", "--at", "2010", "--data", str(path), "-f", "csv"]
+    )
+    assert every.exit_code == 0, every.output
+    got = {
+        (r["holder"], r["held"]): r["approximate"]
+        for r in csv.DictReader(io.StringIO(every.output))
+    }
+    assert got[("X", "E")] == "true" and got[("D", "E")] == "false"

@@ -25,10 +25,12 @@ from .options import (
 )
 
 ROW_FORMATS = ("csv", "tsv", "jsonl")
-INTEGRATED_COLUMNS = ["holder", "held", "at", "direct_percent", "integrated_percent", "certain"]
+_INTEGRATED = ["holder", "held", "at", "direct_percent", "integrated_percent", "certain"]
+INTEGRATED_COLUMNS = [*_INTEGRATED, "approximate"]
 # For programs (csv, tsv, jsonl) the records also carry the entities' IRIs, which tell
-# two entities of one label apart; a table for people shows the labels.
-INTEGRATED_RECORD = [*INTEGRATED_COLUMNS, "definition", "holder_iri", "held_iri"]
+# two entities of one label apart; a table for people shows the labels. New columns go
+# after the ones programs already read.
+INTEGRATED_RECORD = [*_INTEGRATED, "definition", "approximate", "holder_iri", "held_iri"]
 
 
 def _for_people(row) -> list[str]:

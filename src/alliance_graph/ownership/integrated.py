@@ -124,7 +124,8 @@ def integrated(
     holder does not count as owning itself through a cycle; ``"plain"`` is the Leontief
     sum over all walks, row ``holder`` of (I - A)^-1 A. Records are
     ``{"holder", "held", "at", "direct_percent", "integrated_percent", "certain",
-    "definition"}``; with ``held=None`` a list, one per company reached, largest first,
+    "definition", "approximate"}`` (approximate: some walk crosses a stake whose figure
+    the sources give as "about"); with ``held=None`` a list, one per company reached, largest first,
     leaving out the companies a bad cycle makes undefined (see :func:`undefined_cycles`);
     for one pair that depends on such a cycle, :class:`SingularOwnershipError`.
     ``snapshot`` is a snapshot of ``graph`` the caller already built
@@ -169,9 +170,9 @@ def _answer(
     holder's direct percent in ``target``, or None)."""
     import numpy as np
 
-    def record(target: str, value: float, certain: bool) -> dict:
+    def record(target: str, value: float, certain: bool, about: bool = False) -> dict:
         return records.integrated(
-            h, a_iri, target, at_text, direct(target), pct(value), certain, definition
+            h, a_iri, target, at_text, direct(target), pct(value), certain, definition, about
         )
 
     mx = net.mx
@@ -197,13 +198,15 @@ def _answer(
     rest = members[members != i]
     keep = np.concatenate(([i], rest)).astype(np.int64)
     row = mxm.solve_row(mxm.sub(mx.a, keep), corrected)
-    tainted = mxm.tainted_local(mxm.sub(mx.struct, keep), mxm.sub(mx.uncertain, keep), corrected)
+    struct = mxm.sub(mx.struct, keep)
+    tainted = mxm.tainted_local(struct, mxm.sub(mx.uncertain, keep), corrected)
+    about = mxm.tainted_local(struct, mxm.sub(mx.approx, keep), corrected)
     if b_iri is not None:
         local = 0 if j == i else 1 + int(np.searchsorted(rest, j))
-        return record(b_iri, float(row[local]), not tainted[local])
+        return record(b_iri, float(row[local]), not tainted[local], bool(about[local]))
     on_cycle = _self_reach(mx.a_csc, i, reached)
     out = [
-        record(mx.nodes[node], float(row[local]), not tainted[local])
+        record(mx.nodes[node], float(row[local]), not tainted[local], bool(about[local]))
         for local, node in enumerate(keep.tolist())
         if node != i or (not corrected and on_cycle)
     ]
@@ -219,30 +222,32 @@ def _self_reach(a_csc, i: int, reached) -> bool:
     return bool(np.isin(holders_of_i, reached).any())
 
 
-def _taint(net: _Network, i: int, corrected: bool):
+def _taint(net: _Network, i: int, corrected: bool, marked: str = "uncertain"):
     """Nodes reached from i (sorted) and, among them, those reached through at least one
-    uncertain or omitted stake. For the corrected definition walks that come back to i do
-    not count; only holders on such a cycle need the slower exact pass."""
+    marked stake: ``uncertain`` (uncertain or omitted) or ``approx`` (a figure given as
+    "about"). For the corrected definition walks that come back to i do not count; only
+    holders on such a cycle need the slower exact pass."""
     import numpy as np
 
     mx = net.mx
-    lay = mx.cache.get("layers")
+    flags = getattr(mx, marked)
+    lay = mx.cache.get(("layers", marked))
     if lay is None:
-        lay = mx.cache["layers"] = mxm.layers(mx.struct, mx.uncertain)
+        lay = mx.cache[("layers", marked)] = mxm.layers(mx.struct, flags)
     n = mx.a.shape[0]
     order = mxm.reach(lay, i)
     reached = np.unique(order % n)
     tainted = np.unique(order[order >= n] - n)
     if corrected and (order == n + i).any():
         keep = np.concatenate(([i], reached[reached != i])).astype(np.int64)
-        local = mxm.tainted_local(mxm.sub(mx.struct, keep), mxm.sub(mx.uncertain, keep), True)
+        local = mxm.tainted_local(mxm.sub(mx.struct, keep), mxm.sub(flags, keep), True)
         tainted = np.sort(keep[local])
     return reached, tainted
 
 
 def _all_rows(h: Holdings, g, definition: str, certainty: bool, block: int | None):
-    """Yield (holder index, target indices, values 0..1, tainted mask or None) per holder,
-    holders by label.
+    """Yield (holder index, target indices, values 0..1, tainted mask or None, approximate
+    mask or None) per holder, holders by label (the masks only with ``certainty``).
 
     One sparse LU factorisation of (I - A)' for the whole network (bad cycles set apart),
     then one solve per holder, ``block`` right-hand sides at a time (memory n x block,
@@ -281,8 +286,12 @@ def _all_rows(h: Holdings, g, definition: str, certainty: bool, block: int | Non
             sol = sol[:, None]
         for k, i in enumerate(chunk.tolist()):
             x = sol[inv, k]  # back to the original order
+            about = None
             if certainty:
                 reached, tainted = _taint(net, i, corrected)
+                # Figures given as "about" are few (none in most networks): no search then.
+                if mx.approx.nnz:
+                    about = _taint(net, i, corrected, "approx")[1]
             else:
                 reached, tainted = np.sort(mxm.reach(mx.a, i)), None
             undefined = net.undefined(reached)
@@ -298,7 +307,10 @@ def _all_rows(h: Holdings, g, definition: str, certainty: bool, block: int | Non
             elif on_cycle:
                 values = np.where(targets == i, self_value, values)
             mask = np.isin(targets, tainted) if tainted is not None else None
-            yield i, targets, values, mask
+            near = None
+            if certainty:
+                near = np.zeros(len(targets), bool) if about is None else np.isin(targets, about)
+            yield i, targets, values, mask, near
 
 
 def integrated_from_index(
@@ -350,9 +362,9 @@ def _on_figures(
     import were a third of one wide company's answer)."""
     from .snapshot import figures
 
-    percent, certain, omitted, nodes = figures(h, span, interest, reading)
+    percent, certain, omitted, nodes, about = figures(h, span, interest, reading)
     edges = [(u, v, percent[(u, v)], certain[(u, v)]) for u, v in sorted(percent)]
-    net = _Network(mxm.from_edges(nodes, edges, omitted), h.label)
+    net = _Network(mxm.from_edges(nodes, edges, omitted, sorted(about)), h.label)
 
     def direct(target: str) -> float | None:
         return percent.get((a_iri, target))
@@ -386,12 +398,12 @@ def integrated_matrix(
         return mx.nodes, sparse.csr_matrix((n, n))
     # Rows in holder order with sorted columns: the CSR arrays directly, 12 bytes a non-zero.
     counts = np.zeros(n, dtype=np.int64)
-    for i, t, _, _ in rows:
+    for i, t, *_ in rows:
         counts[i] = len(t)
     indptr = np.concatenate(([0], np.cumsum(counts)))
     index_type = np.int32 if indptr[-1] < 2**31 and n < 2**31 else np.int64
-    indices = np.concatenate([t.astype(index_type, copy=False) for _, t, _, _ in rows])
-    data = np.concatenate([x for _, _, x, _ in rows])
+    indices = np.concatenate([t.astype(index_type, copy=False) for _, t, *_ in rows])
+    data = np.concatenate([x for _, _, x, *_ in rows])
     return mx.nodes, sparse.csr_matrix((data, indices, indptr), shape=(n, n))
 
 
@@ -415,13 +427,16 @@ def integrated_records(
     g = _snapshot(h, at, interest, reading, snapshot)
     mx = mxm.cached(g)
     at_text = g.graph["at"]
-    for i, targets, values, tainted in _all_rows(h, g, definition, certainty=True, block=None):
+    rows = _all_rows(h, g, definition, certainty=True, block=None)
+    for i, targets, values, tainted, near in rows:
         holder = mx.nodes[i]
         if min_percent > 0:  # most pairs are far below: drop them before any Python work
             keep = values * 100.0 >= min_percent * (1.0 - 1e-9)
-            targets, values, tainted = targets[keep], values[keep], tainted[keep]
+            targets, values, tainted, near = targets[keep], values[keep], tainted[keep], near[keep]
         group = []
-        for t, v, bad in zip(targets.tolist(), values.tolist(), tainted.tolist(), strict=True):
+        for t, v, bad, about in zip(
+            targets.tolist(), values.tolist(), tainted.tolist(), near.tolist(), strict=True
+        ):
             value = pct(v)
             if value < min_percent or (min_percent > 0 and value == 0):
                 continue
@@ -429,7 +444,9 @@ def integrated_records(
             edge = g.get_edge_data(holder, held)
             direct = edge["percent"] if edge else None
             group.append(
-                records.integrated(h, holder, held, at_text, direct, value, not bad, definition)
+                records.integrated(
+                    h, holder, held, at_text, direct, value, not bad, definition, about
+                )
             )
         group.sort(key=lambda r: (-r["integrated_percent"], r["held"]))
         yield from group

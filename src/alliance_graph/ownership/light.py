@@ -35,12 +35,12 @@ def pair(
         return None
     corrected = definition == "corrected"
     if a_iri not in net.index:
-        return net.record(h, a_iri, b_iri, 0.0, True, definition)
+        return net.record(h, a_iri, b_iri, 0.0, True, definition, False)
     i = net.index[a_iri]
     reached = reach(net.struct, i)
     j = net.index.get(b_iri)
     if j is None or (j == i and corrected) or j not in reached:
-        return net.record(h, a_iri, b_iri, 0.0, True, definition)
+        return net.record(h, a_iri, b_iri, 0.0, True, definition, False)
     backwards: dict[int, set[int]] = {}
     for u, targets in net.struct.items():
         for v in targets:
@@ -52,8 +52,9 @@ def pair(
     local_of = {node: k for k, node in enumerate(keep)}
     x = _solve_row(net.a, keep, local_of, corrected)
     tainted = _tainted(net.struct, net.uncertain, keep, local_of, corrected)
+    about = _tainted(net.struct, net.approximate, keep, local_of, corrected)
     local = 0 if j == i else local_of[j]
-    return net.record(h, a_iri, b_iri, x[local], not tainted[local], definition)
+    return net.record(h, a_iri, b_iri, x[local], not tainted[local], definition, about[local])
 
 
 def holder(
@@ -77,10 +78,13 @@ def holder(
     local_of = {node: k for k, node in enumerate(keep)}
     x = _solve_row(net.a, keep, local_of, corrected)
     tainted = _tainted(net.struct, net.uncertain, keep, local_of, corrected)
+    about = _tainted(net.struct, net.approximate, keep, local_of, corrected)
     # i lies on a cycle when one of its (non-zero) holders is reached from it
     on_cycle = any(i in net.a.get(u, {}) for u in reached)
     out = [
-        net.record(h, a_iri, net.nodes[node], x[local], not tainted[local], definition)
+        net.record(
+            h, a_iri, net.nodes[node], x[local], not tainted[local], definition, about[local]
+        )
         for local, node in enumerate(keep)
         if node != i or (not corrected and on_cycle)
     ]
@@ -91,12 +95,14 @@ def holder(
 class _Net:
     """The snapshot of one day as adjacency by node index (nodes sorted as in
     :func:`.matrix.build`): ``a`` the non-zero stakes, ``struct`` every edge a walk could
-    take (A's, the zero ones and the omitted ones), ``uncertain`` the uncertain edges."""
+    take (A's, the zero ones and the omitted ones), ``uncertain`` the uncertain edges,
+    ``approximate`` those whose figure is given as "about"."""
 
-    def __init__(self, span, percent, nodes, a, struct, uncertain):
+    def __init__(self, span, percent, nodes, a, struct, uncertain, approximate):
         self.span, self.percent, self.nodes = span, percent, nodes
         self.index = {n: i for i, n in enumerate(nodes)}
         self.a, self.struct, self.uncertain = a, struct, uncertain
+        self.approximate = approximate
 
     @classmethod
     def of(cls, h: Holdings, at, interest: str, reading: str) -> _Net | None:
@@ -106,7 +112,7 @@ class _Net:
         if len(h.stakes) > MAX_STAKES:
             return None
         span = as_span(at)
-        percent, certain, omitted, nodes = figures(h, span, interest, reading)
+        percent, certain, omitted, nodes, about = figures(h, span, interest, reading)
         index = {n: i for i, n in enumerate(nodes)}
         a: dict[int, dict[int, float]] = {}
         struct: dict[int, set[int]] = {}
@@ -124,16 +130,24 @@ class _Net:
             uncertain.add((i, j))
         if _has_bad_cycle(a, len(nodes)):
             return None
-        return cls(span, percent, nodes, a, struct, uncertain)
+        approximate = {(index[u], index[v]) for u, v in about}
+        return cls(span, percent, nodes, a, struct, uncertain, approximate)
 
     def record(
-        self, h: Holdings, a_iri: str, b_iri: str, value: float, certain: bool, definition: str
+        self,
+        h: Holdings,
+        a_iri: str,
+        b_iri: str,
+        value: float,
+        certain: bool,
+        definition: str,
+        approximate: bool,
     ) -> dict:
         from . import records
 
         direct = self.percent.get((a_iri, b_iri))
         return records.integrated(
-            h, a_iri, b_iri, str(self.span), direct, pct(value), certain, definition
+            h, a_iri, b_iri, str(self.span), direct, pct(value), certain, definition, approximate
         )
 
 
@@ -259,7 +273,8 @@ def _solve_row(a, keep: list[int], local_of: dict[int, int], corrected: bool) ->
 
 def _tainted(struct, uncertain, keep, local_of, corrected: bool) -> list[bool]:
     """For each node of ``keep``: whether a walk from the holder (node 0) reaches it
-    through an uncertain or omitted stake, within ``keep`` (under the corrected
+    through a stake of ``uncertain`` (the uncertain and omitted ones, or the approximate
+    ones), within ``keep`` (under the corrected
     definition, not through the stakes into the holder): :func:`.matrix.tainted_local`."""
     k = len(keep)
     edges = []

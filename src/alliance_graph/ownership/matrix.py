@@ -42,6 +42,7 @@ class Matrix:
     a: object  # scipy.sparse.csr_matrix, A[i, j] = share of j held by i (0..1)
     uncertain: object  # csr, 1 where the edge i->j is not certain (omitted ones included)
     struct: object  # csr, 1 for every edge a walk could take: A's and the omitted ones
+    approx: object = None  # csr, 1 where the edge's figure is given as "about"
     a_t: object = None  # A transposed, as csr (walks backwards)
     a_csc: object = None
     struct_t: object = None
@@ -52,12 +53,14 @@ def build(g) -> Matrix:
     """The matrix of a snapshot (:func:`alliance_graph.ownership.snapshot`)."""
     nodes = sorted(set(g.nodes) | {n for pair in g.graph.get("omitted", {}) for n in pair})
     edges = [(u, v, d["percent"], d["certain"]) for u, v, d in g.edges(data=True)]
-    return from_edges(nodes, edges, g.graph.get("omitted", {}))
+    about = [(u, v) for u, v, d in g.edges(data=True) if d.get("approximate")]
+    return from_edges(nodes, edges, g.graph.get("omitted", {}), about)
 
 
-def from_edges(nodes: list[str], edges, omitted) -> Matrix:
-    """The matrix of the pairs ``edges`` (holder, held, percent, certain) and of the
-    ``omitted`` pairs (holder, held) over ``nodes`` (sorted IRIs, every one they join):
+def from_edges(nodes: list[str], edges, omitted, approximate=()) -> Matrix:
+    """The matrix of the pairs ``edges`` (holder, held, percent, certain), of the
+    ``omitted`` pairs (holder, held) and of the ``approximate`` pairs (holder, held; a
+    figure given as "about") over ``nodes`` (sorted IRIs, every one they join):
     what :func:`build` makes of a snapshot, built straight from the figures where no
     graph is needed (:func:`alliance_graph.ownership.integrated_from_index`). Within a
     holder's row the pairs come in the order given: sorted by held, as a snapshot has
@@ -87,7 +90,19 @@ def from_edges(nodes: list[str], edges, omitted) -> Matrix:
     s = sparse.csr_matrix((np.ones(len(s_rows)), (s_rows, s_cols)), shape=(n, n))
     s.data[:] = 1.0
     u = u.multiply(s).tocsr()  # an uncertain edge is an edge
-    return Matrix(nodes, index, a, u, s, a.T.tocsr(), a.tocsc(), s.T.tocsr())
+    about = [(index[x], index[y]) for x, y in approximate]
+    ap = sparse.csr_matrix(
+        (
+            np.ones(len(about)),
+            (
+                np.array([x for x, _ in about], dtype=np.int64),
+                np.array([y for _, y in about], dtype=np.int64),
+            ),
+        ),
+        shape=(n, n),
+    )
+    ap.data[:] = 1.0
+    return Matrix(nodes, index, a, u, s, ap, a.T.tocsr(), a.tocsc(), s.T.tocsr())
 
 
 def cached(g) -> Matrix:
@@ -208,8 +223,9 @@ def solve_row(a_sub, corrected: bool):
 
 def tainted_local(struct_sub, u_sub, corrected: bool):
     """For each node of a sub-network whose node 0 is the holder: whether some walk from
-    the holder reaches it through an uncertain or omitted stake (not counting walks back
-    into the holder under the corrected definition)."""
+    the holder reaches it through an edge of ``u_sub`` (an uncertain or omitted stake; or
+    an approximate one), not counting walks back into the holder under the corrected
+    definition."""
     import numpy as np
 
     k = struct_sub.shape[0]

@@ -18,8 +18,10 @@ def integrated(
     percent: float,
     certain: bool,
     definition: str,
+    approximate: bool,
 ) -> dict:
-    """The record; ``percent`` is the integrated figure as a percent (snapshot.pct)."""
+    """The record; ``percent`` is the integrated figure as a percent (snapshot.pct);
+    ``approximate``: some walk to ``held`` crosses a stake the sources give as "about"."""
     return {
         "holder": h.label(holder),
         "held": None if held is None else h.label(held),
@@ -28,6 +30,7 @@ def integrated(
         "integrated_percent": percent,
         "certain": certain,
         "definition": definition,
+        "approximate": approximate,
         "holder_iri": holder,
         "held_iri": held,
     }

@@ -212,17 +212,19 @@ def pair_certain(pair: tuple[str, str], choices: list[Choice], omitted: dict) ->
 
 def figures(
     h: Holdings, span: DateSpan, interest: str, reading: str
-) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], bool], dict, list[str]]:
+) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], bool], dict, list[str], set]:
     """The figures of a snapshot without its graph: each (holder, held) pair's percent
     (:func:`pair_percent`) and whether it is certain (:func:`pair_certain`), the omitted
-    statements by pair (:func:`chosen`'s) and the sorted IRIs of every company these
-    join: what the matrix is built from, where no graph library is needed (:mod:`.light`,
+    statements by pair (:func:`chosen`'s), the sorted IRIs of every company these join
+    and the pairs whose figure sums a stake the sources give as "about": what the matrix
+    is built from, where no graph library is needed (:mod:`.light`,
     :func:`.integrated.integrated_from_index`)."""
     edges, omitted = chosen(h, span, interest, reading)
     percent = {pair: pair_percent(choices, interest) for pair, choices in edges.items()}
     certain = {pair: pair_certain(pair, choices, omitted) for pair, choices in edges.items()}
     nodes = sorted({n for p in percent for n in p} | {n for p in omitted for n in p})
-    return percent, certain, omitted, nodes
+    about = {pair for pair, choices in edges.items() if any(c.stake.approximate for c in choices)}
+    return percent, certain, omitted, nodes, about
 
 
 def snapshot(
