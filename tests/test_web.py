@@ -814,3 +814,29 @@ def test_a_query_error_on_the_web_says_how_to_give_it_on_the_web(client):
     reason = answer.json()["reason"]
     assert "needs parameter 'date'" in reason and "(?date=...)" in reason
     assert "-p " not in reason
+
+
+def test_explorer_says_which_figures_the_sources_give_as_about(client):
+    # The French State's stake in Renault in mid-2002 is "about" 38% in the data: the holder
+    # table says so; Renault's exact stake in Nissan does not.
+    import re
+
+    from alliance_graph import ownership
+    from alliance_graph.graph import load
+
+    h = ownership.holdings(load())
+    answer = ownership.stake(h, "French State", "Renault", "2002-06-30")
+    exact = ownership.stake(h, "Renault", "Nissan Motor", "2002-06-30")
+    view = client.get(
+        "/explorer/view", params={"at": "2002-06-30", "company": "Renault"}, headers=HTML
+    ).text
+    holders = view[view.index("Its holders</h3>") : view.index("Its holders over time")]
+    row = re.search(r'>French State</a></td><td class="num">[\d.]+</td>'
+                    r"<td>(?:yes|no)</td><td>(yes|no)</td>", holders)  # fmt: skip
+    assert row, holders
+    assert (row.group(1) == "yes") is answer["approximate"] is True
+    held = view[view.index("Stakes it holds</h3>") : view.index("Its holders</h3>")]
+    row = re.search(r'>Nissan Motor</a></td><td class="num">[\d.]+</td>'
+                    r"<td>(?:yes|no)</td><td>(yes|no)</td>", held)  # fmt: skip
+    assert row, held
+    assert (row.group(1) == "yes") is exact["approximate"] is False
