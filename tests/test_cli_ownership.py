@@ -93,6 +93,28 @@ def test_integrated_all_is_a_list():
     assert all(0 < r["integrated_percent"] <= 100 for r in rows)
 
 
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "jsonl", "json"])
+def test_integrated_one_holder_writes_the_rows_all_holders_write(fmt):
+    # --all streams its rows; one holder's answer is rendered whole: the same cells
+    # either way (38, not 38.0 in one and 38 in the other)
+    one = run("integrated", "French State", "--at", "2002-06-30", "--format", fmt, "--min", "0")
+    every = run("integrated", "--all", "--at", "2002-06-30", "--format", fmt, "--min", "0")
+    if fmt == "json":
+        mine = json.loads(one)
+        assert mine == [r for r in json.loads(every) if r["holder"] == "French State"]
+        return
+    lines = one.splitlines()
+    header = lines[:1] if fmt in ("csv", "tsv") else []
+    theirs = every.splitlines()
+    assert theirs[: len(header)] == header
+    assert lines[len(header) :] == [
+        x
+        for x in theirs[len(header) :]
+        if x.startswith(("French State", '{"holder": "French State"'))
+    ]
+    assert len(lines) > len(header) + 1
+
+
 def test_control_json_and_table():
     r = run_json("control", "RNAIPL", "--at", "2026")
     assert r["controlled"] is True and r["controllers"][0]["controller"] == "Renault"

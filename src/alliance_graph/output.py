@@ -10,7 +10,7 @@ import csv
 import io
 import json
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 FORMATS = ("table", "csv", "tsv", "json", "jsonl")
@@ -80,6 +80,29 @@ def render(
     if fmt == "table":
         return _table(rows, columns, max_width)
     raise ValueError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def stream(rows: Iterable[dict], fmt: str, columns: Sequence[str], out) -> None:
+    """Write ``rows`` to ``out`` (anything with ``write``) as they come, in memory bounded
+    by one row: a JSON array one record a line, JSON lines, CSV or TSV, the cells as
+    :func:`render` writes them."""
+    if fmt == "jsonl":
+        for r in rows:
+            out.write(json.dumps({c: r.get(c) for c in columns}, ensure_ascii=False) + "\n")
+    elif fmt in ("csv", "tsv"):
+        writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(columns)
+        for r in rows:
+            writer.writerow([_cell(r.get(c)) for c in columns])
+    elif fmt == "json":
+        first = True
+        for r in rows:
+            record = json.dumps({c: r.get(c) for c in columns}, ensure_ascii=False)
+            out.write(("[\n  " if first else ",\n  ") + record)
+            first = False
+        out.write("[]\n" if first else "\n]\n")
+    else:
+        raise ValueError(f"cannot stream format {fmt!r}; choose json, jsonl, csv or tsv")
 
 
 def _table(rows, columns, max_width) -> str:

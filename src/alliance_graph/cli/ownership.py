@@ -441,35 +441,10 @@ class _Echo:
 
 
 def _stream_records(records, fmt: str) -> None:
-    """Write records as they come (json array, jsonl or csv): bounded memory."""
-    import csv
+    """Write records as they come (json array, jsonl, csv or tsv): bounded memory."""
+    from ..output import stream
 
-    out = _Echo()
-    columns = INTEGRATED_RECORD
-    if fmt == "jsonl":
-        for r in records:
-            out.write(json.dumps(r, ensure_ascii=False) + "\n")
-    elif fmt in ("csv", "tsv"):
-        writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        writer.writerow(columns)
-        for r in records:
-            writer.writerow(
-                [
-                    ""
-                    if r[c] is None
-                    else ("true" if r[c] else "false")
-                    if isinstance(r[c], bool)
-                    else r[c]
-                    for c in columns
-                ]
-            )
-    else:
-        out.write("[")
-        first = True
-        for r in records:
-            out.write(("\n  " if first else ",\n  ") + json.dumps(r, ensure_ascii=False))
-            first = False
-        out.write("]\n" if first else "\n]\n")
+    stream(records, fmt, INTEGRATED_RECORD, _Echo())
 
 
 THRESHOLD_HELP = (
