@@ -202,3 +202,28 @@ def test_integrated_cli_carries_the_flag_with_and_without_store(tmp_path):
         for r in csv.DictReader(io.StringIO(every.output))
     }
     assert got[("X", "E")] == "true" and got[("D", "E")] == "false"
+
+
+def test_a_timeline_says_on_which_days_a_figure_is_approximate(tmp_path):
+    # A's "about 40%" of B starts in 2005: from then on A's integrated share of C counts
+    # it (A -> B -> C), and A's share of B is that figure itself; B's stake in C is exact.
+    late = og.stake("ab", "A", "B", 40, extra=ABOUT, start='"2005-01-01"^^xsd:date')
+    path = tmp_path / "late.ttl"
+    path.write_text(og.graph(["A", "B", "C"], late, og.stake("bc", "B", "C", 50),
+                             og.stake("ac", "A", "C", 10)))  # fmt: skip
+    h = own.holdings_from_files([path])
+    rows = own.timeline(h, "A", "C")
+    assert [(r["from"], r["integrated_percent"], r["approximate"]) for r in rows] == [
+        ("2000-01-01", 10.0, False),
+        ("2005-01-01", 10.0 + 0.4 * 50, True),
+    ]
+    assert [r["approximate"] for r in own.timeline(h, "A", "B")] == [True]
+    assert {r["approximate"] for r in own.timeline(h, "B", "C")} == {False}
+    out = CliRunner().invoke(
+        cli, ["ownership", "timeline", "A", "C", "--data", str(path), "-f", "csv"]
+    )
+    assert out.exit_code == 0, out.output
+    assert [r["approximate"] for r in csv.DictReader(io.StringIO(out.output))] == [
+        "false",
+        "true",
+    ]

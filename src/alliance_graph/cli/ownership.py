@@ -582,7 +582,15 @@ def timeline(holder, held, plain, data, data_format, no_validate, scenario, read
     if fmt == "json":
         _json(records)
         return
-    columns = ["from", "until", "direct_percent", "voting_percent", "integrated_percent", "certain"]
+    columns = [
+        "from",
+        "until",
+        "direct_percent",
+        "voting_percent",
+        "integrated_percent",
+        "certain",
+        "approximate",
+    ]
     if fmt != "table":
         _records(records, fmt, [*columns, "sources"])
         return

@@ -25,7 +25,9 @@ def timeline(
     Every day on which some stake between them starts, ends, becomes certain or is
     reported (the only days a reading can change) is tried; a record is written where
     something differs from the day before: ``{"from", "until", "direct_percent",
-    "voting_percent", "integrated_percent", "certain", "sources"}`` (``until`` excluded,
+    "voting_percent", "integrated_percent", "certain", "approximate", "sources"}``
+    (approximate: the direct or the integrated figure rests on one the sources give as
+    "about"; ``until`` excluded,
     None for the last; ``from`` None for a first record that holds since before any day
     the data names: a start not known). The figures are those of :func:`stake` and
     :func:`integrated` on each day: one code path.
@@ -66,6 +68,7 @@ def timeline(
             d["voting_percent"],
             integ["integrated_percent"],
             d["certain"] and integ["certain"],
+            d["approximate"] or integ["approximate"],
         )
         if value == last:
             continue
@@ -80,6 +83,7 @@ def timeline(
                 "voting_percent": value[1],
                 "integrated_percent": value[2] if value[2] else None,
                 "certain": value[3],
+                "approximate": value[4],
                 "sources": d["sources"],
             }
         )
@@ -100,6 +104,7 @@ def timeline(
                 "voting_percent": d["voting_percent"],
                 "integrated_percent": integ["integrated_percent"] or None,
                 "certain": d["certain"] and integ["certain"],
+                "approximate": d["approximate"] or integ["approximate"],
                 "sources": d["sources"],
             },
         )
