@@ -227,3 +227,28 @@ def test_a_timeline_says_on_which_days_a_figure_is_approximate(tmp_path):
         "false",
         "true",
     ]
+
+
+def test_control_says_which_controllers_rest_on_an_approximate_figure(tmp_path):
+    # P holds about 60% of Q, Q exactly 60% of R, S exactly 30% of R: Q controls R on
+    # exact figures, P controls R through Q on an approximate one.
+    path = tmp_path / "control.ttl"
+    stakes = [og.stake("pq", "P", "Q", 60, extra=ABOUT), og.stake("qr", "Q", "R", 60)]
+    path.write_text(og.graph(["P", "Q", "R", "S"], *stakes, og.stake("sr", "S", "R", 30)))
+    h = own.holdings_from_files([path])
+    result = own.control(h, "R", "2010")
+    by = {c["controller"]: c for c in result["controllers"]}
+    assert {k: c["approximate"] for k, c in by.items()} == {"P": True, "Q": False}
+    assert {(s["holder"], s["held"]): s["approximate"] for s in by["P"]["chain"]} == {
+        ("P", "Q"): True,
+        ("Q", "R"): False,
+    }
+    assert {r["holder"]: r["approximate"] for r in result["holders"]} == {"Q": False, "S": False}
+    aggregates = {a["holder"]: a["approximate"] for a in result["aggregates"]}
+    assert aggregates == {"P": True, "Q": False, "S": False}
+    out = CliRunner().invoke(
+        cli, ["ownership", "control", "R", "--at", "2010", "--data", str(path), "-f", "csv"]
+    )
+    assert out.exit_code == 0, out.output
+    rows = {r["holder"]: r["approximate"] for r in csv.DictReader(io.StringIO(out.output))}
+    assert rows == {"P": "true", "Q": "false", "S": "false"}

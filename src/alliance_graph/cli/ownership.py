@@ -512,6 +512,7 @@ def control(held, threshold, basis, at, data, data_format, no_validate, scenario
                 # labels, which two holders may share).
                 "controls": a["controls"],
                 "certain": a["certain"],
+                "approximate": a["approximate"],
                 "held_iri": result["held_iri"],
                 "holder_iri": a["holder_iri"],
             }
@@ -530,6 +531,7 @@ def _print_control(result) -> None:
                 "percent": c["percent"],
                 "ultimate": c["ultimate"],
                 "certain": c["certain"],
+                "approximate": c["approximate"],
                 "chain": [f"{s['holder']} -> {s['held']} ({s['percent']:g}%)" for s in c["chain"]],
             }
             for c in result["controllers"]
@@ -551,6 +553,7 @@ def _print_control(result) -> None:
                     "through": a["through"],
                     "controls": a["controls"],
                     "certain": a["certain"],
+                    "approximate": a["approximate"],
                 }
                 for a in result["aggregates"]
             ]

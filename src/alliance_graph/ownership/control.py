@@ -82,10 +82,12 @@ def control(
 
     ``{"held", "at", "threshold", "basis", "controlled", "controllers": [{"controller",
     "percent", "direct_percent", "votes_percent", "direct_votes_percent", "through",
-    "chain", "ultimate", "certain"}], "holders": [{"holder", "percent", "votes_percent",
-    "certain"}], "aggregates": [{"holder", "aggregate_percent", "direct_percent",
-    "through", "controls", "certain"}]}``; ``chain`` lists the control steps
-    ``{"holder", "held", "percent", "votes_percent"}`` from the controller down to
+    "chain", "ultimate", "certain", "approximate"}], "holders": [{"holder", "percent",
+    "votes_percent", "certain", "approximate"}], "aggregates": [{"holder",
+    "aggregate_percent", "direct_percent", "through", "controls", "certain",
+    "approximate"}]}`` (approximate: a counted figure is one the sources give as
+    "about"); ``chain`` lists the control steps ``{"holder", "held", "percent",
+    "votes_percent", "approximate"}`` from the controller down to
     ``held``; ``aggregates`` gives every holder's own stake plus the whole stakes of the
     companies it controls, also below the threshold; the ``votes_*`` keys are None under
     ``basis="ownership"``.
@@ -125,6 +127,7 @@ def control(
                 "percent": g.edges[v, b]["percent"],
                 "votes_percent": as_votes(g.edges[v, b]["percent"]),
                 "certain": g.edges[v, b]["certain"],
+                "approximate": g.edges[v, b]["approximate"],
                 "holder_iri": v,
             }
             for v in g.predecessors(b)
@@ -148,6 +151,7 @@ def control(
                         "held": h.label(x),
                         "percent": figure,
                         "votes_percent": as_votes(figure),
+                        "approximate": g.edges[v, x]["approximate"],
                         "holder_iri": v,
                         "held_iri": x,
                     }
@@ -155,7 +159,8 @@ def control(
                 edges.append((v, x))
                 todo.append(v)
         certain = all(g.edges[e]["certain"] for e in edges) and not (seen & omitted)
-        return sorted(steps, key=lambda s: (s["holder"], s["held"])), certain
+        about = any(g.edges[e]["approximate"] for e in edges)
+        return sorted(steps, key=lambda s: (s["holder"], s["held"])), certain, about
 
     candidates = set()
     for v in g.predecessors(b):
@@ -163,7 +168,7 @@ def control(
             candidates |= {v} | ctl[v]
     for c in sorted(candidates):
         counted = _counted(g, ctl, c, b)
-        chain, certain = chain_of(c)
+        chain, certain, about = chain_of(c)
         total = round_figure(sum(counted.values()))
         through = sorted(h.label(v) for v in counted if v != c)
         result["aggregates"].append(
@@ -174,6 +179,7 @@ def control(
                 "through": through,
                 "controls": c in ctl[b],
                 "certain": certain,
+                "approximate": about,
                 "holder_iri": c,
             }
         )
@@ -189,6 +195,7 @@ def control(
                     "chain": chain,
                     "ultimate": not ctl[c],
                     "certain": certain,
+                    "approximate": about,
                     "controller_iri": c,
                 }
             )
