@@ -706,11 +706,23 @@ def test_the_sites_own_assets_are_revalidated_on_every_use(client, asset):
     assert again.headers["cache-control"] == "no-cache"
 
 
+def _explorer_row(view: str, start: str, end: str, label: str) -> list[str]:
+    """The cells (text) of the row of ``label`` in the explorer's table between the
+    headings ``start`` and ``end``: company, percent, certain, about, ..."""
+    import re
+
+    section = view[view.index(start) : view.index(end)]
+    for row in re.findall(r"<tr>(.*?)</tr>", section, re.S):
+        cells = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+        if cells and cells[0] == label:
+            return cells
+    raise AssertionError(f"no row {label!r} in {section}")
+
+
 def test_pages_read_a_year_as_every_face_does(client):
     # ?at=2002 is the whole year, as for `ownership stake --at 2002` and the API: the
     # explorer's holder table gives that answer's figure and certainty, and the entity
     # page reads the 1999 stake (ended 2002-03-01) as possible over 2002, not certain.
-    import re
 
     from alliance_graph import ownership
     from alliance_graph.graph import load
@@ -723,12 +735,9 @@ def test_pages_read_a_year_as_every_face_does(client):
     view = client.get(
         "/explorer/view", params={"at": "2002", "company": "Nissan Motor"}, headers=HTML
     ).text
-    holders = view[view.index("Its holders</h3>") : view.index("Its holders over time")]
-    row = re.search(r'<a href="/resource/Renault">Renault</a></td><td class="num">([\d.]+)</td>'
-                    r"<td>(yes|no)</td>", holders)  # fmt: skip
-    assert row, holders
-    assert float(row.group(1)) == answer["percent"]
-    assert (row.group(2) == "yes") is answer["certain"]
+    cells = _explorer_row(view, "Its holders</h3>", "Its holders over time", "Renault")
+    assert float(cells[1]) == answer["percent"]
+    assert (cells[2] == "yes") is answer["certain"]
     page = client.get("/resource/NissanMotor", params={"at": "2002"}, headers=HTML).text
     fact = fact_of(page, "36.8%")
     assert '<span class="badge">possible</span> on 2002' in fact
@@ -819,7 +828,6 @@ def test_a_query_error_on_the_web_says_how_to_give_it_on_the_web(client):
 def test_explorer_says_which_figures_the_sources_give_as_about(client):
     # The French State's stake in Renault in mid-2002 is "about" 38% in the data: the holder
     # table says so; Renault's exact stake in Nissan does not.
-    import re
 
     from alliance_graph import ownership
     from alliance_graph.graph import load
@@ -830,13 +838,7 @@ def test_explorer_says_which_figures_the_sources_give_as_about(client):
     view = client.get(
         "/explorer/view", params={"at": "2002-06-30", "company": "Renault"}, headers=HTML
     ).text
-    holders = view[view.index("Its holders</h3>") : view.index("Its holders over time")]
-    row = re.search(r'>French State</a></td><td class="num">[\d.]+</td>'
-                    r"<td>(?:yes|no)</td><td>(yes|no)</td>", holders)  # fmt: skip
-    assert row, holders
-    assert (row.group(1) == "yes") is answer["approximate"] is True
-    held = view[view.index("Stakes it holds</h3>") : view.index("Its holders</h3>")]
-    row = re.search(r'>Nissan Motor</a></td><td class="num">[\d.]+</td>'
-                    r"<td>(?:yes|no)</td><td>(yes|no)</td>", held)  # fmt: skip
-    assert row, held
-    assert (row.group(1) == "yes") is exact["approximate"] is False
+    cells = _explorer_row(view, "Its holders</h3>", "Its holders over time", "French State")
+    assert (cells[3] == "yes") is answer["approximate"] is True
+    cells = _explorer_row(view, "Stakes it holds</h3>", "Its holders</h3>", "Nissan Motor")
+    assert (cells[3] == "yes") is exact["approximate"] is False
