@@ -2160,9 +2160,10 @@ def test_G1_geography(graph):
 def test_R15_new_alliance_agreement_milestones_and_terms(graph):
     """R15: the 2023 New Alliance Agreement: announced 2023-01-30, approved by Renault's
     board on 2023-02-05 and Nissan's on 2023-02-06, binding framework signed 2023-02-06 in
-    London for 15 years, definitive agreements 2023-07-26 (replacing the RAMA and the
-    2019-03-12 MOU), amended and restated 2023-11-07, in force 2023-11-08; terms: 15%
-    lock-ups, exercisable votes capped at 15% both ways, Nissan up to EUR 600m in Ampere."""
+    London for 15 years, definitive agreements 2023-07-26 (replacing the RAMA, the equity
+    participation agreement, undated, and the 2019-03-12 MOU), amended and restated
+    2023-11-07, in force 2023-11-08; terms: 15% lock-ups, exercisable votes capped at 15%
+    both ways, Nissan up to EUR 600m in Ampere."""
     milestones = select(
         graph,
         """SELECT ?x ?date WHERE {
@@ -2184,7 +2185,12 @@ def test_R15_new_alliance_agreement_milestones_and_terms(graph):
     assert graph.value(framework, AG.place) == RES.London
     assert "15 years" in str(graph.value(framework, AG.note))
     superseded = set(graph.objects(RES["agreement-2023"], AG.supersedes))
-    assert superseded == {RES["agreement-2002-restated"], RES["agreement-2019-mou"]}
+    equity = RES["agreement-equity-participation"]
+    assert superseded == {RES["agreement-2002-restated"], RES["agreement-2019-mou"], equity}
+    assert set(graph.objects(equity, AG.party)) == {RES.Renault, RES.NissanMotor}
+    assert graph.value(equity, AG.date) is None  # the sources give it no day
+    assert graph.value(equity, AG.dateLatest) == day("2023-07-26")
+    on_record(graph, equity, "technode-2023-07-26")
     assert graph.value(RES["agreement-2019-mou"], AG.date) == day("2019-03-12")
     on_record(graph, framework, "rttnews-2023-02-06")
     on_record(graph, RES["event-new-alliance-announced-2023"], "kyodo-2023-01-30")
