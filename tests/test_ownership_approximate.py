@@ -252,3 +252,14 @@ def test_control_says_which_controllers_rest_on_an_approximate_figure(tmp_path):
     assert out.exit_code == 0, out.output
     rows = {r["holder"]: r["approximate"] for r in csv.DictReader(io.StringIO(out.output))}
     assert rows == {"P": "true", "Q": "false", "S": "false"}
+
+
+def test_diagrams_write_about_before_an_approximate_figure(tmp_path):
+    path = _write(tmp_path)
+    runner = CliRunner()
+    for fmt in ("mermaid", "dot"):
+        out = runner.invoke(cli, ["export", "-f", fmt, "--at", "2010", "--data", str(path)])
+        assert out.exit_code == 0, out.output
+        assert "about 40%" in out.output, out.output
+        assert "about 50%" not in out.output and "50%" in out.output
+        assert "about 10%" not in out.output and "10%" in out.output

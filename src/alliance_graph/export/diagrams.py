@@ -43,7 +43,9 @@ def ownership_arrows(net) -> list[tuple[str, str, str, bool]]:
     for u, v in sorted(net.edges):
         attrs = net.edges[u, v]
         for part in sorted(attrs["parts"], key=lambda p: (p["via"] or "", p["statement"])):
-            caption = f"{float(part['percent']):g}%"
+            # "about" where the sources give the figure so, as every answer flags it
+            about = "about " if part["approximate"] else ""
+            caption = f"{about}{float(part['percent']):g}%"
             if part["via"]:
                 caption += f" via {part['via']}"
             if not (part["certain"] and not attrs["candidates"]):
