@@ -242,6 +242,17 @@ def test_scenario_on_a_command_and_compare(tmp_path):
     r = run_json("compare", "--scenario", str(scenario), *common)
     assert r["changes"][0]["after_percent"] == 55.0 and r["broken"] == []
     assert data.read_bytes() == before
+    # with --store: the data before read from the on-disk store, the same answer, and
+    # the store left as the files are (the scenario changes a copy)
+    keep = tmp_path / "store"
+    for _ in range(2):  # built, then read
+        kept = run_json("compare", "--scenario", str(scenario), *common, "--store", str(keep))
+        assert kept == r
+    assert run_json("stake", "R", "N", *common, "--store", str(keep))["percent"] == 15.0
+    what_if = ("--scenario", str(scenario), "--store", str(keep))
+    assert run_json("stake", "R", "N", *common, *what_if)["percent"] == 55.0
+    assert run_json("stake", "R", "N", *common, "--store", str(keep))["percent"] == 15.0
+    assert any(keep.iterdir())
     scenario.write_text("action,holder,held,percent,date\nbuy,R,Nobody,1,2026-06-30\n")
     r = _main("compare", "--scenario", str(scenario), *common)
     assert r.returncode == 2 and "buy.csv:2" in r.stderr

@@ -109,11 +109,12 @@ def _store(data, no_validate: bool, scenario=None, data_format=None):
     from ..store import open_store
 
     _validated(data, no_validate, data_format)
-    # a scenario changes the store it is applied to: then a copy in memory, never --store's
-    store_dir = None if scenario else configured()
-    store = open_store(list(data) if data else None, data_format=data_format, store_dir=store_dir)
-    applied = own.apply_scenario(store, scenario) if scenario else []
-    return store, applied
+    files = list(data) if data else None
+    store = open_store(files, data_format=data_format, store_dir=configured())
+    if not scenario:
+        return store, []
+    # a scenario changes the store it is applied to: a copy in memory, never --store's
+    return own.scenario_store(store, scenario)
 
 
 def _holdings(data, no_validate: bool = False, scenario=None, data_format=None, store=None):
@@ -624,6 +625,7 @@ def timeline(holder, held, plain, data, data_format, no_validate, scenario, read
 )
 @data_option
 @click.option("--no-validate", is_flag=True, help="Do not validate --data first.")
+@store_option
 @reading_option()
 @format_option()
 def compare(scenario, at, min_percent, data, data_format, no_validate, reading, fmt):
@@ -639,6 +641,7 @@ def compare(scenario, at, min_percent, data, data_format, no_validate, reading, 
         alliance-graph ownership compare --scenario docs/examples/trust-sale.csv --at 2026-07-01
     """
     from ..ownership import compare as compare_scenario
+    from ..persist import configured
 
     _validated(data, no_validate, data_format)
     result = compare_scenario(
@@ -648,6 +651,7 @@ def compare(scenario, at, min_percent, data, data_format, no_validate, reading, 
         reading=reading,
         min_percent=min_percent,
         data_format=data_format,
+        store_dir=configured(),
     )
     if fmt == "json":
         _json(result)

@@ -43,7 +43,7 @@ from .integrated import (
     undefined_cycles,
 )
 from .paths import paths
-from .scenario import Change, ScenarioError, apply_scenario, read_scenario
+from .scenario import Change, ScenarioError, apply_scenario, read_scenario, scenario_store
 from .snapshot import as_span, snapshot
 from .stake import stake
 from .timeline import timeline
@@ -77,6 +77,7 @@ __all__ = [
     "integrated_records",
     "paths",
     "read_scenario",
+    "scenario_store",
     "snapshot",
     "stake",
     "timeline",

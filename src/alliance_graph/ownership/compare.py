@@ -10,7 +10,7 @@ from ..temporal import DateSpan
 from .control import control
 from .holdings import holdings_from_store
 from .integrated import integrated_records
-from .scenario import apply_scenario
+from .scenario import scenario_store
 from .snapshot import as_span
 
 
@@ -62,18 +62,20 @@ def compare(
     min_percent: float = 0.01,
     check_rules: bool = True,
     data_format: str | None = None,
+    store_dir: Path | str | None = None,
 ) -> dict:
     """``{"at", "changes", "integrated": [{"holder", "held", "before_percent",
     "after_percent"}], "control": [{"held", "basis", "before", "after"}], "broken":
     [{"severity", "node", "rule", "message"}]}``: what ``scenario`` changes on ``at``,
     the data (files, or the shipped data when None; ``data_format`` for files whose
-    suffix does not say) left untouched."""
+    suffix does not say) left untouched. With ``store_dir`` the data before is read from
+    the on-disk store kept there (built first if there is none); the scenario is always
+    applied to a copy in memory."""
     from ..store import open_store
 
     span = as_span(at)
-    before_store = open_store(data, data_format=data_format)
-    after_store = open_store(data, data_format=data_format)
-    changes = apply_scenario(after_store, scenario)
+    before_store = open_store(data, data_format=data_format, store_dir=store_dir)
+    after_store, changes = scenario_store(before_store, scenario)
     before, after = holdings_from_store(before_store), holdings_from_store(after_store)
     old, new = _integrated(before, span, reading), _integrated(after, span, reading)
     moved = []

@@ -132,6 +132,17 @@ def apply_scenario(store, path: Path | str) -> list[dict]:
     return done
 
 
+def scenario_store(store, path: Path | str):
+    """``(copy, changes)``: a copy in memory of ``store`` with the scenario file ``path``
+    applied (:func:`apply_scenario`), ``store`` itself untouched: the on-disk store of
+    ``--store`` stays as its files are, and the data is parsed once, not again."""
+    import pyoxigraph as ox
+
+    copy = ox.Store()
+    copy.extend(store)
+    return copy, apply_scenario(copy, path)
+
+
 def _decimal(value: float):
     import pyoxigraph as ox
 
