@@ -58,8 +58,10 @@ def main(argv=None) -> int:
     for name in ENTITIES:
         first = statistics.median(times[(name, "first")]) * 1000
         again = statistics.median(times[(name, "again")]) * 1000
-        print(f"| {name} | {sizes[name] / 1000:.0f} | {first:.1f} | {again:.1f} | "
-              f"{first / again:.1f}x |")
+        print(
+            f"| {name} | {sizes[name] / 1000:.0f} | {first:.1f} | {again:.1f} | "
+            f"{first / again:.1f}x |"
+        )
     return 0
 
 

@@ -54,8 +54,10 @@ def main(argv=None) -> int:
         for name, text in texts:  # warm: the first run of each, every way
             queries.check(text, allow_network=False)
             answers = {w: f(text) for w, f in ways.items()}
-            rows = {w: a.rows if not a.is_graph else sorted(map(str, a.triples))
-                    for w, a in answers.items()}
+            rows = {
+                w: a.rows if not a.is_graph else sorted(map(str, a.triples))
+                for w, a in answers.items()
+            }
             assert rows["fork"] == rows["inline"] == rows["pool"], name
         for _ in range(args.rounds):
             for name, text in texts:

@@ -220,8 +220,14 @@ COMMANDS = {
     "summary": ["summary", "-f", "csv"],
     "validate": ["validate"],
     "ownership stake": ["ownership", "stake", "Renault", "Nissan Motor", "--at", "2010-06-30"],
-    "ownership integrated": ["ownership", "integrated", "Renault", "Nissan Motor", "--at",
-                             "2010-06-30"],
+    "ownership integrated": [
+        "ownership",
+        "integrated",
+        "Renault",
+        "Nissan Motor",
+        "--at",
+        "2010-06-30",
+    ],
     "ownership timeline": ["ownership", "timeline", "Renault", "Nissan Motor"],
     "fmt --check": ["fmt", "--check"],
 }
@@ -283,13 +289,12 @@ def part_c(args, out: dict) -> None:
         for name in order[k:] + order[:k]:
             used = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
-            subprocess.run(runs[name], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                           env=envs[name])
+            subprocess.run(
+                runs[name], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=envs[name]
+            )
             times[name].append(time.perf_counter() - start)
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu[name].append(
-                after.ru_utime - used.ru_utime + after.ru_stime - used.ru_stime
-            )
+            cpu[name].append(after.ru_utime - used.ru_utime + after.ru_stime - used.ru_stime)
     shutil.rmtree(folder, ignore_errors=True)
     out["c"] = {
         name: {"median": median(ts), "min": min(ts), "cpu": median(cpu[name])}
@@ -327,8 +332,11 @@ def table_c(data: dict, bytecode: bool) -> str:
         cpu = f"{t['cpu']:.3f}" if "cpu" in t else ""
         lines.append(f"| `{name}` | {t['median']:.3f} | {t['min']:.3f} | {cpu} |")
     if "c_against" in data:
-        lines += ["", f"| command | this tree / {AGAINST} (median of per-round ratios) |",
-                  "|---|---|"]
+        lines += [
+            "",
+            f"| command | this tree / {AGAINST} (median of per-round ratios) |",
+            "|---|---|",
+        ]
         lines += [f"| `{name}` | {r:.2f} |" for name, r in data["c_against"].items()]
     lines += [
         "",
@@ -340,8 +348,7 @@ def table_c(data: dict, bytecode: bool) -> str:
             f"validate / {bare}, CPU time: {ratio:.2f} (median of the per-round ratios)"
             for bare, ratio in data.get("c_cpu_ratio", {}).items()
         ),
-        "load average at the end (1, 5, 15 min): "
-        + ", ".join(f"{x:.2f}" for x in data["c_load"]),
+        "load average at the end (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in data["c_load"]),
     ]
     return "\n".join(lines)
 
@@ -555,8 +562,12 @@ def main(argv=None) -> int:
         ENV.pop("PYTHONDONTWRITEBYTECODE", None)
         run_cold([CLI, "queries"])  # writes the .pyc files once
         for argv in COMMANDS.values() if args.against else ():
-            subprocess.run([CLI, *argv], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                           env=dict(ENV, PYTHONPATH=str(packages[1].parent)))
+            subprocess.run(
+                [CLI, *argv],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env=dict(ENV, PYTHONPATH=str(packages[1].parent)),
+            )
     out: dict = {"bytecode": not args.no_bytecode}
     if args.part in ("a", "all"):
         part_a(args, out)

@@ -130,9 +130,7 @@ def bench_size(size: int, args, tmp: Path) -> dict:
                     seconds, peak, added, count = measure(method, store, at, reading, holdings)
                     runs[method].append((at, seconds, peak, added, count))
         # The same number of pairs with a figure, date by date, both ways.
-        agree = all(
-            q[4] == a[4] for q, a in zip(runs["query"], runs["api"], strict=True)
-        )
+        agree = all(q[4] == a[4] for q, a in zip(runs["query"], runs["api"], strict=True))
         entry["readings"][reading] = {
             m: {
                 "median_s": statistics.median(r[1] for r in rs),
@@ -156,11 +154,16 @@ def bench_size(size: int, args, tmp: Path) -> dict:
                 None, both, None, None, None, query_name=name, params=params
             )
             entry["others"][name] = {
-                "s": seconds, "peak_rss_mb": peak / 1024, "added_rss_mb": added / 1024,
+                "s": seconds,
+                "peak_rss_mb": peak / 1024,
+                "added_rss_mb": added / 1024,
                 "rows": count,
             }
-            print(f"  {name} {params}: {seconds:.3f} s, peak RSS {peak / 1024:.0f} MB "
-                  f"(+{added / 1024:.0f}), {count} rows", flush=True)
+            print(
+                f"  {name} {params}: {seconds:.3f} s, peak RSS {peak / 1024:.0f} MB "
+                f"(+{added / 1024:.0f}), {count} rows",
+                flush=True,
+            )
     return entry
 
 
@@ -188,12 +191,17 @@ def main(argv=None) -> int:
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--dates", nargs="+", default=list(DATES))
     ap.add_argument("--readings", nargs="+", default=list(READINGS), choices=READINGS)
-    ap.add_argument("--other-queries", action="store_true",
-                    help="also time the other date and period queries, once each")
+    ap.add_argument(
+        "--other-queries",
+        action="store_true",
+        help="also time the other date and period queries, once each",
+    )
     ap.add_argument("--json", type=Path, help="write the figures here")
     args = ap.parse_args(argv)
-    print(f"{platform.python_version()}, {os.cpu_count()} cores, load "
-          f"{os.getloadavg()[0]:.1f}; dates {', '.join(args.dates)}; {args.rounds} rounds")
+    print(
+        f"{platform.python_version()}, {os.cpu_count()} cores, load "
+        f"{os.getloadavg()[0]:.1f}; dates {', '.join(args.dates)}; {args.rounds} rounds"
+    )
     print(HEADER)
     results = []
     with tempfile.TemporaryDirectory() as tmp:

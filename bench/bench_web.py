@@ -327,6 +327,7 @@ def main(argv=None) -> int:
             f"| {r['clients']} | {r['workload']} | {r['requests']} | {r['errors']} | "
             f"{r['p50_ms']} | {r['p99_ms']} | {r['rps']} | {ratio} |"
         )
+
     def mb(m):
         return (
             f"{m['processes']} processes, RSS {m['rss_kb'] / 1024:.0f} MB, "
@@ -340,9 +341,7 @@ def main(argv=None) -> int:
             json.dumps(
                 {
                     "rows": rows,
-                    "memory": {
-                        "warm": memory_before, "peak": sampler.peak, "after": memory_after
-                    },
+                    "memory": {"warm": memory_before, "peak": sampler.peak, "after": memory_after},
                 },
                 indent=2,
             )

@@ -37,9 +37,11 @@ def main() -> None:
             times[way].append((time.perf_counter() - start) / args.forks)
     isolate.release_sockets = real
     a, b = statistics.median(times["with"]), statistics.median(times["without"])
-    print(f"isolate.run of trivial work, {len(held)} socket pairs held, medians of "
-          f"{args.rounds} rounds: with release {a * 1e3:.2f} ms, without {b * 1e3:.2f} ms, "
-          f"ratio {a / b:.2f}")
+    print(
+        f"isolate.run of trivial work, {len(held)} socket pairs held, medians of "
+        f"{args.rounds} rounds: with release {a * 1e3:.2f} ms, without {b * 1e3:.2f} ms, "
+        f"ratio {a / b:.2f}"
+    )
 
 
 if __name__ == "__main__":

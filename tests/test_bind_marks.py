@@ -84,7 +84,7 @@ def test_every_engine_sees_the_date_inside_the_subquery(folder, date, expected):
     q = queries.get("latest", folder=folder)
     data = [folder / "data.ttl"]
     ours = queries.run(q, {"date": date}, data=data).rows
-    assert {r["thing"][len(EX):]: r["latest"] for r in ours} == expected
+    assert {r["thing"][len(EX) :]: r["latest"] for r in ours} == expected
     on_rdflib = queries.run(q, {"date": date}, data=data, engine="rdflib").rows
     substituted = queries.sparql(grlc_text(q, {"date": date}), data=data).rows
     assert on_rdflib == ours == substituted

@@ -143,8 +143,18 @@ def test_a_nasty_value_is_the_same_value_remotely(pushed, tmp_path):
 def test_cli_runs_a_saved_query_on_the_endpoint_from_the_environment(pushed, capsys, monkeypatch):
     monkeypatch.setenv("ALLIANCE_GRAPH_ENDPOINT", pushed)
     with pytest.raises(SystemExit) as exit_:
-        main(["query", "stakes-on-date", "-p", "date=2003-06-30", "-p", "reading=certain",
-              "--format", "json"])
+        main(
+            [
+                "query",
+                "stakes-on-date",
+                "-p",
+                "date=2003-06-30",
+                "-p",
+                "reading=certain",
+                "--format",
+                "json",
+            ]
+        )
     assert exit_.value.code == 0
     rows = json.loads(capsys.readouterr().out)
     assert {(r["holderLabel"], r["percent"]) for r in rows} == {
@@ -504,7 +514,11 @@ def test_list_cells_are_sorted_and_decimals_canonical():
     from alliance_graph.queries.results import Result, canonical_decimal, json_term, sorted_lists
 
     assert [canonical_decimal(x) for x in ("15.0", "15", "00.50", "-0.0", "1e3x")] == [
-        "15", "15", "0.5", "0", "1e3x"
+        "15",
+        "15",
+        "0.5",
+        "0",
+        "1e3x",
     ]
     dec = ox.Literal("15.0", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal"))
     assert json_term(dec)["value"] == "15"

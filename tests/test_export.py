@@ -292,8 +292,12 @@ def test_the_isomorphism_check_agrees_with_rdflib_on_small_graphs():
     cycles_2_3 = note + "_:p n:n _:q . _:q n:n _:p . _:r n:n _:s . _:s n:n _:t . _:t n:n _:r ."
     cycle_5 = note + "_:a n:n _:b . _:b n:n _:c . _:c n:n _:d . _:d n:n _:e . _:e n:n _:a ."
     changed = CITED_REORDERED.replace('ag:locator "p. 2" .', 'ag:locator "p. 3" .')
-    pairs = [(CITED, CITED_REORDERED), (CITED, changed), (cycles_3_2, cycles_2_3),
-             (cycles_3_2, cycle_5)]
+    pairs = [
+        (CITED, CITED_REORDERED),
+        (CITED, changed),
+        (cycles_3_2, cycles_2_3),
+        (cycles_3_2, cycle_5),
+    ]
     decided = []
     for one, two in pairs:
         a, b = Graph().parse(data=one, format="turtle"), Graph().parse(data=two, format="turtle")

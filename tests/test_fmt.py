@@ -152,7 +152,7 @@ def test_fmt_keeps_a_labelled_blank_node_that_several_statements_name(tmp_path):
     path = tmp_path / "shared.ttl"
     path.write_text(
         EX + '_:owner ex:name "Holding" .\nex:a ex:heldBy _:owner .\nex:b ex:heldBy _:owner .\n'
-        'ex:c ex:note _:once .\n_:once2 ex:v 1 .\n'
+        "ex:c ex:note _:once .\n_:once2 ex:v 1 .\n"
     )
     before = ox.Dataset(ox.parse(path.read_bytes(), format=ox.RdfFormat.TURTLE))
     result = _fmt(path)

@@ -102,7 +102,10 @@ def test_grlc_substitution_of_every_saved_query_parses(grlc_python, tmp_path):
     (tmp_path / "substitute.py").write_text(SUBSTITUTE)
     done = subprocess.run(
         [str(grlc_python), "substitute.py", "jobs.json", "out.json"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     answers = json.loads((tmp_path / "out.json").read_text())
@@ -149,8 +152,13 @@ def grlc_api(grlc_python, pushed, tmp_path_factory):  # noqa: F811
     port = _free_port()
     run = f"from grlc.server import app; app.run(host='127.0.0.1', port={port})"
     log = (home / "grlc.log").open("w")
-    proc = subprocess.Popen([str(grlc_python), "-c", run], cwd=home, stdout=log,
-                            stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = subprocess.Popen(
+        [str(grlc_python), "-c", run],
+        cwd=home,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     base = f"http://127.0.0.1:{port}/api-local"
     # grlc builds its swagger document from every query on each request: on a loaded
     # machine that took over 5 s, so the probe waits long for an answer once connected.
@@ -251,9 +259,14 @@ def test_every_saved_query_through_grlc_answers_as_the_cli(grlc_api, capsys):
         ("members-on-date", {"date": "2018"}),
         ("roles-on-date", {"date": "2010-06-30", "reading": "maybe"}),
         ("events-in-period", {"from": "2023", "to": "2023-12-31"}),
-        ("stake-history", {"holder": "https://w3id.org/alliance-graph/resource/NissanMotor",
-                           "held": "https://w3id.org/alliance-graph/resource/Renault",
-                           "claims": "All"}),
+        (
+            "stake-history",
+            {
+                "holder": "https://w3id.org/alliance-graph/resource/NissanMotor",
+                "held": "https://w3id.org/alliance-graph/resource/Renault",
+                "claims": "All",
+            },
+        ),
         ("measures-over-time", {"kind": "targets"}),
     ],
 )
@@ -296,7 +309,9 @@ def test_the_catalogue_reads_grlcs_decorators(tmp_path):
     q = queries.get("echo", folder=tmp_path)
     reading = q.parameter("reading")
     assert (reading.default, reading.enum, reading.variable) == (
-        "as-of", ("as-of", "certain"), "__reading"
+        "as-of",
+        ("as-of", "certain"),
+        "__reading",
     )
     assert queries.run(q, {"date": "2003-06-30"}).rows == [
         {"day": "2003-06-30", "reading": "as-of"}
@@ -307,8 +322,11 @@ def test_the_catalogue_reads_grlcs_decorators(tmp_path):
     "old, new, message",
     [
         ("PREFIX xsd: <", "PREFIX xsd:  <", "exact line"),
-        ("#+   - reading: as-of", "#+   - reading: as-of\n#+   - mode: fast",
-         r"defaults: no #\+ params entry declares \['mode'\]"),
+        (
+            "#+   - reading: as-of",
+            "#+   - reading: as-of\n#+   - mode: fast",
+            r"defaults: no #\+ params entry declares \['mode'\]",
+        ),
         ("#+   - reading: [as-of, certain]", "#+   - reading", "grlc would ask the endpoint"),
         ("a day and a reading", "binds ?_date_xsd_date", "grlc would take it for a parameter"),
         ("#+   - reading: [as-of, certain]", "#+   - reading: as-of", "needs a list"),

@@ -69,7 +69,9 @@ def test_a_rule_query_that_is_not_utf8_names_the_file(tmp_path, capsys):
 
 def test_a_csv_cell_over_the_csv_limit_names_its_line(tmp_path, capsys):
     path = tmp_path / "stakes.csv"
-    path.write_text("holder,held,percent,start,source\nA," + "B" * 200_000 + ",10,2020,https://x.org\n")
+    path.write_text(
+        "holder,held,percent,start,source\nA," + "B" * 200_000 + ",10,2020,https://x.org\n"
+    )
     out = tmp_path / "out.ttl"
     code, _, err = run(["import", "csv", str(path), "-o", str(out)], capsys)
     assert code == 2 and f"{path}:2: cannot be read: field larger than field limit" in err

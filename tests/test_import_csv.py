@@ -160,9 +160,7 @@ def test_missing_file(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("through_link", [False, True], ids=["same path", "a link to it"])
-def test_an_output_over_its_own_input_is_refused_and_the_input_kept(
-    tmp_path, capsys, through_link
-):
+def test_an_output_over_its_own_input_is_refused_and_the_input_kept(tmp_path, capsys, through_link):
     # `import csv x.csv -o x.csv` (or `export --data x.ttl -o x.ttl`) would replace the
     # user's only copy with the output: refused, exit 2, the input byte for byte as it was.
     from alliance_graph.resources import data_files

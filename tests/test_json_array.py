@@ -18,7 +18,7 @@ from alliance_graph.bods.json_array import JsonArrayError, values
 def _random_value(rng: random.Random, depth: int = 0):
     kind = rng.randrange(8 if depth < 4 else 5)
     if kind == 0:
-        return rng.randrange(-10**6, 10**6)
+        return rng.randrange(-(10**6), 10**6)
     if kind == 1:
         return rng.choice([0.5, 1e-7, 36.8, -2.25e10, 12345.678])
     if kind == 2:

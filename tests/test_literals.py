@@ -64,9 +64,7 @@ def _rdflib_text(lexical, datatype=None, language=None) -> str:
         return literal._literal_n3(use_plain=True, qname_callback=_qname)
 
 
-@pytest.mark.parametrize(
-    "kind, lexical", [(k, v) for k, values in LEXICAL.items() for v in values]
-)
+@pytest.mark.parametrize("kind, lexical", [(k, v) for k, values in LEXICAL.items() for v in values])
 def test_typed_literals_are_written_as_rdflib_writes_them(kind, lexical):
     datatype = XSD + kind
     assert turtle_literal(lexical, datatype, None, _qname) == _rdflib_text(lexical, datatype)

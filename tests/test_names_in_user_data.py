@@ -151,9 +151,7 @@ def test_a_brand_of_the_same_name_does_not_make_the_company_ambiguous(tmp_path, 
     (row,) = _stake_rows(capsys, paths, held="Beta Corp")
     assert row["held"] == OWN + "BetaCorp"
     # Where any kind of thing is meant, the name is ambiguous, and says between what.
-    code, out, err = _run(
-        capsys, "query", "entity-card", "-p", "entity=Beta Corp", *_data(paths)
-    )
+    code, out, err = _run(capsys, "query", "entity-card", "-p", "entity=Beta Corp", *_data(paths))
     assert code == 2
     assert "names 2 of them" in err and "Brand" in err and "Company" in err
 
@@ -248,9 +246,7 @@ def test_two_companies_of_one_label_are_told_apart_by_iri(tmp_path, capsys):
         (OWN + "OmegaDE", 55.0), (OWN + "OmegaFR", 20.0)
     ]  # fmt: skip
     assert {r["holder_iri"] for r in rows} == {OWN + "AcmeHold"}
-    queried = {
-        (r["held"], float(r["percent"])) for r in _stake_rows(capsys, paths, date="2017")
-    }
+    queried = {(r["held"], float(r["percent"])) for r in _stake_rows(capsys, paths, date="2017")}
     assert {(r["held_iri"], float(r["direct_percent"])) for r in rows} <= queried
     # control: the flat rows carry the json's own flag and the IRIs, for either Omega.
     for iri, controls in ((OWN + "OmegaDE", True), (OWN + "OmegaFR", False)):

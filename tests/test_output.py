@@ -38,9 +38,7 @@ def test_table_wraps_and_never_cuts():
 
 
 def test_numbers_print_as_people_write_them():
-    text = render(
-        [{"amount": 1.5e9, "sales": 1.4e7, "percent": 44.3, "n": 3, "x": 5.7e9}], "table"
-    )
+    text = render([{"amount": 1.5e9, "sales": 1.4e7, "percent": 44.3, "n": 3, "x": 5.7e9}], "table")
     row = text.splitlines()[2]
     assert "1.5 billion" in row and "14 million" in row and "44.3" in row
     assert "e+" not in text and "5.7 billion" in row

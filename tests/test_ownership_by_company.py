@@ -251,7 +251,10 @@ def test_generated_networks_same_as_the_whole_network(tmp_path):
 def test_a_cycle_that_could_be_undefined_takes_the_whole_network(tmp_path, capsys):
     path = tmp_path / "closed.ttl"
     path.write_text(
-        PREFIXES + CLOSED_CYCLE + company("X", "Half") + company("Y", "Halved")
+        PREFIXES
+        + CLOSED_CYCLE
+        + company("X", "Half")
+        + company("Y", "Halved")
         + stake("xy", "X", "Y", 50)
     )
     store = open_store([path], store_dir=tmp_path / "store")
@@ -355,9 +358,7 @@ def test_a_damaged_index_is_rebuilt(tmp_path):
     assert bytes(data) != path.read_bytes()  # written again
 
 
-def test_the_python_api_reads_the_index_of_a_kept_store_as_the_command_does(
-    tmp_path, monkeypatch
-):
+def test_the_python_api_reads_the_index_of_a_kept_store_as_the_command_does(tmp_path, monkeypatch):
     # ownership.integrated(store) on a store opened from a folder answers from the index
     # kept beside it (the whole network's holdings are never read), with the answer the
     # whole network gives; an in-memory store still takes the whole network.

@@ -46,7 +46,12 @@ def _compare(h, pairs, dates, combos):
                 mine = light.pair(h, a, b, at, interest, reading, definition)
                 assert mine is not None, (a, b, at)
                 assert mine == _sparse(h, a, b, at, interest, reading, definition, g), (
-                    a, b, at, interest, reading, definition,
+                    a,
+                    b,
+                    at,
+                    interest,
+                    reading,
+                    definition,
                 )
                 compared += 1
                 nonzero += mine["integrated_percent"] > 0
@@ -83,8 +88,9 @@ def test_generated_network_same_answers(tmp_path):
     h = own.holdings_from_files([path])
     rng = random.Random(7)
     pairs = rng.sample(_pairs(h), 150)
-    combos = [("economic", r, d) for r in ("as-of", "certain", "possible")
-              for d in ("corrected", "plain")]
+    combos = [
+        ("economic", r, d) for r in ("as-of", "certain", "possible") for d in ("corrected", "plain")
+    ]
     compared, nonzero = _compare(h, pairs, ["2012-07-01", "2020-02"], combos)
     assert compared == 150 * 2 * 6 and nonzero > 20
 
@@ -100,8 +106,9 @@ def test_steps_aside_for_a_bad_cycle_and_for_large_holdings(tmp_path, monkeypatc
     with pytest.raises(own.SingularOwnershipError, match="Parent, Sub"):
         own.integrated(h, "Parent", "Target", "2020")  # the sparse path names the cycle
     shipped = own.holdings_from_files(data_files())
-    a, b = "https://w3id.org/alliance-graph/resource/Renault", (
-        "https://w3id.org/alliance-graph/resource/NissanMotor"
+    a, b = (
+        "https://w3id.org/alliance-graph/resource/Renault",
+        ("https://w3id.org/alliance-graph/resource/NissanMotor"),
     )
     assert light.pair(shipped, a, b, "2010", "economic", "as-of", "plain") is not None
     monkeypatch.setattr(light, "MAX_STAKES", len(shipped.stakes) - 1)

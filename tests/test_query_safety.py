@@ -321,8 +321,7 @@ def test_service_behind_a_lexical_trap_is_refused(trap, listener):
 @pytest.mark.parametrize("trap", TRAPS[:4])
 def test_from_and_updates_behind_a_trap_are_refused(trap, listener):
     from_text = (
-        "PREFIX ex: <http://ex/>\n"
-        f"SELECT * FROM <{listener.url}> WHERE {{ ?s ?p ?o {trap} }}"
+        f"PREFIX ex: <http://ex/>\nSELECT * FROM <{listener.url}> WHERE {{ ?s ?p ?o {trap} }}"
     )
     with pytest.raises((NetworkRefusedError, QueryError)):
         queries.sparql(from_text)
@@ -340,10 +339,30 @@ def test_the_check_fuzzed_with_the_grammar_s_escapes_never_lets_a_service_throug
 
     rng = random.Random(20261201)
     pieces = [
-        '"a"', "'b'", '"""c"d"""', "'''e'f'''", '"\\u0022"', '"\\\\u0022"', '"\\u005C"',
-        "<http://ex/x>", "<http://ex/\\u0078>", "ex:a", "ex:a\\#", "ex:a\\'", "ex:a\\.",
-        "ex:\\-b", "ex:a%20", "?v", "1", "# comment\n", "#\\u000A\n", "\\u0023",
-        "\\u0022", "\\u0027", "\\u005C", "\\\\",
+        '"a"',
+        "'b'",
+        '"""c"d"""',
+        "'''e'f'''",
+        '"\\u0022"',
+        '"\\\\u0022"',
+        '"\\u005C"',
+        "<http://ex/x>",
+        "<http://ex/\\u0078>",
+        "ex:a",
+        "ex:a\\#",
+        "ex:a\\'",
+        "ex:a\\.",
+        "ex:\\-b",
+        "ex:a%20",
+        "?v",
+        "1",
+        "# comment\n",
+        "#\\u000A\n",
+        "\\u0023",
+        "\\u0022",
+        "\\u0027",
+        "\\u005C",
+        "\\\\",
     ]
     store = open_store([], ontology=False)
     passed = 0
@@ -390,9 +409,7 @@ def test_a_memory_limit_ends_a_query_with_exit_2(capsys):
 def test_a_catastrophic_regex_on_rdflib_stops_at_the_timeout():
     import time
 
-    text = (
-        'SELECT * WHERE { BIND("' + "a" * 40 + '!" AS ?x) FILTER(REGEX(?x, "^(a+)+$")) }'
-    )
+    text = 'SELECT * WHERE { BIND("' + "a" * 40 + '!" AS ?x) FILTER(REGEX(?x, "^(a+)+$")) }'
     start = time.monotonic()
     with pytest.raises(QueryTimeoutError):
         queries.sparql(text, engine="rdflib", timeout=1.5)

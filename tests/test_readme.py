@@ -27,7 +27,15 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 # Examples that need a server or files the reader brings, or that rewrite the shipped
 # files, are documented, not run here.
 NEEDS_MORE = (
-    "--endpoint", "push", "serve", "my-", "my.", "my ", "your", "report.xml", "fmt data/",
+    "--endpoint",
+    "push",
+    "serve",
+    "my-",
+    "my.",
+    "my ",
+    "your",
+    "report.xml",
+    "fmt data/",
 )
 
 

@@ -328,7 +328,9 @@ def test_members_and_roles_read_a_bound_written_twice_as_one_widest_row(
         q.object.value
         for q in store.quads_for_pattern(
             __import__("pyoxigraph").NamedNode(RES + node),
-            __import__("pyoxigraph").NamedNode("https://w3id.org/alliance-graph/ontology#startLatest"),
+            __import__("pyoxigraph").NamedNode(
+                "https://w3id.org/alliance-graph/ontology#startLatest"
+            ),
             None,
         )
     ]

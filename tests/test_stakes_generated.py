@@ -154,7 +154,7 @@ def test_the_order_of_the_choice_on_ties(ties, at, reading):
     held = ownership.holdings_from_store(store)
     for engine in ({"store": store}, {"graph": graph}):  # Oxigraph and rdflib
         rows = queries.run("stakes-on-date", {"date": at, "reading": reading}, **engine).rows
-        got = {r["held"][len(RES):]: r["stake"][len(RES):] for r in rows}
+        got = {r["held"][len(RES) :]: r["stake"][len(RES) :] for r in rows}
         for company, claim in CHOSEN[(at, reading)].items():
             assert got[company] == claim, (engine.keys(), company)
             api = ownership.stake(held, RES + "tA", RES + company, at, reading=reading)

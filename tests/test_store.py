@@ -72,8 +72,9 @@ def test_the_store_is_reused_while_the_bytes_are_the_same(tmp_path):
 def test_a_kept_store_is_read_only(tmp_path):
     store = open_store(store_dir=tmp_path)
     with pytest.raises(RuntimeError, match="read-write"):
-        store.add(ox.Quad(ox.NamedNode("http://e.x/a"), ox.NamedNode("http://e.x/b"),
-                          ox.Literal("c")))
+        store.add(
+            ox.Quad(ox.NamedNode("http://e.x/a"), ox.NamedNode("http://e.x/b"), ox.Literal("c"))
+        )
 
 
 def test_old_builds_are_pruned(tmp_path):
@@ -159,8 +160,9 @@ def test_shipped_files_are_hashed_by_content(tmp_path):
 RES = "https://w3id.org/alliance-graph/resource/"
 
 
-@pytest.mark.parametrize("written", [RES + "MitsubishiMotors", f"<{RES}MitsubishiMotors>",
-                                     "res:MitsubishiMotors"])
+@pytest.mark.parametrize(
+    "written", [RES + "MitsubishiMotors", f"<{RES}MitsubishiMotors>", "res:MitsubishiMotors"]
+)
 def test_an_iri_parameter_answers_as_the_name_does(written):
     from alliance_graph import queries
 

@@ -38,9 +38,7 @@ def labels_in_process(app) -> list:
 def test_visitor_queries_run_in_reused_workers():
     app = create_app(Settings())
     with TestClient(app) as c:
-        answers = [
-            c.get("/sparql", params={"query": LABELS, "format": "json"}) for _ in range(10)
-        ]
+        answers = [c.get("/sparql", params={"query": LABELS, "format": "json"}) for _ in range(10)]
         pids = app.state.backend.pool.pids()
         assert all(a.status_code == 200 for a in answers)
         rows = [

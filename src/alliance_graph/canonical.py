@@ -441,8 +441,7 @@ def _blank(triples) -> bool:
     import pyoxigraph as ox
 
     return any(
-        isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
-        for t in triples
+        isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples
     )
 
 

@@ -83,9 +83,7 @@ def run(
     ctx = multiprocessing.get_context(start)
     reader, writer = ctx.Pipe(duplex=False)
     base = address_space() if start == "fork" else 0
-    process = ctx.Process(
-        target=_child, args=(writer, work, base, max_memory, what), daemon=True
-    )
+    process = ctx.Process(target=_child, args=(writer, work, base, max_memory, what), daemon=True)
     process.start()
     writer.close()
     try:

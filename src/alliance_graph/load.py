@@ -361,8 +361,7 @@ def add_quads(graph: Graph, quads: Iterable[ox.Quad]) -> Graph:
     from .terms import to_rdflib
 
     graph.addN(
-        (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), graph)
-        for q in quads
+        (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), graph) for q in quads
     )
     return graph
 

@@ -246,9 +246,7 @@ class Names:
             )
         else:
             hint = f" None of the {sum(1 for i in self.entries if ok(i))} known is close."
-        return (
-            f"no {what} is named {name!r}.{hint} {LIST_HINT}"
-        )
+        return f"no {what} is named {name!r}.{hint} {LIST_HINT}"
 
     def search(
         self,

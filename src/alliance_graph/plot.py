@@ -353,6 +353,7 @@ def alliance_members(graph) -> list[str]:
             continue
         if any(o in alliances for o in graph.objects(membership, ag.organisation)):
             members.update(str(m) for m in graph.objects(membership, ag.member))
+
     def label(m):
         # The label every face shows (names.pick_label), not whichever rdflib lists first.
         given = graph.objects(_iri(m), RDFS.label)

@@ -30,7 +30,8 @@ def _write(output: str, write, source: str) -> None:
 
 
 _turtle_output = output_option(
-    required=True, metavar="OUT.ttl",
+    required=True,
+    metavar="OUT.ttl",
     help_text="Turtle file to write (atomically: whole or not at all).",
 )
 

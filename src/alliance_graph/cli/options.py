@@ -164,7 +164,10 @@ def format_option(choices=ROW_FORMATS, default: str | None = "table", help_text:
 
 
 def output_option(
-    default: str | None = "-", help_text: str = "", *, required: bool = False,
+    default: str | None = "-",
+    help_text: str = "",
+    *,
+    required: bool = False,
     metavar: str = "PATH",
 ):
     """``-o/--output PATH``: where a command writes (atomically; '-' is standard output)."""

@@ -92,8 +92,17 @@ def _limit(fmt: str | None, limit: int | None) -> int | None:
 
 
 def _options(
-    fmt, *, data, data_format, endpoint, default_graph, engine, limit, timeout,
-    allow_network, max_memory=None,
+    fmt,
+    *,
+    data,
+    data_format,
+    endpoint,
+    default_graph,
+    engine,
+    limit,
+    timeout,
+    allow_network,
+    max_memory=None,
 ):
     """The library's keyword arguments for the options of :func:`run_options`."""
     from ..isolate import parse_size

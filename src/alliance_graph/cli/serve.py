@@ -61,7 +61,15 @@ from .options import Seconds, data_option
     help="Open connections at most (uvicorn answers 503 beyond).",
 )
 def serve(
-    data, data_format, endpoint, host, port, timeout, row_cap, max_queries, max_memory,
+    data,
+    data_format,
+    endpoint,
+    host,
+    port,
+    timeout,
+    row_cap,
+    max_queries,
+    max_memory,
     max_connections,
 ):
     """Serve the graph on the web: /sparql, /api, Linked Data pages, the explorer.

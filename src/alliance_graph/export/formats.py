@@ -45,7 +45,21 @@ for _fmt in (
 # BODS 0.4 statements (the logic is alliance_graph.bods's; docs/bods.md)
 from ..bods import export as bods_export  # noqa: E402
 
-register(Format("bods", bods_export.write_array, "BODS 0.4 statements, a JSON array (docs/bods.md)",
-                ("bods-json",), (".bods.json",)))
-register(Format("bods-jsonl", bods_export.write_lines, "BODS 0.4 statements, JSON Lines",
-                ("bods-lines",), (".bods.jsonl", ".jsonl")))
+register(
+    Format(
+        "bods",
+        bods_export.write_array,
+        "BODS 0.4 statements, a JSON array (docs/bods.md)",
+        ("bods-json",),
+        (".bods.json",),
+    )
+)
+register(
+    Format(
+        "bods-jsonl",
+        bods_export.write_lines,
+        "BODS 0.4 statements, JSON Lines",
+        ("bods-lines",),
+        (".bods.jsonl", ".jsonl"),
+    )
+)

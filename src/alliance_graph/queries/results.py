@@ -266,9 +266,7 @@ class Result:
             return "?_askResult\n" + ("true" if self.boolean else "false") + "\n"
         lines = ["\t".join(f"?{v}" for v in self.variables)]
         for s in self.solutions:
-            lines.append(
-                "\t".join("" if s.get(v) is None else str(s[v]) for v in self.variables)
-            )
+            lines.append("\t".join("" if s.get(v) is None else str(s[v]) for v in self.variables))
         return "\n".join(lines) + "\n"
 
     def serialize(self, fmt: str = "turtle") -> str:

@@ -63,9 +63,7 @@ def run(
     if any(p.type == "iri" for p in saved.parameters):
         names = names_mod.LazyNames(options.get("store"), lambda: names_for(**options))
     text = saved.bind(params, names=names)
-    return sorted_lists(
-        sparql(text, trusted=is_shipped(saved), **options), dict(saved.lists)
-    )
+    return sorted_lists(sparql(text, trusted=is_shipped(saved), **options), dict(saved.lists))
 
 
 def _in_memory(options) -> bool:
@@ -125,12 +123,22 @@ def _endpoint_names(endpoint, timeout, default_graph, auth) -> names_mod.Names:
     from .. import endpoint as remote
 
     labels = remote.query(  # the fields of a Result
-        endpoint, names_mod.NAMES_QUERY, form="SELECT", limit=None, timeout=timeout,
-        default_graph=default_graph, auth=auth,
+        endpoint,
+        names_mod.NAMES_QUERY,
+        form="SELECT",
+        limit=None,
+        timeout=timeout,
+        default_graph=default_graph,
+        auth=auth,
     )
     classes = remote.query(
-        endpoint, names_mod.SUBCLASS_QUERY, form="SELECT", limit=None, timeout=timeout,
-        default_graph=default_graph, auth=auth,
+        endpoint,
+        names_mod.SUBCLASS_QUERY,
+        form="SELECT",
+        limit=None,
+        timeout=timeout,
+        default_graph=default_graph,
+        auth=auth,
     )
     return names_mod.from_triples(
         ((r["s"].value, r["p"].value, r["o"]) for r in labels["solutions"]),
@@ -350,7 +358,13 @@ _NEVER = _Never()
 
 
 def _run_oxigraph(
-    store: ox.Store, text: str, form: str, limit, timeout, isolate=False, max_memory=None,
+    store: ox.Store,
+    text: str,
+    form: str,
+    limit,
+    timeout,
+    isolate=False,
+    max_memory=None,
     inline=False,
 ) -> Result:
     def work(stop):
@@ -460,5 +474,13 @@ def run_rdflib(
         form = check(text, engine="rdflib", allow_network=allow_network)
     else:
         form = query_form(text)
-    return _run_rdflib(graph, text, form, limit, timeout, allow_network, isolate=True,
-                       max_memory=default_max_memory())
+    return _run_rdflib(
+        graph,
+        text,
+        form,
+        limit,
+        timeout,
+        allow_network,
+        isolate=True,
+        max_memory=default_max_memory(),
+    )

@@ -146,9 +146,7 @@ def check(text: str, *, engine: str = "oxigraph", allow_network: bool = False) -
     return own.form or "SELECT"
 
 
-_UPDATE_WORDS = frozenset(
-    "INSERT DELETE LOAD CLEAR DROP CREATE ADD MOVE COPY WITH USING".split()
-)
+_UPDATE_WORDS = frozenset("INSERT DELETE LOAD CLEAR DROP CREATE ADD MOVE COPY WITH USING".split())
 
 
 def _refuse_if_update_words(text: str) -> None:

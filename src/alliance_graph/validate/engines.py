@@ -39,9 +39,7 @@ class Inputs:
     """The data files, read into rdflib or pyoxigraph on first use (each engine needs one;
     the rule queries always run on pyoxigraph)."""
 
-    def __init__(
-        self, files: list[Path], data_format: str | None = None, *, shipped: bool = False
-    ):
+    def __init__(self, files: list[Path], data_format: str | None = None, *, shipped: bool = False):
         self.files = files
         self.data_format = data_format
         self.shipped = shipped

@@ -125,9 +125,10 @@ class ValidationReport:
         }
 
     def summary_line(self) -> str:
-        files = ", ".join(
-            "standard input" if f == "-" else Path(f).name for f in self.data_files
-        ) or "no data file"
+        files = (
+            ", ".join("standard input" if f == "-" else Path(f).name for f in self.data_files)
+            or "no data file"
+        )
         head = "conforms" if self.conforms else "does NOT conform"
         counts = ", ".join(
             f"{n} {s.lower()}{'' if n == 1 else 's'}" for s, n in self.counts().items()

@@ -110,8 +110,7 @@ class ShapesGraph:
 
             graph = Graph()
             graph.addN(
-                (term(t.subject), term(t.predicate), term(t.object), graph)
-                for t in self.triples
+                (term(t.subject), term(t.predicate), term(t.object), graph) for t in self.triples
             )
             self._rdflib = graph
         return self._rdflib

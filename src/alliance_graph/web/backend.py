@@ -188,9 +188,7 @@ class Backend:
             _check_visitor(text)
         cap = self.settings.row_cap if limit is None else min(limit, self.settings.row_cap)
         if not trusted and self.pool is not None:
-            return self._bounded(
-                lambda left: self.pool.run(("sparql", text, cap), timeout=left)
-            )
+            return self._bounded(lambda left: self.pool.run(("sparql", text, cap), timeout=left))
         return self._bounded(
             lambda left: queries.sparql(
                 text, limit=cap, timeout=left, trusted=trusted, **self._where()
@@ -297,7 +295,8 @@ class Backend:
             return []
         agents = self.holdings.entities
         found = [
-            e for e in names.search(self.directory, text)
+            e
+            for e in names.search(self.directory, text)
             if self.directory.is_data(e.iri) or e.iri.startswith(SRC)
         ]
         found.sort(key=lambda e: 0 if e.iri in agents else 2 if e.iri.startswith(SRC) else 1)

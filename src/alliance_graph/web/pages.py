@@ -384,9 +384,7 @@ def _network_svg_cached(backend, day: DateSpan, reading: str) -> str:
     from .. import ownership
 
     g = ownership.snapshot(h, day, reading=reading)
-    links = {
-        n: f"/explorer?at={day}&reading={reading}&company={_quote(n)}" for n in g.nodes
-    }
+    links = {n: f"/explorer?at={day}&reading={reading}&company={_quote(n)}" for n in g.nodes}
     fig = plot.network(h, day, reading=reading, links=links)
     svg = plot.to_bytes(fig, "svg").decode("utf-8")
     return _STYLE.sub("", _DECLARATION.sub("", svg))
