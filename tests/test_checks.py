@@ -39,6 +39,13 @@ CASES = {
         "res:stake-renault-nissan-1999",
         "Violation",
     ),
+    "reported-after-published": (
+        "res:stake-renault-nissandiesel-2005 ag:citation [ a ag:Citation ;\n"
+        '    ag:source src:webcg-2005-03-09 ; ag:locator "x" ;\n'
+        '    ag:reportedOn "2005-03-10"^^xsd:date ] .',
+        "res:stake-renault-nissandiesel-2005",
+        "Violation",
+    ),
 }
 
 
@@ -206,3 +213,28 @@ def test_a_shipped_check_that_is_not_a_select_is_refused(tmp_path, monkeypatch):
     assert checks.is_shipped(path)
     with pytest.raises(DataFileError, match="a check is a SELECT query"):
         checks.parse_check(path)
+
+
+@pytest.mark.parametrize(
+    ("source", "reported", "hit"),
+    [
+        ("src:webcg-2005-03-09", "2005-03-09", False),  # published 2005-03-09: that day
+        ("src:webcg-2005-03-09", "2005-03-10", True),
+        ("src:justauto-2002-warrants", "2002-03-31", False),  # published in 2002-03
+        ("src:justauto-2002-warrants", "2002-04-01", True),
+        ("src:universalis-2000", "2000-12-31", False),  # published in 2000
+        ("src:universalis-2000", "2001-01-01", True),
+    ],
+)
+def test_a_report_day_after_a_month_or_year_of_publication(data_copy, source, reported, hit):
+    data_copy.write_text(
+        data_copy.read_text()
+        + f"\nres:Renault ag:citation [ a ag:Citation ; ag:source {source} ;"
+        + f' ag:locator "x" ; ag:reportedOn "{reported}"^^xsd:date ] .\n'
+    )
+    report = validate([data_copy], default_shapes=False)
+    hits = [r for r in report.results if r.rule == "check:reported-after-published"]
+    assert bool(hits) is hit, report.to_text()
+    if hit:
+        (one,) = hits
+        assert one.focus == "res:Renault" and reported in one.message and source[4:] in one.message
