@@ -300,3 +300,24 @@ def test_a_span_holding_a_known_start_day_says_so(capsys):
     assert "44.4%: it starts on 2002-03-01, after the first day asked" in why
     assert any(w.startswith("36.8% is also possible in 2002 (") for w in why)
     assert not any("between 2002-03-01 and 2002-03-01" in w for w in why)
+
+
+def test_stake_table_says_when_the_data_holds_no_stake():
+    # independently: the shipped Turtle has no shareholding of Renault in Mitsubishi Motors
+    from rdflib import Graph, Namespace
+
+    from alliance_graph.resources import data_files
+
+    ag = Namespace("https://w3id.org/alliance-graph/ontology#")
+    res = Namespace("https://w3id.org/alliance-graph/resource/")
+    g = Graph()
+    for path in data_files():
+        g.parse(path)
+    held = {g.value(s, ag.held) for s in g.subjects(ag.holder, res.Renault)}
+    assert res.MitsubishiMotors not in held
+    out = run("stake", "Renault", "Mitsubishi Motors", "--at", "2010")
+    assert out.startswith("The data holds no stake of Renault in Mitsubishi Motors in 2010")
+    assert run_json("stake", "Renault", "Mitsubishi Motors", "--at", "2010")["percent"] is None
+    day = run("stake", "Renault", "Nissan", "--at", "1998-06-30")
+    assert "no stake of Renault in Nissan Motor on 1998-06-30" in day
+    assert "no stake" not in run("stake", "Renault", "Nissan", "--at", "2010-06-30")

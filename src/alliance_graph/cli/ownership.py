@@ -212,6 +212,15 @@ def stake(holder, held, at, data, data_format, no_validate, scenario, reading, f
     if fmt in ROW_FORMATS:  # one row, the parts and claims in the json form
         _records([row], fmt, list(row))
         return
+    nothing = record["percent"] is None and record["voting_percent"] is None
+    if nothing and not record["candidates"] and not record["competing"]:
+        # an empty row reads like a figure left out; say what the data holds
+        when = ("on " if len(record["at"]) == 10 else "in ") + record["at"]
+        click.echo(
+            f"The data holds no stake of {record['holder']} in {record['held']} {when} "
+            "(chains of stakes: ownership paths or integrated)."
+        )
+        return
     _table([row], _for_people(row))
     if len(record["parts"]) > 1 or any(p["via"] for p in record["parts"]):
         click.echo("\nParts:")
