@@ -204,6 +204,24 @@ def test_certain_reading_never_claims_certainty_over_a_stake_it_left_out(tmp_pat
         assert r["certain"] is False or r["holder"] == "B"
     # once certain, certain
     assert own.integrated(h, "A", "C", "2012-06-30", reading="certain")["certain"] is True
+    # Both ends joined to the part between them by stakes it counts, but to each other
+    # only through stakes it leaves out: the shortest-first search (--limit, as the CLI
+    # and the web API ask) finds no path, where it raised networkx's NetworkXNoPath.
+    late = '"2011"^^xsd:gYear'
+    two = holdings_of(
+        tmp_path,
+        og.graph(
+            ["A", "B", "C", "D"],
+            og.stake("ab", "A", "B", 60, start=late),
+            og.stake("bc", "B", "C", 50),
+            og.stake("ad", "A", "D", 30),
+            og.stake("dc", "D", "C", 20, start=late),
+        ),
+    )
+    for limit in (None, 3):
+        p = own.paths(two, "A", "C", day, reading="certain", limit=limit)
+        assert p["paths"] == [] and p["total_percent"] == 0 and p["certain"] is False
+    assert len(own.paths(two, "A", "C", day, reading="possible", limit=3)["paths"]) == 2
 
 
 def test_a_stake_without_a_start_is_never_certain_and_says_why(tmp_path):

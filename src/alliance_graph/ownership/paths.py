@@ -78,7 +78,9 @@ def paths(
             if d["percent"] > 0
         )
     found, complete = [], True
-    if a in sub and b in sub:
+    # the two may lie between each other only through stakes the reading leaves out
+    # (between() reads those too), and then no path joins them in sub
+    if a in sub and b in sub and nx.has_path(sub, a, b):
         if limit is not None and max_depth is None:
             walker = nx.shortest_simple_paths(sub, a, b, weight="w")
         else:
