@@ -263,3 +263,30 @@ def test_diagrams_write_about_before_an_approximate_figure(tmp_path):
         assert "about 40%" in out.output, out.output
         assert "about 50%" not in out.output and "50%" in out.output
         assert "about 10%" not in out.output and "10%" in out.output
+
+
+def test_a_stake_the_reading_leaves_out_carries_no_approximate_figure(tmp_path):
+    # A holds about 40% of B from 2000; B's 50% of C starts some day of 2010 (a year
+    # only). On 2010-06-30 the certain reading leaves B's stake out: no walk it counts
+    # reaches C, so A's 0% of C rests on no "about" figure (certain: false all the same,
+    # since the stake may hold). The possible reading counts it: 20%, approximate.
+    b_c = og.stake("bc", "B", "C", 50, start='"2010"^^xsd:gYear')
+    path = tmp_path / "omitted.ttl"
+    path.write_text(og.graph(["A", "B", "C"], og.stake("ab", "A", "B", 40, extra=ABOUT), b_c))
+    h = own.holdings_from_files([path])
+    store = open_store([path], store_dir=tmp_path / "store")
+    day = "2010-06-30"
+    g = {r: own.snapshot(h, day, reading=r) for r in ("certain", "possible")}
+    for reading, value, about in (("certain", 0.0, False), ("possible", 20.0, True)):
+        pair = own.integrated(h, "A", "C", day, reading=reading)
+        assert (pair["integrated_percent"], pair["approximate"]) == (value, about), reading
+        assert pair["certain"] is False
+        one = {r["held"]: r for r in own.integrated(h, EX + "A", None, day, reading=reading)}
+        whole = own.integrated(h, EX + "A", None, day, reading=reading, snapshot=g[reading])
+        every = [r for r in own.integrated_records(h, day, reading=reading) if r["holder"] == "A"]
+        found = own.integrated_from_index(store, EX + "A", None, day, reading=reading)
+        for records in (list(one.values()), whole, every, found[0]):
+            got = {r["held"]: r["approximate"] for r in records}
+            assert got.get("C", False) is about and got["B"] is True, (reading, records)
+    rows = own.timeline(h, "A", "C", reading="certain")
+    assert all(r["approximate"] is False for r in rows if not r["integrated_percent"]), rows

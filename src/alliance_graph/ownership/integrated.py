@@ -198,9 +198,9 @@ def _answer(
     rest = members[members != i]
     keep = np.concatenate(([i], rest)).astype(np.int64)
     row = mxm.solve_row(mxm.sub(mx.a, keep), corrected)
-    struct = mxm.sub(mx.struct, keep)
-    tainted = mxm.tainted_local(struct, mxm.sub(mx.uncertain, keep), corrected)
-    about = mxm.tainted_local(struct, mxm.sub(mx.approx, keep), corrected)
+    tainted = mxm.tainted_local(mxm.sub(mx.struct, keep), mxm.sub(mx.uncertain, keep), corrected)
+    # "about" figures count only on the walks the figure sums, not through omitted stakes
+    about = mxm.tainted_local(mxm.sub(mx.counted, keep), mxm.sub(mx.approx, keep), corrected)
     if b_iri is not None:
         local = 0 if j == i else 1 + int(np.searchsorted(rest, j))
         return record(b_iri, float(row[local]), not tainted[local], bool(about[local]))
@@ -231,16 +231,18 @@ def _taint(net: _Network, i: int, corrected: bool, marked: str = "uncertain"):
 
     mx = net.mx
     flags = getattr(mx, marked)
+    # an omitted stake makes a figure uncertain, but no walk through it is counted
+    base = mx.counted if marked == "approx" else mx.struct
     lay = mx.cache.get(("layers", marked))
     if lay is None:
-        lay = mx.cache[("layers", marked)] = mxm.layers(mx.struct, flags)
+        lay = mx.cache[("layers", marked)] = mxm.layers(base, flags)
     n = mx.a.shape[0]
     order = mxm.reach(lay, i)
     reached = np.unique(order % n)
     tainted = np.unique(order[order >= n] - n)
     if corrected and (order == n + i).any():
         keep = np.concatenate(([i], reached[reached != i])).astype(np.int64)
-        local = mxm.tainted_local(mxm.sub(mx.struct, keep), mxm.sub(flags, keep), True)
+        local = mxm.tainted_local(mxm.sub(base, keep), mxm.sub(flags, keep), True)
         tainted = np.sort(keep[local])
     return reached, tainted
 

@@ -52,7 +52,7 @@ def pair(
     local_of = {node: k for k, node in enumerate(keep)}
     x = _solve_row(net.a, keep, local_of, corrected)
     tainted = _tainted(net.struct, net.uncertain, keep, local_of, corrected)
-    about = _tainted(net.struct, net.approximate, keep, local_of, corrected)
+    about = _tainted(net.counted, net.approximate, keep, local_of, corrected)
     local = 0 if j == i else local_of[j]
     return net.record(h, a_iri, b_iri, x[local], not tainted[local], definition, about[local])
 
@@ -78,7 +78,7 @@ def holder(
     local_of = {node: k for k, node in enumerate(keep)}
     x = _solve_row(net.a, keep, local_of, corrected)
     tainted = _tainted(net.struct, net.uncertain, keep, local_of, corrected)
-    about = _tainted(net.struct, net.approximate, keep, local_of, corrected)
+    about = _tainted(net.counted, net.approximate, keep, local_of, corrected)
     # i lies on a cycle when one of its (non-zero) holders is reached from it
     on_cycle = any(i in net.a.get(u, {}) for u in reached)
     out = [
@@ -95,13 +95,14 @@ def holder(
 class _Net:
     """The snapshot of one day as adjacency by node index (nodes sorted as in
     :func:`.matrix.build`): ``a`` the non-zero stakes, ``struct`` every edge a walk could
-    take (A's, the zero ones and the omitted ones), ``uncertain`` the uncertain edges,
-    ``approximate`` those whose figure is given as "about"."""
+    take (A's, the zero ones and the omitted ones), ``counted`` those with a figure (not
+    the omitted ones), ``uncertain`` the uncertain edges, ``approximate`` those whose
+    figure is given as "about"."""
 
-    def __init__(self, span, percent, nodes, a, struct, uncertain, approximate):
+    def __init__(self, span, percent, nodes, a, struct, counted, uncertain, approximate):
         self.span, self.percent, self.nodes = span, percent, nodes
         self.index = {n: i for i, n in enumerate(nodes)}
-        self.a, self.struct, self.uncertain = a, struct, uncertain
+        self.a, self.struct, self.counted, self.uncertain = a, struct, counted, uncertain
         self.approximate = approximate
 
     @classmethod
@@ -124,6 +125,7 @@ class _Net:
             struct.setdefault(i, set()).add(j)
             if not certain[(u, v)]:
                 uncertain.add((i, j))
+        counted = {i: set(targets) for i, targets in struct.items()}
         for u, v in omitted:
             i, j = index[u], index[v]
             struct.setdefault(i, set()).add(j)
@@ -131,7 +133,7 @@ class _Net:
         if _has_bad_cycle(a, len(nodes)):
             return None
         approximate = {(index[u], index[v]) for u, v in about}
-        return cls(span, percent, nodes, a, struct, uncertain, approximate)
+        return cls(span, percent, nodes, a, struct, counted, uncertain, approximate)
 
     def record(
         self,

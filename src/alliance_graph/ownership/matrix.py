@@ -46,6 +46,9 @@ class Matrix:
     a_t: object = None  # A transposed, as csr (walks backwards)
     a_csc: object = None
     struct_t: object = None
+    # csr, 1 for every edge with a figure (A's and the zero ones, not the omitted): the
+    # walks integrated ownership counts, over which an "about" figure is looked for
+    counted: object = None
     cache: dict = field(default_factory=dict)
 
 
@@ -102,7 +105,9 @@ def from_edges(nodes: list[str], edges, omitted, approximate=()) -> Matrix:
         shape=(n, n),
     )
     ap.data[:] = 1.0
-    return Matrix(nodes, index, a, u, s, ap, a.T.tocsr(), a.tocsc(), s.T.tocsr())
+    c = sparse.csr_matrix((np.ones(m), (rows, cols)), shape=(n, n))
+    c.data[:] = 1.0
+    return Matrix(nodes, index, a, u, s, ap, a.T.tocsr(), a.tocsc(), s.T.tocsr(), c)
 
 
 def cached(g) -> Matrix:
