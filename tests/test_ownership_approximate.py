@@ -94,9 +94,14 @@ def test_the_shipped_answers_flag_exactly_the_statements_the_data_marks():
         for part in record["parts"]:
             assert part["approximate"] is (part["statement"] in marked), (pair, day, part)
         assert record["approximate"] is any(p["statement"] in marked for p in record["parts"])
-        for c in record["candidates"]:
+        for c in record["candidates"] + record["competing"]:
             assert c["approximate"] is (c["statement"] in marked)
     assert own.stake(h, "French State", "Renault", "2002-06-30")["approximate"] is True
+    # Nissan's "about 27%" of Mitsubishi Motors loses to the preferred 24.05%: the answer
+    # is exact, the claim set aside says it is approximate
+    mmc = own.stake(h, "Nissan Motor", "Mitsubishi Motors", "2025-01-01")
+    assert mmc["approximate"] is False
+    assert [c["approximate"] for c in mmc["competing"]] == [True]
 
 
 # Integrated ownership: A about 40% of B, B 50% of C, A 10% of C, an exact branch

@@ -81,8 +81,8 @@ def stake(
     possible on that day, with their sources. ``parts`` splits the figure by position
     (direct, or through an intermediary), each with its capital, exercisable and
     theoretical votes; ``approximate`` is true when a figure summed is one the sources
-    give as "about" (``ag:approximate``), for the answer and for each part and candidate;
-    ``competing`` lists the claims on this pair that lost (a lower
+    give as "about" (``ag:approximate``), for the answer and for each part, candidate
+    and competing claim; ``competing`` lists the claims on this pair that lost (a lower
     rank, an older report), each with its reason; ``why_not_certain`` says why
     ``certain`` is false.
     """
@@ -145,6 +145,7 @@ def stake(
             "statement": s.iri,
             "sources": list(s.sources),
             "reason": reason,
+            "approximate": s.approximate,
         }
         for c in eco + vote
         for s, reason in c.outranked
@@ -159,6 +160,7 @@ def stake(
                         "statement": s.iri,
                         "sources": list(s.sources),
                         "reason": aside.reason,
+                        "approximate": s.approximate,
                     }
                 )
     # A claim on this pair set aside for several values where the shapes allow one, or
