@@ -239,7 +239,12 @@ def stake(holder, held, at, data, data_format, no_validate, scenario, reading, f
         )
     if record["competing"]:
         click.echo("\nCompeting claims set aside:")
-        _table([{"percent": c["percent"], "reason": c["reason"]} for c in record["competing"]])
+        _table(
+            [
+                {"percent": c["percent"], "approximate": c["approximate"], "reason": c["reason"]}
+                for c in record["competing"]
+            ]
+        )
     if record["why_not_certain"]:
         click.echo("\nNot certain because:")
         for reason in record["why_not_certain"]:
