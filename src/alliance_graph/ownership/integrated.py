@@ -199,8 +199,12 @@ def _answer(
     keep = np.concatenate(([i], rest)).astype(np.int64)
     row = mxm.solve_row(mxm.sub(mx.a, keep), corrected)
     tainted = mxm.tainted_local(mxm.sub(mx.struct, keep), mxm.sub(mx.uncertain, keep), corrected)
-    # "about" figures count only on the walks the figure sums, not through omitted stakes
-    about = mxm.tainted_local(mxm.sub(mx.counted, keep), mxm.sub(mx.approx, keep), corrected)
+    # "about" figures count only on the walks the figure sums, not through omitted stakes;
+    # most networks have none, and then there is nothing to search
+    if mx.approx.nnz:
+        about = mxm.tainted_local(mxm.sub(mx.counted, keep), mxm.sub(mx.approx, keep), corrected)
+    else:
+        about = np.zeros(len(keep), dtype=bool)
     if b_iri is not None:
         local = 0 if j == i else 1 + int(np.searchsorted(rest, j))
         return record(b_iri, float(row[local]), not tainted[local], bool(about[local]))

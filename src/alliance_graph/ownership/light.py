@@ -52,7 +52,11 @@ def pair(
     local_of = {node: k for k, node in enumerate(keep)}
     x = _solve_row(net.a, keep, local_of, corrected)
     tainted = _tainted(net.struct, net.uncertain, keep, local_of, corrected)
-    about = _tainted(net.counted, net.approximate, keep, local_of, corrected)
+    about = (
+        _tainted(net.counted, net.approximate, keep, local_of, corrected)
+        if net.approximate
+        else [False] * len(keep)
+    )
     local = 0 if j == i else local_of[j]
     return net.record(h, a_iri, b_iri, x[local], not tainted[local], definition, about[local])
 
@@ -78,7 +82,11 @@ def holder(
     local_of = {node: k for k, node in enumerate(keep)}
     x = _solve_row(net.a, keep, local_of, corrected)
     tainted = _tainted(net.struct, net.uncertain, keep, local_of, corrected)
-    about = _tainted(net.counted, net.approximate, keep, local_of, corrected)
+    about = (
+        _tainted(net.counted, net.approximate, keep, local_of, corrected)
+        if net.approximate
+        else [False] * len(keep)
+    )
     # i lies on a cycle when one of its (non-zero) holders is reached from it
     on_cycle = any(i in net.a.get(u, {}) for u in reached)
     out = [
