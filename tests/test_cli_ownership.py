@@ -15,6 +15,7 @@ from alliance_graph.cli import cli, main
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import ownership_graphs as og  # noqa: E402
 
+EXAMPLES = Path(__file__).resolve().parents[1] / "docs" / "examples"
 SUBCOMMANDS = ("stake", "paths", "integrated", "control", "timeline", "compare")
 
 
@@ -302,7 +303,7 @@ def test_a_span_holding_a_known_start_day_says_so(capsys):
     assert not any("between 2002-03-01 and 2002-03-01" in w for w in why)
 
 
-def test_stake_table_says_when_the_data_holds_no_stake():
+def test_stake_table_says_when_the_data_holds_no_stake(tmp_path):
     # independently: the shipped Turtle has no shareholding of Renault in Mitsubishi Motors
     from rdflib import Graph, Namespace
 
@@ -321,3 +322,14 @@ def test_stake_table_says_when_the_data_holds_no_stake():
     day = run("stake", "Renault", "Nissan", "--at", "1998-06-30")
     assert "no stake of Renault in Nissan Motor on 1998-06-30" in day
     assert "no stake" not in run("stake", "Renault", "Nissan", "--at", "2010-06-30")
+    # a claim without a figure ("25-50" in the CSV example) is not "no stake": the table
+    # and its reason stay
+    data = tmp_path / "ranges.ttl"
+    imported = CliRunner().invoke(
+        cli,
+        ["import", "csv", str(EXAMPLES / "stakes.csv"), "-o", str(data)],
+        catch_exceptions=False,
+    )
+    assert imported.exit_code == 0, imported.output
+    out = run("stake", "Family Trust", "Company C", "--at", "2021", "--data", str(data))
+    assert "no stake" not in out and "Not certain because" in out and "no ag:percent" in out

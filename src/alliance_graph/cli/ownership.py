@@ -213,7 +213,9 @@ def stake(holder, held, at, data, data_format, no_validate, scenario, reading, f
         _records([row], fmt, list(row))
         return
     nothing = record["percent"] is None and record["voting_percent"] is None
-    if nothing and not record["candidates"] and not record["competing"]:
+    # only where none is certain: a claim without a figure (a range) or one the reading
+    # left out keeps the table and its reasons
+    if nothing and record["certain"] and not record["candidates"] and not record["competing"]:
         # an empty row reads like a figure left out; say what the data holds
         when = ("on " if len(record["at"]) == 10 else "in ") + record["at"]
         click.echo(
