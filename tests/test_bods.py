@@ -773,3 +773,91 @@ def test_a_file_with_no_bods_statement_is_an_error_and_writes_nothing(tmp_path, 
     err = capsys.readouterr().err
     assert done.value.code == 2 and str(source) in err and "no BODS statement" in err
     assert not out.exists()
+
+
+def _payload_of_a_relationship(statements: list) -> dict:
+    for st in statements:
+        if st.get("recordType") == "relationship":
+            for a in st.get("annotations") or ():
+                if isinstance(a, dict) and isinstance(a.get("allianceGraph"), dict):
+                    return a["allianceGraph"]
+    raise AssertionError("no annotated relationship statement")
+
+
+@pytest.mark.parametrize(
+    "breaks",
+    [
+        "publication details as text",
+        "a start date as a number",
+        "an annotation without its IRI",
+        "an annotation IRI with a space",
+    ],
+)
+def test_a_badly_typed_field_names_its_statement_and_the_rest_is_imported(
+    tmp_path, statements, capsys, breaks
+):
+    # Each used to stop the import with a Python traceback (exit 1).
+    doc = copy.deepcopy(statements)
+    if breaks == "publication details as text":  # read from statements without annotations
+        doc = json.loads(SAMPLE.read_text())
+        doc[0]["publicationDetails"] = "x"
+    elif breaks == "a start date as a number":
+        rel = next(s for s in doc if s.get("recordType") == "relationship")
+        rel["recordDetails"]["interests"][0]["startDate"] = 2020
+        rel.pop("annotations", None)  # the standard fields are then what is read
+    elif breaks == "an annotation without its IRI":
+        _payload_of_a_relationship(doc).pop("iri")
+    else:
+        _payload_of_a_relationship(doc)["iri"] = "http://example.org/a b"
+    for suffix, text in ((".json", json.dumps(doc)), (".jsonl", "\n".join(map(json.dumps, doc)))):
+        source = tmp_path / f"broken{suffix}"
+        source.write_text(text, encoding="utf-8")
+        out = tmp_path / "out.ttl"
+        out.write_text("kept")
+        with pytest.raises(SystemExit) as done:
+            main(["import", "bods", str(source), "-o", str(out)])
+        err = capsys.readouterr().err
+        assert done.value.code == 0 and "Traceback" not in err, err
+        assert "not imported: statement " in err or "note: statement " in err, err
+        assert "Wrote" in err and out.read_text() != "kept"
+        # the loader reads the same file for every command that takes --data
+        with pytest.raises(SystemExit) as done:
+            main(["validate", "--data", str(source)])
+        assert done.value.code in (0, 1) and "Traceback" not in capsys.readouterr().err
+
+
+def test_a_number_past_the_digit_limit_is_named_by_line(tmp_path, capsys):
+    source = tmp_path / "huge.json"
+    source.write_text('[\n{"statementId": "a",\n "share": 1' + "0" * 5000 + "}\n]")
+    with pytest.raises(SystemExit) as done:
+        main(["import", "bods", str(source), "-o", str(tmp_path / "out.ttl")])
+    err = capsys.readouterr().err
+    # the line where the value holding it starts (the decoder gives no closer place)
+    assert done.value.code == 2 and "huge.json:2" in err and "Traceback" not in err, err
+
+
+def test_import_writes_standard_output_for_dash(tmp_path):
+    # "-o -" is standard output, as for export, not a file named "-"
+    result = subprocess.run(
+        [sys.executable, "-m", "alliance_graph", "import", "bods", str(SAMPLE), "-o", "-"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("@prefix") and "Wrote standard output" in result.stderr
+    assert not (tmp_path / "-").exists()
+    from rdflib import Graph
+
+    assert len(Graph().parse(data=result.stdout, format="turtle")) > 100
+
+
+def test_the_reasons_are_printed_when_no_statement_is_imported(tmp_path, capsys):
+    source = tmp_path / "none.json"
+    source.write_text('[{"statementId": "only-one"}]')
+    with pytest.raises(SystemExit) as done:
+        main(["import", "bods", str(source), "-o", str(tmp_path / "out.ttl")])
+    err = capsys.readouterr().err
+    assert done.value.code == 2
+    assert "not imported: statement only-one: no recordId or recordDetails" in err

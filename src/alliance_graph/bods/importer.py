@@ -183,6 +183,8 @@ def _dates_problem(interest: dict) -> str | None:
         value = interest.get(name)
         if value is None:
             continue
+        if not isinstance(value, str):
+            return f"{name} {value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD, as text)"
         try:
             parse_date(str(value)[:10])
         except ValueError as exc:
@@ -240,7 +242,13 @@ class _Importer:
 
     def source(self, statement: dict) -> tuple[list[ox.Triple], str]:
         src = statement.get("source") if isinstance(statement.get("source"), dict) else {}
-        publisher = (statement.get("publicationDetails") or {}).get("publisher") or {}
+        details = statement.get("publicationDetails")
+        publisher = details.get("publisher") if isinstance(details, dict) else None
+        if not isinstance(publisher, dict):
+            if details is not None:
+                sid = str(statement.get("statementId"))
+                self.report.notes.append((sid, "publicationDetails has no publisher: ignored"))
+            publisher = {}
         key = json.dumps([src, publisher], sort_keys=True)
         iri = m.source_iri(key)
         out = []
@@ -335,12 +343,25 @@ class _Importer:
     # -- statements -----------------------------------------------------------------
 
     def statement(self, st) -> Iterator[ox.Triple]:
+        """The triples of one statement, or none and a reason in the report: a field of
+        an unexpected type or form anywhere in it (the statements are untrusted input)
+        skips that statement, named, rather than stopping the import."""
         self.report.statements += 1
-        position = f"statement #{self.report.statements}"
+        position = f"#{self.report.statements}"
         if not isinstance(st, dict):
             self.report.skip(position, "not a JSON object")
             return
         sid = st.get("statementId") if isinstance(st.get("statementId"), str) else position
+        try:
+            out = list(self._statement(st, sid))
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            field = f" {exc}" if isinstance(exc, KeyError) else ""
+            detail = f"missing field{field}" if isinstance(exc, KeyError) else str(exc)
+            self.report.skip(sid, f"a field of an unexpected type or form ({detail})")
+            return
+        yield from out
+
+    def _statement(self, st: dict, sid: str) -> Iterator[ox.Triple]:
         record_type = st.get("recordType")
         if record_type is None and "statementType" in st:
             self.report.skip(

@@ -111,6 +111,10 @@ class _Reader:
                 raise JsonArrayError(
                     "nested too deeply (arrays and objects inside one another)", self.line()
                 ) from None
+            except ValueError as exc:  # an integer past Python's digit limit, say
+                raise JsonArrayError(
+                    f"the value starting here cannot be read: {exc}", self.line()
+                ) from None
             if (
                 isinstance(value, int | float)
                 and _NUMBER_GOES_ON.fullmatch(self.text, end)

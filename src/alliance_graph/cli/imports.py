@@ -21,18 +21,30 @@ def import_cmd():
     """
 
 
-def _write(output: str, write, source: str) -> None:
+def _write(output: str, write, source: str) -> str:
+    """Write through ``write(stream)`` to ``output`` and return its name for messages:
+    a file, atomically, or ``-``, standard output (as for export), whole once the import
+    has succeeded, so that a failed import writes nothing there either."""
+    import io
     from pathlib import Path
 
     from ..export import write_atomically
 
+    if output == "-":
+        buffer = io.BytesIO()
+        write(buffer)
+        stdout = click.get_binary_stream("stdout")
+        stdout.write(buffer.getvalue())
+        stdout.flush()
+        return "standard output"
     write_atomically(Path(output), write, reading=[source])
+    return output
 
 
 _turtle_output = output_option(
     required=True,
     metavar="OUT.ttl",
-    help_text="Turtle file to write (atomically: whole or not at all).",
+    help_text="Turtle file to write (atomically: whole or not at all); '-' is standard output.",
 )
 
 
@@ -56,13 +68,15 @@ def bods_cmd(file, output):
     from ..bods.importer import ImportReport, write_turtle
 
     report = ImportReport()
-    _write(output, lambda out: write_turtle(file, out, report), file)
-    for sid, reason in report.skipped:
-        click.echo(f"not imported: statement {sid}: {reason}", err=True)
-    for sid, reason in report.notes:
-        click.echo(f"note: statement {sid}: {reason}", err=True)
+    try:
+        written = _write(output, lambda out: write_turtle(file, out, report), file)
+    finally:  # the reasons, also when no statement could be imported
+        for sid, reason in report.skipped:
+            click.echo(f"not imported: statement {sid}: {reason}", err=True)
+        for sid, reason in report.notes:
+            click.echo(f"note: statement {sid}: {reason}", err=True)
     click.echo(
-        f"Wrote {output}: {report.statements} statements read, {report.entities} entities, "
+        f"Wrote {written}: {report.statements} statements read, {report.entities} entities, "
         f"{report.persons} persons, {report.stakes} stakes, {len(report.skipped)} not imported",
         err=True,
     )
@@ -89,7 +103,7 @@ def csv_cmd(file, output):
 
     read(file)  # every row checked before a temporary file is even opened
     report = CsvReport()
-    _write(output, lambda out: write_turtle(file, out, report), file)
+    written = _write(output, lambda out: write_turtle(file, out, report), file)
     for line in report.guessed:
         click.echo(f"kind {line}", err=True)
-    click.echo(f"Wrote {output}: {report.rows} stakes, {len(report.entities)} entities", err=True)
+    click.echo(f"Wrote {written}: {report.rows} stakes, {len(report.entities)} entities", err=True)
