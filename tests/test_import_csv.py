@@ -93,6 +93,10 @@ BAD_ROWS = [
     ("A Co,B Co,10,,,,www.example.org,,", 7, "source", "not an http(s) URL"),
     ("A Co,B Co,10,,,,,,robot", 9, "holder_kind", "choose one of"),
     ("A Co,a  co,10,,,,,,", 2, "held", "the same entity"),
+    # digits other than 0-9 are no xsd:decimal; a figure over 100 by less than a float sees
+    ("A Co,B Co,١٢,,,,,,", 3, "percent", "is not a percentage"),
+    ("A Co,B Co,１２,,,,,,", 3, "percent", "is not a percentage"),
+    ("A Co,B Co,100.00000000000000001,,,,,,", 3, "percent", "is above 100"),
 ]
 
 
@@ -113,6 +117,46 @@ def test_each_bad_row_is_named_by_line_and_column(tmp_path, capsys, row, col, na
     assert "Traceback" not in err
     assert out.read_text() == "previous content\n"  # nothing half-written
     assert list(tmp_path.glob(".out.ttl.*")) == []  # no temporary file left
+
+
+@pytest.mark.parametrize(
+    "rows, where, reason",
+    [
+        # Jane declared a person, then a company: the second kind was dropped unseen
+        (["Jane,B Co,5,,,,,,person", "B Co,Jane,5,,,,,,"], None, ""),
+        (
+            ["Jane,B Co,5,,,,,,person", "C Co,D Co,5,,,,,,", "Jane,E Co,5,,,,,,trust"],
+            "stakes.csv:4:9: holder_kind",
+            "Trust, where line 2 makes 'Jane' a Person",
+        ),
+    ],
+)
+def test_one_kind_for_each_entity_over_the_file(tmp_path, capsys, rows, where, reason):
+    src = tmp_path / "stakes.csv"
+    src.write_text(HEADER + "\n".join(rows) + "\n")
+    with pytest.raises(SystemExit) as exit_:
+        main(["import", "csv", str(src), "-o", str(tmp_path / "out.ttl")])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and "Traceback" not in err
+    if where is None:  # held in a later row: that row is named
+        assert "stakes.csv:3:2: held: 'Jane' is a person (line 2): a person cannot be held" in err
+    else:
+        assert where in err and reason in err
+    assert not (tmp_path / "out.ttl").exists()
+
+
+def test_a_kind_declared_on_a_later_row_is_the_entity_kind(tmp_path):
+    # B Co is first named as held (no kind: it would be guessed a company), then
+    # declared a trust: the trust it is
+    result, out = _import(tmp_path, HEADER + "A Co,B Co,5,,,,,,\nB Co,C Co,5,,,,,,trust\n")
+    assert result.exit_code == 0, result.output
+    from rdflib import RDF, RDFS, Graph, Namespace
+
+    ag = Namespace("https://w3id.org/alliance-graph/ontology#")
+    g = Graph().parse(out)
+    (node,) = [s for s, o in g.subject_objects(RDFS.label) if str(o) == "B Co"]
+    assert set(g.objects(node, RDF.type)) == {ag.Trust}
+    assert "B Co: " not in result.output  # not among the guessed kinds
 
 
 def test_every_bad_row_is_reported_at_once(tmp_path, capsys):

@@ -13,6 +13,7 @@ import csv
 import hashlib
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
 
@@ -49,7 +50,7 @@ _STATE = re.compile(r"\b(state|government|republic|kingdom|ministry)\b", re.I)
 _PERCENT = re.compile(
     r"^(?P<about>~|about\s+|approx\.?\s+)?(?P<lo>\d+(?:\.\d+)?)"
     r"(?:\s*(?:-|–|to)\s*(?P<hi>\d+(?:\.\d+)?))?\s*%?$",
-    re.I,
+    re.I | re.ASCII,  # digits 0-9 only: xsd:decimal takes no other (Arabic-Indic, fullwidth)
 )
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -134,10 +135,11 @@ def _check_row(line: int, row: dict, cols: dict[str, int], problems: list) -> _R
             fail("percent", f"{pct!r} is not a percentage (44.4, ~27, 25-50)")
         else:
             lo, hi = match["lo"], match["hi"]
-            values = [float(lo)] + ([float(hi)] if hi else [])
+            # as decimals, as they are written: 100.00000000000000001 is a float of 100
+            values = [Decimal(lo)] + ([Decimal(hi)] if hi else [])
             if any(v > 100 for v in values):
                 fail("percent", f"{pct!r} is above 100")
-            elif hi and float(hi) < float(lo):
+            elif hi and Decimal(hi) < Decimal(lo):
                 fail("percent", f"{pct!r}: the range ends below its start")
             elif hi:
                 out.low, out.high = _decimal_text(lo), _decimal_text(hi)
@@ -230,9 +232,39 @@ def read(path: Path | str) -> tuple[list[_Row], dict[str, int]]:
         row = _check_row(line, dict(zip(names, cells, strict=True)), cols, problems)
         if row is not None:
             rows.append(row)
+    if not problems:
+        _check_kinds(rows, cols, problems)
     if problems:
         raise CsvImportError(path, problems)
     return rows, cols
+
+
+def _check_kinds(rows: list[_Row], cols: dict[str, int], problems: list) -> None:
+    """One kind for each entity over the whole file: an entity is made once, from the
+    first row that names it, so a later row's other kind, or a person held in any row,
+    would be dropped without a word."""
+    declared: dict[str, tuple[str, int, str]] = {}  # key -> (kind, line, column)
+    for row in rows:
+        for role in ("holder", "held"):
+            text = row.values.get(f"{role}_kind", "").strip().lower()
+            if not text:
+                continue
+            key, kind = _key(row.values[role]), KINDS[text]
+            first = declared.setdefault(key, (kind, row.line, f"{role}_kind"))
+            if first[0] != kind:
+                problems.append(
+                    (row.line, cols.get(f"{role}_kind"), f"{role}_kind",
+                     f"{kind}, where line {first[1]} makes {row.values[role].strip()!r} "
+                     f"a {first[0]}: one kind for each entity")
+                )  # fmt: skip
+    for row in rows:
+        kind, line, _ = declared.get(_key(row.values["held"]), (None, 0, ""))
+        if kind == "Person" and line != row.line:
+            problems.append(
+                (row.line, cols.get("held"), "held",
+                 f"{row.values['held'].strip()!r} is a person (line {line}): a person "
+                 "cannot be held")
+            )  # fmt: skip
 
 
 class _cells:
@@ -282,6 +314,12 @@ def triples(path: Path | str, report: CsvReport | None = None) -> list[ox.Triple
         ox.Triple(file_source, _ag("accessNote"), ox.Literal(f"the CSV file {path.name}")),
     ]
     entities: dict[str, ox.NamedNode] = {}
+    declared = {
+        _key(row.values[role]): KINDS[row.values[f"{role}_kind"].strip().lower()]
+        for row in rows
+        for role in ("holder", "held")
+        if row.values.get(f"{role}_kind", "").strip()
+    }
     taken: set[ox.NamedNode] = set()  # the nodes of ``entities``: a lookup, not a scan
     url_sources: dict[str, ox.NamedNode] = {}
 
@@ -319,12 +357,13 @@ def triples(path: Path | str, report: CsvReport | None = None) -> list[ox.Triple
                 ]
             )
 
-    def entity(name: str, kind_text: str, role: str, line: int) -> ox.NamedNode:
+    def entity(name: str, role: str, line: int) -> ox.NamedNode:
         key = _key(name)
         node = entities.get(key)
         if node is not None:
             return node
-        kind = KINDS.get(kind_text.strip().lower()) if kind_text.strip() else None
+        # the kind any row declares (read() made sure they agree), wherever it comes
+        kind = declared.get(key)
         if kind is None:
             kind = guess_kind(name, role)
             report.guessed.append(f"{' '.join(name.split())}: {kind} (guessed)")
@@ -345,8 +384,8 @@ def triples(path: Path | str, report: CsvReport | None = None) -> list[ox.Triple
 
     for row in rows:
         v = row.values
-        holder = entity(v["holder"], v.get("holder_kind", ""), "holder", row.line)
-        held = entity(v["held"], v.get("held_kind", ""), "held", row.line)
+        holder = entity(v["holder"], "holder", row.line)
+        held = entity(v["held"], "held", row.line)
         # The file's name and the line, and what the row says: two files of one name
         # (2020/stakes.csv, 2021/stakes.csv) then give two stakes where their rows
         # differ, where the line alone merged them; an edit changes that row's IRI only.
@@ -358,9 +397,7 @@ def triples(path: Path | str, report: CsvReport | None = None) -> list[ox.Triple
         out.append(ox.Triple(node, _ag("held"), held))
         through = v.get("through", "").strip()
         if through:
-            out.append(
-                ox.Triple(node, _ag("heldThrough"), entity(through, "", "through", row.line))
-            )
+            out.append(ox.Triple(node, _ag("heldThrough"), entity(through, "through", row.line)))
         for kind in row.interests:
             out.append(ox.Triple(node, _ag("interest"), _ag(kind)))
         size = ""
