@@ -253,7 +253,16 @@ def test_scenario_on_a_command_and_compare(tmp_path):
     what_if = ("--scenario", str(scenario), "--store", str(keep))
     assert run_json("stake", "R", "N", *common, *what_if)["percent"] == 55.0
     assert run_json("stake", "R", "N", *common, "--store", str(keep))["percent"] == 15.0
-    assert any(keep.iterdir())
+    # what --store holds is the data's store alone: compare validated the scenario's
+    # temporary copy, which was built there and pushed the data's store out
+    from alliance_graph import persist
+
+    (build,) = persist.builds(keep)
+    assert str(data) in (build / "sources").read_text()
+    scenario.write_text("action,holder,held,percent,date\nbuy,R,N,1,2026-06-30\n")
+    for _ in range(3):
+        run_json("compare", "--scenario", str(scenario), *common, "--store", str(keep))
+    assert persist.builds(keep) == [build]
     scenario.write_text("action,holder,held,percent,date\nbuy,R,Nobody,1,2026-06-30\n")
     r = _main("compare", "--scenario", str(scenario), *common)
     assert r.returncode == 2 and "buy.csv:2" in r.stderr

@@ -38,6 +38,7 @@ the files and a function that fills an empty store.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -74,8 +75,27 @@ def configure(path: str | os.PathLike | None) -> None:
 
 
 def configured() -> str | None:
-    """The store folder in use: :func:`configure`'s, else ``ALLIANCE_GRAPH_STORE``'s."""
+    """The store folder in use: :func:`configure`'s, else ``ALLIANCE_GRAPH_STORE``'s
+    (none within :func:`not_kept`)."""
+    if _settings.get("off"):
+        return None
     return _settings.get("dir") or os.environ.get(ENV_STORE) or None
+
+
+@contextlib.contextmanager
+def not_kept():
+    """Within it, nothing is read from or kept in the store folder: for the files of one
+    run (a scenario's temporary copy), which would otherwise be built there and push the
+    data's own stores out (only :data:`KEEP` are kept)."""
+    before = _settings.get("off")
+    _settings["off"] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            _settings.pop("off", None)
+        else:
+            _settings["off"] = before
 
 
 def content_hash(path: Path | str) -> str:

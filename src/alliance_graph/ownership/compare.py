@@ -31,11 +31,14 @@ def broken_rules(store_before, store_after) -> list[dict]:
     """The validation results of ``store_after`` that ``store_before`` does not have:
     the shipped shapes and rule queries (agreement terms among them, once the data
     states them as rules) run on the changed graph, written to a temporary file."""
+    from ..persist import not_kept
     from ..store import to_ntriples
     from ..validate import validate
 
     def results(store):
-        with tempfile.TemporaryDirectory() as tmp:
+        # temporary files: never built into --store's folder (they would push the data's
+        # own stores out of it)
+        with tempfile.TemporaryDirectory() as tmp, not_kept():
             path = Path(tmp) / "scenario-applied.nt"
             path.write_bytes(to_ntriples(store))
             return validate([path]).results
