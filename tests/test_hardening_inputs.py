@@ -4,6 +4,7 @@ nothing is written."""
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -85,12 +86,50 @@ def test_scenarios_with_an_impossible_date_or_a_huge_cell_name_the_file(tmp_path
     )
     code, _, err = run(["ownership", "compare", "--scenario", str(yaml_file), "--at",
                         "2026-07-01"], capsys)  # fmt: skip
-    assert code == 2 and f"{yaml_file}: not valid YAML: day is out of range" in err
+    # the change is named: dates are read as the other faces read them, not by YAML
+    assert code == 2 and f"{yaml_file}: change 1: date: '2026-02-30' is not a valid date" in err
     csv_file = tmp_path / "s.csv"
     csv_file.write_text("holder,held,percent,date\nA," + "B" * 200_000 + ",10,2020\n")
     code, _, err = run(["ownership", "compare", "--scenario", str(csv_file), "--at",
                         "2026-07-01"], capsys)  # fmt: skip
     assert code == 2 and f"{csv_file}:2: cannot be read" in err
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "said"),
+    [
+        ("latin1.csv", "action,holder,held,percent,date\nsell,Société,Renault,1,2026-06-30\n"
+         .encode("latin-1"), ":2: not UTF-8 text"),
+        ("latin1.yaml", "- {action: sell, holder: Société}\n".encode("latin-1"),
+         ":1: not UTF-8 text"),
+        ("extra.csv", b"action,holder,held,percent,date\nsell,Renault,Nissan,1,2026-06-30,x\n",
+         ":2: more cells than the header has columns"),
+        ("intkey.yaml", b"- {1: sell, holder: Renault}\n", ": change 1: the field name(s) 1"),
+    ],
+)  # fmt: skip
+def test_scenarios_that_cannot_be_read_name_the_place(tmp_path, capsys, name, content, said):
+    # each was a Python traceback (exit 1)
+    path = tmp_path / name
+    path.write_bytes(content)
+    code, _, err = run(
+        ["ownership", "compare", "--scenario", str(path), "--at", "2026-07-01"], capsys
+    )
+    assert code == 2 and f"{path}{said}" in err and "Traceback" not in err, err
+
+
+def test_a_scenario_header_is_read_as_the_stakes_csv_reads_one(tmp_path, capsys):
+    # a byte-order mark and "Action" read as "action" (they gave "missing action")
+    path = tmp_path / "excel.csv"
+    path.write_bytes(
+        "\ufeffAction,Holder,Held,Percent,Date\nsell,Renault,Nissan,1,2026-06-30\n".encode()
+    )
+    code, out, err = run(
+        ["ownership", "stake", "Renault", "Nissan", "--at", "2026-07-01", "--scenario",
+         str(path), "-f", "json"], capsys)  # fmt: skip
+    assert code == 0, err
+    plain = run(["ownership", "stake", "Renault", "Nissan", "--at", "2026-07-01", "-f", "json"],
+                capsys)[1]  # fmt: skip
+    assert json.loads(plain)["percent"] - json.loads(out)["percent"] == pytest.approx(1)
 
 
 @pytest.mark.parametrize("command", [["query", "stakes-on-date", "-p", "date=2003"], ["push"]])

@@ -42,12 +42,16 @@ class Change:
 
 
 def _change(row: dict, where: str) -> Change:
+    if None in row:  # csv.DictReader's key for the cells past the header's
+        raise ScenarioError(f"{where}: more cells than the header has columns")
+    unknown = sorted(map(str, set(row) - set(FIELDS)))
+    if unknown:
+        raise ScenarioError(
+            f"{where}: unknown field(s) {', '.join(unknown)}; the fields are {', '.join(FIELDS)}"
+        )
     missing = [k for k in FIELDS[:5] if not str(row.get(k) or "").strip()]
     if missing:
         raise ScenarioError(f"{where}: missing {', '.join(missing)}")
-    unknown = sorted(set(row) - set(FIELDS))
-    if unknown:
-        raise ScenarioError(f"{where}: unknown field(s) {', '.join(map(str, unknown))}")
     action = str(row["action"]).strip().lower()
     if action not in ACTIONS:
         raise ScenarioError(f"{where}: action {action!r}: choose one of {', '.join(ACTIONS)}")
@@ -76,12 +80,18 @@ def read_scenario(path: Path | str) -> list[Change] | None:
         raise ScenarioError(f"{path}: no such scenario file")
     if path.suffix.lower() not in CHANGE_SUFFIXES:
         return None
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8-sig")  # a spreadsheet's byte-order mark aside
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise ScenarioError(f"{path}:{line}: not UTF-8 text ({exc.reason})") from None
     changes = []
     if path.suffix.lower() == ".csv":
         reader = csv.DictReader(text.splitlines())
         if reader.fieldnames is None:
             raise ScenarioError(f"{path}: empty scenario")
+        # the header as the stakes CSV reads it: case and spaces aside
+        reader.fieldnames = [f.strip().lower().replace(" ", "_") for f in reader.fieldnames]
         try:
             for row in reader:
                 changes.append(_change(row, f"{path}:{reader.line_num}"))
@@ -91,8 +101,14 @@ def read_scenario(path: Path | str) -> list[Change] | None:
         return changes
     import yaml
 
+    class DatesAsText(yaml.SafeLoader):  # a date is read by parse_date, with its change named
+        yaml_implicit_resolvers = {
+            first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+            for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+        }
+
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=DatesAsText)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
@@ -108,6 +124,9 @@ def read_scenario(path: Path | str) -> list[Change] | None:
     for k, row in enumerate(data, 1):
         if not isinstance(row, dict):
             raise ScenarioError(f"{path}: change {k} is not a mapping")
+        if not all(isinstance(key, str) for key in row):
+            keys = ", ".join(repr(key) for key in row if not isinstance(key, str))
+            raise ScenarioError(f"{path}: change {k}: the field name(s) {keys} are not text")
         changes.append(_change(row, f"{path}: change {k}"))
     return changes
 
