@@ -6,7 +6,8 @@ short CSV or YAML list of changes, each with ``action`` (``sell``, ``buy`` or ``
 intermediary of the position). On ``date`` the position's stake then in place ends and
 a new one starts at the old figure minus (sell) or plus (buy) ``percent``, or at
 ``percent`` (set); it keeps the old stake's kinds of interest and voting cap, and cites
-the scenario file. The changes go into the caller's store only.
+the scenario file. The changes go into the caller's store only, in date order; the days
+before a change read as the data has them (docs/ownership.md, "What-if scenarios").
 """
 
 from __future__ import annotations
@@ -144,11 +145,13 @@ def apply_scenario(store, path: Path | str) -> list[dict]:
         st.load_into(store, path)
         st.materialise(store)
         return []
-    done = []
-    for k, change in enumerate(changes):
-        done.append(_apply(store, change, k, Path(path)))
+    done: dict[int, dict] = {}
+    # in date order, whatever the file's: a later change applies to what an earlier one
+    # left (two sales of one position in reverse order overlapped, and no answer came)
+    for k, change in sorted(enumerate(changes), key=lambda kc: kc[1].date.earliest):
+        done[k] = _apply(store, change, k, Path(path))
         st.materialise(store)
-    return done
+    return [done[k] for k in range(len(changes))]
 
 
 def scenario_store(store, path: Path | str):
@@ -188,6 +191,18 @@ def _apply(store, change: Change, k: int, path: Path) -> dict:
         for interest in ("economic", "voting")
         for s in positions(h, interest).get((holder, held, through), [])
     ]
+    later = sorted(
+        (s.interval.start_earliest, s.iri)
+        for s in stakes
+        if s.interval.start_earliest is not None and s.interval.start_earliest > day.earliest
+    )
+    if later:
+        # what the change makes would overlap the data's later history of the position
+        raise ScenarioError(
+            f"{change.where}: the data records a later stake of {h.label(holder)} in "
+            f"{h.label(held)} (from {later[0][0]}, {later[0][1]}); a what-if change must "
+            "come after the position's last recorded change"
+        )
     before = None
     if stakes:
         choice = choose(list({s.iri: s for s in stakes}.values()), day, "economic", "as-of")
@@ -221,15 +236,37 @@ def _apply(store, change: Change, k: int, path: Path) -> dict:
         # where to find it, as the shapes ask of every source: the user's own file
         ox.Quad(source, ag("accessNote"), ox.Literal(f"the what-if file {path}")),
     ]
+    record = {
+        "where": change.where,
+        "action": change.action,
+        "holder": h.label(holder),
+        "held": h.label(held),
+        "through": h.label(through) if through else None,
+        "date": str(day),
+        "before_percent": old,
+        "after_percent": new,
+    }
+    if before is not None and new == old:
+        return record  # nothing changes: the stake stays as the data has it
     if before is not None:
         s0 = node(before.iri)
+        may_end = before.interval.end_earliest  # the data's: it may have ended from then
         for prop in ("end", "endStatus", "endEarliest", "endLatest"):
             for quad in list(store.quads_for_pattern(s0, ag(prop), None, default)):
                 store.remove(quad)
-        store.add(ox.Quad(s0, ag("end"), date))
+        if may_end is not None and may_end < day.earliest:
+            # it ends by the change's day at the latest; before it, what the data said
+            # (an end not known, possibly from may_end) still holds
+            first = ox.Literal(may_end.isoformat(), datatype=ox.NamedNode(XSD + "date"))
+            store.add(ox.Quad(s0, ag("endEarliest"), first))
+            store.add(ox.Quad(s0, ag("endLatest"), date))
+        else:
+            store.add(ox.Quad(s0, ag("end"), date))
         store.add(ox.Quad(s0, ag("endStatus"), ag("Ended")))
-        # The end is the scenario's word, cited as such (a sale down to nothing left the
-        # scenario's source cited by nothing, which the checks then reported).
+    if before is not None and new == 0:
+        # A sale down to nothing: the end is the scenario's word, cited as such (else the
+        # scenario's source is cited by nothing, which the checks report). Otherwise the
+        # new stake cites it, and the old one's answers keep the data's sources alone.
         ended = ox.BlankNode()
         quads += [
             ox.Quad(s0, ag("citation"), ended),
@@ -265,6 +302,9 @@ def _apply(store, change: Change, k: int, path: Path) -> dict:
         ]
         if through is not None:
             quads.append(ox.Quad(s1, ag("heldThrough"), node(through)))
+        if before is not None and before.approximate and change.action != "set":
+            # a figure given as "about", plus or minus an exact one, is still "about"
+            quads.append(ox.Quad(s1, ag("approximate"), ox.Literal(True)))
         if before is not None and before.voting_cap is not None:
             quads.append(
                 ox.Quad(
@@ -274,13 +314,4 @@ def _apply(store, change: Change, k: int, path: Path) -> dict:
                 )
             )
     store.extend(quads)
-    return {
-        "where": change.where,
-        "action": change.action,
-        "holder": h.label(holder),
-        "held": h.label(held),
-        "through": h.label(through) if through else None,
-        "date": str(day),
-        "before_percent": old,
-        "after_percent": new,
-    }
+    return record
