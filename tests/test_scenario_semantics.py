@@ -95,3 +95,79 @@ def test_an_approximate_figure_changed_by_an_exact_one_stays_approximate(
     _, after, _ = _after(tmp_path, [row])
     answer = own.stake(after, "D", "B", "2026-07-01")
     assert (answer["percent"], answer["approximate"]) == (percent, about)
+
+
+def _compare(tmp_path, data: str, rows: list[str]) -> dict:
+    path = tmp_path / "net.ttl"
+    path.write_text(data)
+    scenario = tmp_path / "what-if.csv"
+    scenario.write_text("action,holder,held,percent,date\n" + "\n".join(rows) + "\n")
+    return own.compare([path], scenario, "2026-07-01", check_rules=False)
+
+
+def test_compare_tells_two_companies_of_one_label_apart(tmp_path):
+    # A and B are both "Acme"; T and U both "Target": keyed by label, A's move hid
+    # behind B's figure, and naming T by its IRI stopped compare as ambiguous
+    data = og.graph(
+        [],
+        og.company("A", "Acme"),
+        og.company("B", "Acme"),
+        og.company("T", "Target"),
+        og.company("U", "Target"),
+        og.stake("at", "A", "T", 30),
+        og.stake("bt", "B", "T", 20),
+        og.stake("au", "A", "U", 10),
+    )
+    ex = "http://example.org/"
+    result = _compare(tmp_path, data, [f"sell,{ex}A,{ex}T,5,2026-06-30"])
+    moved = {(r["holder_iri"], r["held_iri"]): r for r in result["integrated"]}
+    assert set(moved) == {(ex + "A", ex + "T")}
+    assert (
+        moved[ex + "A", ex + "T"]["before_percent"],
+        moved[ex + "A", ex + "T"]["after_percent"],
+    ) == (30, 25)
+    assert {r["held_iri"] for r in result["control"]} == {ex + "T"}
+
+
+def test_compare_names_what_a_bad_cycle_leaves_undefined(tmp_path):
+    # S holds half of P and half of R, which hold 60% and 30% of S: R buys 20% more, and
+    # S is held 110% by members of its own cycle. Every figure through S is undefined
+    # afterwards, not 0%.
+    net = [("P", "S", 60), ("R", "S", 30), ("S", "P", 50), ("S", "R", 50), ("S", "K", 50)]
+    data = og.graph(["P", "R", "S", "K"], *(og.stake(u + v, u, v, p) for u, v, p in net))
+    result = _compare(tmp_path, data, ["buy,R,S,20,2026-06-30"])
+    after = {(r["holder"], r["held"]): r["after_percent"] for r in result["integrated"]}
+    before = {(r["holder"], r["held"]): r["before_percent"] for r in result["integrated"]}
+    # before, by the corrected definition, with numpy: row i of (I - A)^-1 A with the
+    # stakes held in i set to zero
+    import numpy as np
+
+    names = ["P", "R", "S", "K"]
+    k = {n: i for i, n in enumerate(names)}
+    for holder in ("P", "R"):
+        a = np.zeros((4, 4))
+        for u, v, p in net:
+            a[k[u], k[v]] = p / 100
+        a[:, k[holder]] = 0
+        row = (np.linalg.inv(np.eye(4) - a) @ a)[k[holder]] * 100
+        for held in ("S", "K"):
+            assert before[(holder, held)] == pytest.approx(row[k[held]]), (holder, held)
+            assert after[(holder, held)] is None, (holder, held)
+    (cycle,) = result["undefined"]
+    assert cycle["when"] == "after" and cycle["company"] == "S"
+    assert cycle["total_percent"] == pytest.approx(110)
+
+
+def test_compare_lists_control_that_moves_downstream(tmp_path):
+    # R buys 10% more of N (45% -> 55%): R then controls N, and through N, K
+    data = og.graph(
+        ["R", "N", "K", "O"],
+        og.stake("rn", "R", "N", 45),
+        og.stake("on", "O", "N", 40),
+        og.stake("nk", "N", "K", 60),
+    )
+    result = _compare(tmp_path, data, ["buy,R,N,10,2026-06-30"])
+    rows = {(r["held"], r["basis"]): r for r in result["control"]}
+    assert rows[("N", "votes")]["before"] == "no one"
+    assert rows[("N", "votes")]["after"].startswith("R (55%)")
+    assert "R" not in rows[("K", "votes")]["before"] and "R (60%)" in rows[("K", "votes")]["after"]

@@ -673,18 +673,24 @@ def compare(scenario, at, min_percent, data, data_format, no_validate, reading, 
         _json(result)
         return
     if fmt in ROW_FORMATS:  # the integrated figures that move, one row each
-        rows = result["integrated"]
-        _records(rows, fmt, list(rows[0]) if rows else ["holder", "held"])
+        columns = ["holder", "held", "before_percent", "after_percent", "holder_iri", "held_iri"]
+        _records(result["integrated"], fmt, columns)
         return
+
+    def for_people(rows):
+        return [{k: v for k, v in r.items() if not k.endswith("_iri")} for r in rows]
+
     click.echo(f"Scenario {scenario} on {result['at']}:")
-    _table(result["changes"])
-    click.echo("\nIntegrated ownership that moves:")
+    _table(for_people(result["changes"]))
+    click.echo("\nIntegrated ownership that moves (blank: undefined, see below):")
     if result["integrated"]:
-        _table(result["integrated"])
+        _table(for_people(result["integrated"]))
     else:
         click.echo("  (nothing moves by --min or more)")
-    click.echo("\nControl of the companies changed:")
-    _table(result["control"])
+    for cycle in result["undefined"]:
+        click.echo(f"  undefined {cycle['when']} the scenario: {cycle['message']}")
+    click.echo("\nControl of the companies changed, and of those downstream where it moves:")
+    _table(for_people(result["control"]))
     click.echo("\nRules the scenario would break (validation of the changed data):")
     if result["broken"]:
         _table(result["broken"])

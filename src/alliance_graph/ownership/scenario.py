@@ -136,8 +136,8 @@ def apply_scenario(store, path: Path | str) -> list[dict]:
     """Apply the scenario file ``path`` to ``store`` (a materialised store from
     :func:`alliance_graph.store.open_store`; only that copy changes) and re-derive its
     bounds and ranks. Returns one record per change applied: ``{"where", "action",
-    "holder", "held", "through", "date", "before_percent", "after_percent"}`` (empty for
-    an RDF scenario)."""
+    "holder", "held", "through", "date", "before_percent", "after_percent", "holder_iri",
+    "held_iri"}`` (empty for an RDF scenario)."""
     from .. import store as st
 
     changes = read_scenario(path)
@@ -245,6 +245,8 @@ def _apply(store, change: Change, k: int, path: Path) -> dict:
         "date": str(day),
         "before_percent": old,
         "after_percent": new,
+        "holder_iri": holder,
+        "held_iri": held,
     }
     if before is not None and new == old:
         return record  # nothing changes: the stake stays as the data has it
