@@ -224,6 +224,28 @@ def test_certain_reading_never_claims_certainty_over_a_stake_it_left_out(tmp_pat
     assert len(own.paths(two, "A", "C", day, reading="possible", limit=3)["paths"]) == 2
 
 
+def test_control_is_not_certain_while_a_stake_it_left_out_could_bring_votes_in(tmp_path):
+    # A holds 40% of T directly and 60% of S from some day of 2011; S holds 20% of T.
+    # On 2011-06-30 the certain reading leaves A's stake in S out: A's aggregate is 40%,
+    # no control, but with that stake A would control S and count its 20%: 60%, control.
+    # The answer is not certain (it was, since S lay off the chain counted).
+    h = holdings_of(
+        tmp_path,
+        og.graph(
+            ["A", "S", "T"],
+            og.stake("as", "A", "S", 60, start='"2011"^^xsd:gYear'),
+            og.stake("st", "S", "T", 20),
+            og.stake("at", "A", "T", 40),
+        ),
+    )
+    r = own.control(h, "T", "2011-06-30", reading="certain")
+    a = next(x for x in r["aggregates"] if x["holder"] == "A")
+    assert (a["aggregate_percent"], a["controls"], a["certain"]) == (40, False, False)
+    later = own.control(h, "T", "2012-06-30", reading="certain")
+    (c,) = later["controllers"]
+    assert (c["controller"], c["percent"], c["certain"]) == ("A", 60, True)
+
+
 def test_a_stake_without_a_start_is_never_certain_and_says_why(tmp_path):
     h = holdings_of(tmp_path, og.graph(["A", "B"], og.stake("ab", "A", "B", 30, start="")))
     r = own.stake(h, "A", "B", "2020")

@@ -102,7 +102,7 @@ def control(
     h = as_holdings(graph)
     b = resolve(h, held)
     g = cached_snapshot(h, at, "voting" if votes else "economic", reading)
-    omitted = {v for _, v in g.graph.get("omitted", {})}
+    omitted_pairs = list(g.graph.get("omitted", {}))
     result = {
         "held": h.label(b),
         "at": g.graph["at"],
@@ -116,6 +116,18 @@ def control(
     }
     if b not in g:
         return result
+    # A stake the reading leaves out can change who controls b wherever it is held in b
+    # or in a company upstream of b: the holder may then control that company and count
+    # its votes (looking only at the chain counted missed a left-out stake in a company
+    # it would have brought in). With one, no aggregate is certain.
+    left_out = False
+    if omitted_pairs:
+        import networkx as nx
+
+        walk = nx.DiGraph(g.edges)
+        walk.add_edges_from(omitted_pairs)
+        upstream = nx.ancestors(walk, b) | {b} if b in walk else {b}
+        left_out = any(v in upstream for _, v in omitted_pairs)
 
     def as_votes(value):
         return value if votes else None
@@ -158,7 +170,7 @@ def control(
                 )
                 edges.append((v, x))
                 todo.append(v)
-        certain = all(g.edges[e]["certain"] for e in edges) and not (seen & omitted)
+        certain = all(g.edges[e]["certain"] for e in edges) and not left_out
         about = any(g.edges[e]["approximate"] for e in edges)
         return sorted(steps, key=lambda s: (s["holder"], s["held"])), certain, about
 
