@@ -861,3 +861,52 @@ def test_the_reasons_are_printed_when_no_statement_is_imported(tmp_path, capsys)
     err = capsys.readouterr().err
     assert done.value.code == 2
     assert "not imported: statement only-one: no recordId or recordDetails" in err
+
+
+def _update_of(statements: list[dict], record: str, **changes) -> dict:
+    first = next(s for s in statements if s.get("recordId") == record)
+    update = copy.deepcopy(first)
+    update["statementId"] = f"update-of-{record}-{len(changes)}"
+    update["recordStatus"] = "updated"
+    for key, value in changes.items():
+        if key == "subject":
+            update["recordDetails"]["subject"] = value
+        else:
+            update[key] = value
+    return update
+
+
+@pytest.mark.parametrize(
+    ("changes", "said"),
+    [
+        # the record's first statement is dated 2019-01-15
+        ({"statementDate": "2019-01-15"}, "is not after that of the record's previous"),
+        ({"statementDate": "2018-06-30"}, "is not after that of the record's previous"),
+        ({"statementDate": "2020-01-01", "subject": "company-b"}, "cannot change its subject"),
+    ],
+)
+def test_a_record_statement_out_of_order_or_about_others_is_named(tmp_path, changes, said):
+    # Each was imported without a word: the first with its claims ending before they
+    # start (bounds the wrong way round), the last vanished into the first's claims.
+    statements = json.loads(SAMPLE.read_text())
+    update = _update_of(statements, "rel-jane-a", **changes)
+    path = tmp_path / "out-of-order.json"
+    path.write_text(json.dumps(statements + [update]))
+    report = importer.ImportReport()
+    turtle = tmp_path / "out.ttl"
+    with open(turtle, "wb") as out:
+        importer.write_turtle(path, out, report)
+    reasons = dict(report.skipped)
+    assert said in reasons[update["statementId"]], reasons
+    assert validate([turtle]).conforms
+
+
+def test_a_component_no_statement_gives_is_noted(tmp_path):
+    statements = json.loads(SAMPLE.read_text())
+    rel = next(s for s in statements if s.get("recordId") == "rel-a-b")
+    rel["recordDetails"]["componentRecords"] = ["no-such-record"]
+    path = tmp_path / "components.json"
+    path.write_text(json.dumps(statements))
+    report = importer.ImportReport()
+    list(importer.triples(path, report))
+    assert any("'no-such-record'" in why and sid == rel["statementId"] for sid, why in report.notes)

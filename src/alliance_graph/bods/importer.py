@@ -215,12 +215,13 @@ class _History:
     """What later statements of a relationship record need: the last statement's date
     and the record's claims (slots: a million records must stay small)."""
 
-    __slots__ = ("date", "claims", "count")
+    __slots__ = ("date", "claims", "count", "ends")
 
-    def __init__(self):
+    def __init__(self, ends: tuple[str, str]):
         self.date: str | None = None
         self.claims: list[_Claim] = []
         self.count = 0
+        self.ends = ends  # (subject, interestedParty): what the record is about
 
 
 def _claim_node(base: str, n: int) -> str:
@@ -483,7 +484,15 @@ class _Importer:
         through = None
         for part in details.get("componentRecords") or ():
             component = self.components.pop(part, None)
-            if component and component[0] == subject and component[1] != party:
+            if component is None:
+                self.report.notes.append(
+                    (
+                        sid,
+                        f"componentRecords names {part!r}, which no earlier statement gives "
+                        "as a component: the intermediary is not known",
+                    )
+                )
+            elif component[0] == subject and component[1] != party:
                 through = component[1]
         if payload:
             yield from self.payload_claim(payload)
@@ -558,6 +567,21 @@ class _Importer:
 
     def standard(self, st, sid, record_id, subject, party, through, details, date):
         history = self.open.get(record_id)
+        if history is not None and history.ends != (subject, party):
+            self.report.skip(
+                sid,
+                f"record {record_id} is about {history.ends[1]} in {history.ends[0]}; a "
+                "later statement of it cannot change its subject or interested party",
+            )
+            return
+        if history is not None and history.date is not None and date <= history.date:
+            # its claims would end before they start (bounds the wrong way round)
+            self.report.skip(
+                sid,
+                f"statementDate {date} is not after that of the record's previous statement "
+                f"({history.date}): the statements of a record come in date order",
+            )
+            return
 
         def rejected_stakes():  # stake interests left out for their share or dates
             return sum(1 for n, why in self.report.notes if n == sid and " is left out: " in why)
@@ -579,7 +603,7 @@ class _Importer:
         base = m.node_of_record(record_id)
         first = history is None
         if first:
-            history = _History()
+            history = _History((subject, party))
         closing = st.get("recordStatus") == "closed"
         unmatched = [c for c in history.claims if not c.ended]
         for g in groups:
