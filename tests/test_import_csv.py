@@ -98,6 +98,31 @@ BAD_ROWS = [
     ("A Co,B Co,１２,,,,,,", 3, "percent", "is not a percentage"),
     ("A Co,B Co,100.00000000000000001,,,,,,", 3, "percent", "is above 100"),
 ]
+BAD_THROUGH = [
+    # (row, words of the reason): an intermediary is neither end of the stake
+    ("A Co,B Co,10,,,,,,,A Co", "is the holder or the held company"),
+    ("A Co,B Co,10,,,,,,,b  co", "is the holder or the held company"),
+]
+
+
+@pytest.mark.parametrize(("row", "reason"), BAD_THROUGH)
+def test_an_intermediary_that_is_an_end_of_the_stake_is_named(tmp_path, capsys, row, reason):
+    src = tmp_path / "stakes.csv"
+    src.write_text(HEADER.rstrip("\n") + ",through\n" + row + "\n")
+    with pytest.raises(SystemExit) as exit_:
+        main(["import", "csv", str(src), "-o", str(tmp_path / "out.ttl")])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and "stakes.csv:2:10: through: " in err and reason in err
+
+
+def test_a_header_without_rows_is_named(tmp_path, capsys):
+    src = tmp_path / "stakes.csv"
+    src.write_text(HEADER)
+    with pytest.raises(SystemExit) as exit_:
+        main(["import", "csv", str(src), "-o", str(tmp_path / "out.ttl")])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and "header and no rows" in err
+    assert not (tmp_path / "out.ttl").exists()
 
 
 @pytest.mark.parametrize(

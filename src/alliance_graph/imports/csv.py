@@ -173,6 +173,9 @@ def _check_row(line: int, row: dict, cols: dict[str, int], problems: list) -> _R
         fail("source", f"{source!r} is not an http(s) URL")
     if row.get("holder", "").strip() and _key(row["holder"]) == _key(row.get("held", "")):
         fail("held", "the holder and the held are the same entity")
+    through = row.get("through", "").strip()
+    if through and _key(through) in (_key(row.get("holder", "")), _key(row.get("held", ""))):
+        fail("through", f"{through!r} is the holder or the held company, not an intermediary")
     return out if len(problems) == bad else None
 
 
@@ -232,6 +235,8 @@ def read(path: Path | str) -> tuple[list[_Row], dict[str, int]]:
         row = _check_row(line, dict(zip(names, cells, strict=True)), cols, problems)
         if row is not None:
             rows.append(row)
+    if not rows and not problems:
+        problems.append((1, None, "", "the file has a header and no rows: no stake to import"))
     if not problems:
         _check_kinds(rows, cols, problems)
     if problems:
