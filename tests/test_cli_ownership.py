@@ -342,3 +342,31 @@ def test_stake_table_says_when_the_data_holds_no_stake(tmp_path):
     assert imported.exit_code == 0, imported.output
     out = run("stake", "Family Trust", "Company C", "--at", "2021", "--data", str(data))
     assert "no stake" not in out and "Not certain because" in out and "no ag:percent" in out
+
+
+def test_an_rdf_scenario_is_validated_with_the_data(tmp_path):
+    # A stake without a citation was left out of every answer without a word.
+    scenario = tmp_path / "what-if.ttl"
+    scenario.write_text(
+        og.PREFIXES
+        + "@prefix res: <https://w3id.org/alliance-graph/resource/> .\n"
+        + 'ex:s1 a ag:Shareholding ; rdfs:label "what if"@en ; ag:holder res:Renault ;'
+        " ag:held res:MitsubishiMotors ; ag:percent 20.0 ;"
+        " ag:interest ag:EconomicInterest , ag:VotingInterest ;"
+        ' ag:start "2026-01-01"^^xsd:date ; ag:endStatus ag:Ongoing .\n'
+    )
+    args = ["stake", "Renault", "Mitsubishi Motors", "--at", "2026-07-01"]
+    r = _main(*args, "--scenario", str(scenario))
+    assert r.returncode == 1, r.stderr
+    assert "The data with the scenario does not conform" in r.stderr and "citation" in r.stderr
+    r = _main(*args, "--scenario", str(scenario), "--no-validate", "--format", "json")
+    assert r.returncode == 0 and json.loads(r.stdout)["percent"] is None  # left out, as said
+    cited = scenario.read_text().replace(
+        "ag:endStatus ag:Ongoing .",
+        "ag:endStatus ag:Ongoing ; ag:citation [ a ag:Citation ; ag:source ex:src ;"
+        ' ag:locator "what if" ] .',
+    )
+    scenario.write_text(cited)
+    r = _main(*args, "--scenario", str(scenario), "--format", "json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["percent"] == 20

@@ -79,9 +79,15 @@ def _options(*, at: bool = True, interest: bool = False):
     return decorate
 
 
-def _validated(data, no_validate: bool, data_format=None) -> None:
-    """Validate user data with the shipped shapes; exit 1 with the report on violations."""
-    if not data:
+def _validated(data, no_validate: bool, data_format=None, scenario=None) -> None:
+    """Validate user data, and an RDF scenario with the data it goes on top of, with the
+    shipped shapes; exit 1 with the report on violations."""
+    rdf_scenario = False
+    if scenario:
+        from ..ownership import read_scenario
+
+        rdf_scenario = read_scenario(scenario) is None  # CSV and YAML changes are checked
+    if not data and not rdf_scenario:
         return
     if no_validate:
         click.echo(
@@ -91,13 +97,19 @@ def _validated(data, no_validate: bool, data_format=None) -> None:
             err=True,
         )
         return
+    from ..resources import data_files
     from ..validate import validate
 
-    report = validate(list(data), data_format=data_format)
+    files = list(data) if data else [str(p) for p in data_files()]
+    what = "The data"
+    if rdf_scenario:  # its stakes are read as the data's: a stake without a citation is left out
+        files.append(scenario)
+        what = "The data with the scenario"
+    report = validate(files, data_format=data_format)
     if report.failed():
         click.echo(report.to_text(), err=True, nl=False)
         click.echo(
-            "The data does not conform: fix it, or pass --no-validate to analyse it anyway.",
+            f"{what} does not conform: fix it, or pass --no-validate to analyse it anyway.",
             err=True,
         )
         sys.exit(EXIT_VIOLATIONS)
@@ -108,7 +120,7 @@ def _store(data, no_validate: bool, scenario=None, data_format=None):
     from ..persist import configured
     from ..store import open_store
 
-    _validated(data, no_validate, data_format)
+    _validated(data, no_validate, data_format, scenario)
     files = list(data) if data else None
     store = open_store(files, data_format=data_format, store_dir=configured())
     if not scenario:
