@@ -910,3 +910,22 @@ def test_a_component_no_statement_gives_is_noted(tmp_path):
     report = importer.ImportReport()
     list(importer.triples(path, report))
     assert any("'no-such-record'" in why and sid == rel["statementId"] for sid, why in report.notes)
+
+
+def test_a_claim_not_known_to_hold_today_is_not_stated_on_the_export_day(tmp_path, statements):
+    # Geely's 34.02% of Renault Korea has no start day and an end not known: its BODS
+    # statement was dated the day of the export, and read back without the annotations
+    # that made it certain in 2025, where the graph has it possible only.
+    plain = copy.deepcopy(statements)
+    for st in plain:
+        st.pop("annotations", None)
+    geely = next(s for s in plain if s["recordId"].endswith("stake-geely-renaultkorea-2022"))
+    assert geely["statementDate"] == "2022-05-10"  # its source's day of publication
+    path = tmp_path / "plain.json"
+    path.write_text(json.dumps(plain))
+    h = ownership.holdings_from_files([path])
+    shipped = ownership.holdings(load())
+    for day in ("2023", "2025-06-30"):
+        ours = ownership.stake(shipped, "Geely", "Renault Korea", day, reading="certain")
+        back = ownership.stake(h, "Geely", "Renault Korea", day, reading="certain")
+        assert (back["percent"], back["certain"]) == (ours["percent"], ours["certain"]), day

@@ -253,9 +253,19 @@ class _Exporter:
                     found.add(q.object.value)
         return sorted(found)
 
-    def _statement_date(self, citations: list[dict], *days: str | None) -> str:
+    def _statement_date(
+        self, citations: list[dict], *days: str | None, ongoing: bool = True
+    ) -> str:
         known = [c["reportedOn"] for c in citations if c.get("reportedOn")]
         known += [d for d in days if d]
+        if not known and not ongoing:
+            # A claim not known to hold today was stated by its sources, not on the day of
+            # the export: the export day would be read back as a day it held.
+            known = [
+                c["published"]["value"]
+                for c in citations
+                if isinstance(c.get("published"), dict) and c["published"]["precision"] == "day"
+            ]
         return max(known) if known else self.publication["publicationDate"]
 
     def agent_statement(self, iri: str) -> dict:
@@ -432,7 +442,8 @@ class _Exporter:
             del p["rivals"]
         through = p.get("heldThrough")
         interests, notes = _interests(p, "indirect" if through else "direct")
-        date = self._statement_date(p["citations"], p.get("startLatest"))
+        ongoing = p.get("endStatus") == "Ongoing"
+        date = self._statement_date(p["citations"], p.get("startLatest"), ongoing=ongoing)
         out = []
         details: dict = {"isComponent": False, "subject": held, "interestedParty": holder}
         if through:
