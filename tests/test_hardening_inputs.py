@@ -270,3 +270,31 @@ def test_good_settings_from_the_environment_are_read(monkeypatch):
     monkeypatch.setenv("ALLIANCE_GRAPH_MAX_MEMORY", "512M")
     settings = Settings.from_env()
     assert (settings.timeout, settings.row_cap, settings.max_memory) == (2.5, 50, 512 << 20)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "-f", "turtle"],
+        ["validate"],
+        ["import", "csv", "docs/examples/stakes.csv"],
+        ["plot", "network"],
+    ],
+)
+def test_an_empty_output_path_is_refused_by_name(capsys, command):
+    # it named the current folder: ".: is a folder"
+    code, _, err = run([*command, "-o", ""], capsys)
+    assert code == 2 and "is empty: give a file name, or - for standard output" in err
+
+
+def test_validate_writes_standard_output_for_dash(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(["validate", "-o", "-"], capsys)
+    assert code == 0 and out.startswith("conforms:") and not (tmp_path / "-").exists()
+
+
+def test_a_csv_that_is_not_utf8_names_the_line(tmp_path, capsys):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("holder,held,percent\nA,B,10\nSociété,B,5\n".encode("latin-1"))
+    code, _, err = run(["import", "csv", str(path), "-o", str(tmp_path / "o.ttl")], capsys)
+    assert code == 2 and f"{path}:3: not UTF-8 text" in err

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..temporal import READINGS
-from .options import data_arguments, data_option
+from .options import data_arguments, data_option, output_not_empty
 
 
 @click.command()
@@ -22,6 +22,7 @@ from .options import data_arguments, data_option
     default="-",
     show_default=True,
     metavar="PATH",
+    callback=output_not_empty,
     help="File or folder to write, written atomically; '-' is standard output.",
 )
 @click.option(

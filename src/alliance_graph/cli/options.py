@@ -163,6 +163,13 @@ def format_option(choices=ROW_FORMATS, default: str | None = "table", help_text:
     return decorate
 
 
+def output_not_empty(ctx, param, value):
+    """The callback of every ``-o``: an empty path would name the current folder."""
+    if value is not None and not str(value).strip():
+        raise click.BadParameter("is empty: give a file name, or - for standard output")
+    return value
+
+
 def output_option(
     default: str | None = "-",
     help_text: str = "",
@@ -179,6 +186,7 @@ def output_option(
             "output",
             default=None if required else default,
             required=required,
+            callback=output_not_empty,
             show_default=default is not None and not required,
             metavar=metavar,
             help=help_text

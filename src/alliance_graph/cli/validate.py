@@ -7,7 +7,7 @@ import sys
 import click
 
 from ..errors import EXIT_VIOLATIONS
-from .options import Seconds, data_option, format_option
+from .options import Seconds, data_option, format_option, output_not_empty
 
 ENGINES = ("shacl-rust", "pyshacl-oxigraph", "pyshacl")
 # The report formats of alliance_graph.validate.reports (kept here so --help imports nothing).
@@ -60,7 +60,8 @@ FORMATS = ("table", "csv", "tsv", "json", "jsonl", "junit", "sarif", "github", "
     "-o",
     "--output",
     type=click.Path(dir_okay=False),
-    help="Write the report to this file (atomically) instead of standard output.",
+    callback=output_not_empty,
+    help="Write the report to this file (atomically) instead of standard output ('-').",
 )
 @click.option(
     "--engine",
@@ -131,7 +132,7 @@ def validate(
             data_format=data_format,
         )
     text = render(report, fmt, fail_on)
-    if output:
+    if output and output != "-":  # "-" is standard output, as for every -o
         # Never over a file the report is made from (data, shapes, checks).
         made_from = [*report.data_files, *report.shapes_files, *report.check_files]
         write_report(output, text, reading=made_from)

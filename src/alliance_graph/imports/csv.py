@@ -187,7 +187,8 @@ def read(path: Path | str) -> tuple[list[_Row], dict[str, int]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataFileError(path, f"not UTF-8 text: {exc.reason}") from None
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise DataFileError(path, f"not UTF-8 text: {exc.reason}", line) from None
     except OSError as exc:
         raise DataFileError(path, f"cannot be read: {exc.strerror}") from None
     reader = _cells(csv.reader(text.splitlines(keepends=True)), path)
