@@ -62,6 +62,27 @@ def _counted(g, ctl, c: str, x: str) -> dict[str, float]:
     }
 
 
+def _left_out_upstream(g, b: str, omitted_pairs) -> bool:
+    """Whether a stake the reading left out is held in ``b`` or in a company upstream of
+    it: a walk back from b over the stakes counted and the ones left out, stopping at the
+    first company a left-out stake is held in (only b's ancestors are visited)."""
+    into = g.graph.get("_omitted_into")
+    if into is None:
+        into = g.graph["_omitted_into"] = {}
+        for u, v in omitted_pairs:
+            into.setdefault(v, []).append(u)
+    todo, seen = [b], {b}
+    while todo:
+        x = todo.pop()
+        if x in into:
+            return True
+        for u in g.predecessors(x) if x in g else ():
+            if u not in seen:
+                seen.add(u)
+                todo.append(u)
+    return False
+
+
 def control(
     graph,
     held: str,
@@ -120,14 +141,7 @@ def control(
     # or in a company upstream of b: the holder may then control that company and count
     # its votes (looking only at the chain counted missed a left-out stake in a company
     # it would have brought in). With one, no aggregate is certain.
-    left_out = False
-    if omitted_pairs:
-        import networkx as nx
-
-        walk = nx.DiGraph(g.edges)
-        walk.add_edges_from(omitted_pairs)
-        upstream = nx.ancestors(walk, b) | {b} if b in walk else {b}
-        left_out = any(v in upstream for _, v in omitted_pairs)
+    left_out = bool(omitted_pairs) and _left_out_upstream(g, b, omitted_pairs)
 
     def as_votes(value):
         return value if votes else None
