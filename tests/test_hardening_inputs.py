@@ -298,3 +298,26 @@ def test_a_csv_that_is_not_utf8_names_the_line(tmp_path, capsys):
     path.write_bytes("holder,held,percent\nA,B,10\nSociété,B,5\n".encode("latin-1"))
     code, _, err = run(["import", "csv", str(path), "-o", str(tmp_path / "o.ttl")], capsys)
     assert code == 2 and f"{path}:3: not UTF-8 text" in err
+
+
+@pytest.mark.parametrize(
+    "command", [["validate", "-f", "json"], ["fmt", "--check", "--diff", "data/alliance.ttl"]]
+)
+def test_standard_output_that_cannot_be_written_is_exit_2_named(command):
+    # a traceback and exit 1 ("violations") on clean data, before
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "alliance_graph", *command],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=root,
+            check=False,
+        )
+    assert done.returncode == 2, done.stderr
+    assert "cannot write to standard output" in done.stderr and "Traceback" not in done.stderr

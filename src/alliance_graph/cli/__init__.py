@@ -126,6 +126,17 @@ class _ReaderGone:
         return getattr(self._stream, name)
 
 
+def _writing_stdout_failed(exc: OSError) -> bool:
+    """Whether ``exc`` was raised writing standard output (its traceback passes through
+    a write or a flush of sys.stdout's stream), not by the command's own files."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    return any(f.name in ("write", "flush") and f.filename == __file__ for f in frames) or (
+        exc.errno in (28, 27) and exc.filename is None  # ENOSPC, EFBIG with no file named
+    )
+
+
 def main(argv=None):
     """Entry point: library errors become a message on stderr and exit code 2."""
     # numpy's OpenBLAS starts a thread per core when it is imported, and they spin for a
@@ -138,6 +149,7 @@ def main(argv=None):
     try:
         # Without standalone mode click returns the code of ctx.exit() instead of exiting.
         rv = cli.main(args=argv, prog_name="alliance-graph", standalone_mode=False)
+        sys.stdout.flush()  # here, not at exit: a full disk is then an error we can name
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(EXIT_CANNOT_RUN)
@@ -153,4 +165,12 @@ def main(argv=None):
     except BrokenPipeError:  # bytes written past the text stream (an export to '-')
         os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
         sys.exit(EXIT_CANNOT_RUN)  # the output could not all be written
+    except OSError as exc:
+        if not _writing_stdout_failed(exc):
+            raise
+        # standard output cannot take it (a full disk, /dev/full): could not run, named,
+        # never the 1 of "violations" with a traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+        click.echo(f"Error: cannot write to standard output: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_CANNOT_RUN)
     sys.exit(rv if isinstance(rv, int) else 0)
