@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rdflib import Graph
+from rdflib.compare import isomorphic
 
 from alliance_graph import canonical
 from alliance_graph.canonical import FormatError, default_files, format_files, format_text
@@ -220,3 +222,43 @@ def test_a_file_of_another_syntax_is_refused_and_left_as_it_is(tmp_path, capsys,
     assert exit.value.code == 2
     assert f"{path}: is " in capsys.readouterr().err
     assert (path.read_bytes(), other.read_bytes()) == before  # nothing written, not even other
+
+
+NOT_CANONICAL = '@prefix ex: <http://example.org/> .\nex:b ex:p "1" .\nex:a ex:p   "2" .\n'
+BROKEN = "@prefix ex: <http://example.org/> .\nex:a ex:p ;; .\n"
+
+
+def test_several_files_are_all_tried_and_none_written_while_one_fails(tmp_path):
+    # fmt stopped at the first file that did not parse: the ones before it rewritten
+    # without a word, the ones after it not looked at
+    first, bad, last = tmp_path / "a.ttl", tmp_path / "bad.ttl", tmp_path / "z.ttl"
+    first.write_text(NOT_CANONICAL)
+    bad.write_text(BROKEN)
+    last.write_text(NOT_CANONICAL)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["fmt", str(first), str(bad), str(last)])
+    assert result.exit_code == 2
+    assert "bad.ttl:2" in result.output and "nothing was written" in result.output
+    assert first.read_text() == last.read_text() == NOT_CANONICAL
+    check = runner.invoke(cli, ["fmt", "--check", str(first), str(bad), str(last)])
+    assert check.exit_code == 2 and "bad.ttl:2" in check.output
+    assert f"{first}: not canonical" in check.output and f"{last}: not canonical" in check.output
+
+
+@pytest.mark.parametrize("name", ["notes.txt", "README", "data.TTL.bak"])
+def test_only_files_named_ttl_are_formatted(tmp_path, name):
+    path = tmp_path / name
+    path.write_text(NOT_CANONICAL)
+    result = CliRunner().invoke(cli, ["fmt", str(path)])
+    assert result.exit_code == 2 and "fmt writes Turtle only, to files named .ttl" in result.output
+    assert path.read_text() == NOT_CANONICAL
+
+
+def test_a_blank_node_that_refers_to_itself_is_kept_by_its_label(tmp_path):
+    path = tmp_path / "loop.ttl"
+    path.write_text("@prefix ex: <http://example.org/> .\n_:g ex:p _:g ; ex:q 1 .\n")
+    before = Graph().parse(path)
+    result = CliRunner().invoke(cli, ["fmt", str(path)])
+    assert result.exit_code == 0, result.output
+    assert isomorphic(before, Graph().parse(path))
+    assert CliRunner().invoke(cli, ["fmt", "--check", str(path)]).exit_code == 0

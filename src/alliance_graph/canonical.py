@@ -498,7 +498,10 @@ def _format(text: str, path: Path) -> str:
         labelled = labelled or "_:" in item.text
         writer.tags = {tag.lower(): tag for tag in _LANGUAGE_TAG.findall(item.text)}
         triples = _triples(decls + item.text, path, item.line - offset)
-        written = StatementWriter(triples, writer, shared & named[k]).text()
+        # and those named twice within it (_:g ex:p _:g): no [ ] can write a loop
+        found = _BLANK_LABEL.findall(item.text)
+        twice = {label for label in named[k] if found.count(label) > 1}
+        written = StatementWriter(triples, writer, (shared & named[k]) | twice).text()
         again = _triples(decls + written, path, item.line - offset)
         if not _same_statement(triples, again):
             raise FormatError(
@@ -573,25 +576,37 @@ class FileResult:
     path: Path
     changed: bool
     diff: str = ""
+    formatted: str = ""
 
 
-def format_files(paths, *, check: bool = False, diff_lines: int = 40) -> list[FileResult]:
-    """Format each file; with ``check``, only say which are not canonical (and how)."""
+def formatted_files(
+    paths, *, diff_lines: int = 40
+) -> tuple[list[FileResult], list[AllianceGraphError]]:
+    """Each file formatted in memory, nothing written: the results of the files that
+    could be formatted, and the errors of those that could not (every file is tried, so
+    all their problems are told at once)."""
     from .files import format_of
 
-    paths = [Path(p) for p in paths]
-    for path in paths:  # before any file is written: the canonical form is Turtle's
-        syntax = format_of(path).name
-        if syntax != "turtle":
-            raise DataFileError(
-                path,
-                f"is {syntax} (by its suffix); fmt writes Turtle only, and would turn it "
-                "into a Turtle file with the same name",
-            )
-    results = []
-    for path in paths:
-        text = read_exactly(path)
-        formatted = format_text(text, path)
+    results, errors = [], []
+    for path in map(Path, paths):
+        try:
+            # the canonical form is Turtle's: a file of another kind (by its suffix, or
+            # none) would be rewritten as Turtle under its own name
+            if path.suffix.lower() != ".ttl":
+                syntax = format_of(path).name
+                shown = (
+                    f"is {syntax} (by its suffix)"
+                    if syntax != "turtle"
+                    else f"is named {path.suffix!r}"
+                    if path.suffix
+                    else "has no suffix"
+                )
+                raise DataFileError(path, f"{shown}; fmt writes Turtle only, to files named .ttl")
+            text = read_exactly(path)
+            formatted = format_text(text, path)
+        except AllianceGraphError as exc:
+            errors.append(exc)
+            continue
         changed = formatted != text
         diff = ""
         if changed:
@@ -608,11 +623,27 @@ def format_files(paths, *, check: bool = False, diff_lines: int = 40) -> list[Fi
             if len(lines) > diff_lines:
                 lines = lines[:diff_lines] + [f"... {len(lines) - diff_lines} more diff lines"]
             diff = "\n".join(lines)
-            if not check:
-                from .writing import write_text
+        results.append(FileResult(path, changed, diff, formatted))
+    return results, errors
 
-                write_text(path, formatted, shipped=True)  # fmt formats the shipped files
-        results.append(FileResult(path, changed, diff))
+
+def write_formatted(results: list[FileResult]) -> None:
+    """Write the files :func:`formatted_files` changed (atomically, one by one)."""
+    from .writing import write_text
+
+    for r in results:
+        if r.changed:
+            write_text(r.path, r.formatted, shipped=True)  # fmt formats the shipped files
+
+
+def format_files(paths, *, check: bool = False, diff_lines: int = 40) -> list[FileResult]:
+    """Format each file; with ``check``, only say which are not canonical (and how).
+    Nothing is written unless every file can be formatted (the first error is raised)."""
+    results, errors = formatted_files(paths, diff_lines=diff_lines)
+    if errors:
+        raise errors[0]
+    if not check:
+        write_formatted(results)
     return results
 
 

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ..errors import EXIT_VIOLATIONS
+from ..errors import EXIT_CANNOT_RUN, EXIT_VIOLATIONS
 
 
 @click.command()
@@ -31,20 +31,30 @@ def fmt(files, check, show_diff):
         alliance-graph fmt --check --diff my-stakes.ttl
         alliance-graph fmt my-stakes.ttl
     """
-    from ..canonical import default_files, format_files
+    from ..canonical import default_files, formatted_files, write_formatted
     from ..validate.reports import display_path
 
     paths = list(files) or default_files()
-    results = format_files(paths, check=check)
+    # every file is tried before any is written: all their problems are told at once,
+    # and none is rewritten while another cannot be
+    results, errors = formatted_files(paths)
     changed = [r for r in results if r.changed]
-    for r in changed:
-        r.path = display_path(str(r.path))
-        if check:
-            click.echo(f"{r.path}: not canonical (run `alliance-graph fmt {r.path}`)")
+    if check or errors:
+        for r in changed:
+            shown = display_path(str(r.path))
+            click.echo(f"{shown}: not canonical (run `alliance-graph fmt {shown}`)")
             if show_diff:
                 click.echo(r.diff)
-        else:
-            click.echo(f"{r.path}: formatted")
+    if errors:
+        for exc in errors:
+            click.echo(f"Error: {exc}", err=True)
+        written = "" if check else "; nothing was written"
+        click.echo(f"{len(errors)} of {len(paths)} files cannot be formatted{written}", err=True)
+        sys.exit(EXIT_CANNOT_RUN)
+    if not check:
+        write_formatted(changed)
+        for r in changed:
+            click.echo(f"{display_path(str(r.path))}: formatted")
     if check and changed:
         click.echo(f"{len(changed)} of {len(results)} files not canonical", err=True)
         sys.exit(EXIT_VIOLATIONS)
