@@ -238,3 +238,32 @@ def test_a_report_day_after_a_month_or_year_of_publication(data_copy, source, re
     if hit:
         (one,) = hits
         assert one.focus == "res:Renault" and reported in one.message and source[4:] in one.message
+
+
+def test_a_check_row_without_an_entity_stops_the_run_naming_the_check(tmp_path, capsys):
+    # The row was dropped, and the data read as passing.
+    folder = tmp_path / "checks"
+    folder.mkdir()
+    (folder / "no-entity.rq").write_text(
+        "#+ summary: rows without a node\n#+ severity: warning\n"
+        "SELECT ?entity ?message WHERE { OPTIONAL { ?x <urn:none> ?entity } "
+        'BIND("m" AS ?message) }\n'
+    )
+    from alliance_graph.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["validate", "--checks", str(folder)])
+    assert done.value.code == 2
+    assert "no-entity.rq: a row of the check has no ?entity" in capsys.readouterr().err
+
+
+def test_a_check_reaching_a_service_is_refused_without_a_query_option(tmp_path):
+    path = tmp_path / "svc.rq"
+    path.write_text(
+        "#+ summary: x\n#+ severity: info\n"
+        "SELECT ?entity ?message WHERE { SERVICE <http://127.0.0.1:1/> { ?entity ?p ?message } }\n"
+    )
+    with pytest.raises(DataFileError) as err:
+        checks.parse_check(path)
+    assert "a check reads the graph it validates" in str(err.value)
+    assert "--allow-network" not in str(err.value)  # an option validate does not have

@@ -77,11 +77,18 @@ def parse_check(path: Path | str) -> Check:
         # The shipped checks are the project's own and pass this in its tests
         # (tests/test_checks.py): the parse costs rdflib's SPARQL grammar, 0.3 s cold, and
         # the queries package another 30 ms.
+        from ..errors import NetworkRefusedError
         from ..queries import check_no_network, check_read_only, query_form
 
         try:
             check_read_only(body)
             check_no_network(body)
+        except NetworkRefusedError:
+            raise DataFileError(
+                path,
+                "refused: the check uses SERVICE or FROM, which would reach other graphs or "
+                "services; a check reads the graph it validates, nothing else",
+            ) from None
         except AllianceGraphError as exc:
             raise DataFileError(path, str(exc)) from None
         if query_form(body) != "SELECT":
@@ -204,7 +211,12 @@ def run(checks: list[Check], store) -> list:
         for row in rows:
             entity = row["entity"]
             if entity is None:
-                continue
+                # every row is a problem, and a problem names its node: a row without one
+                # would be dropped unseen, and the data read as passing
+                raise QueryError(
+                    f"{check.path}: a row of the check has no ?entity (every row must name "
+                    "the node at fault)"
+                )
             prop = row["property"] if "property" in projected else None
             value = row["value"] if "value" in projected else None
             message = row["message"]
