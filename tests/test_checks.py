@@ -267,3 +267,18 @@ def test_a_check_reaching_a_service_is_refused_without_a_query_option(tmp_path):
         checks.parse_check(path)
     assert "a check reads the graph it validates" in str(err.value)
     assert "--allow-network" not in str(err.value)  # an option validate does not have
+
+
+def test_a_folder_of_checks_with_none_in_it_is_named(tmp_path, capsys):
+    from alliance_graph.cli import main
+
+    folder = tmp_path / "checks"
+    (folder / "nested").mkdir(parents=True)
+    (folder / "nested" / "deep.rq").write_text("#+ summary: x\n#+ severity: info\n")
+    with pytest.raises(SystemExit) as done:
+        main(["validate", "--checks", str(folder)])
+    assert done.value.code == 2 and "no .rq file in this folder" in capsys.readouterr().err
+    (folder / "UPPER.RQ").write_text(
+        "#+ summary: x\n#+ severity: info\nSELECT ?entity ?message WHERE { FILTER(false) }\n"
+    )
+    assert {c.name for c in checks.load([folder], default=False)} == {"UPPER"}

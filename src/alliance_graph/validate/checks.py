@@ -178,7 +178,12 @@ def load(folders: Iterable[Path | str] = (), *, default: bool = True) -> list[Ch
     for item in folders:
         item = Path(item)
         if item.is_dir():
-            paths += sorted(item.glob("*.rq"))
+            found = sorted(p for p in item.iterdir() if p.suffix.lower() == ".rq" and p.is_file())
+            if not found:  # a folder of checks that adds none would pass every file unseen
+                raise DataFileError(
+                    item, "no .rq file in this folder of checks (subfolders are not read)"
+                )
+            paths += found
         elif item.is_file():
             paths.append(item)
         else:
