@@ -262,3 +262,20 @@ def test_a_blank_node_that_refers_to_itself_is_kept_by_its_label(tmp_path):
     assert result.exit_code == 0, result.output
     assert isomorphic(before, Graph().parse(path))
     assert CliRunner().invoke(cli, ["fmt", "--check", str(path)]).exit_code == 0
+
+
+def test_a_syntax_error_is_placed_on_its_own_line_of_the_file(tmp_path):
+    # both were placed by the statement: its first line, or the parser's count of lines
+    # within the statement in the words
+    unclosed = tmp_path / "unclosed.ttl"
+    unclosed.write_text(
+        '@prefix ex: <http://example.org/> .\n\nex:a\n  ex:p "ok" ;\n  ex:r "broken ;\n  ex:s 1 .\n'
+    )
+    with pytest.raises(DataFileError) as err:
+        format_files([unclosed])
+    assert err.value.line == 5
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix ex: <http://example.org/> .\n\nex:a ex:p 1 .\n\nex:b\n  ex:q ;; .\n")
+    with pytest.raises(DataFileError) as err:
+        format_files([bad])
+    assert err.value.line == 6 and "line 2" not in str(err.value) and "line" not in err.value.reason

@@ -207,7 +207,9 @@ def _statement(text: str, i: int, path: Path, line: int) -> tuple[int, str, list
                 if text[k] == "\\":
                     k += 1
                 elif len(quote) == 1 and text[k] == "\n":
-                    raise DataFileError(path, "a string is not closed on its line", line)
+                    # the line the string is on, not the one its statement starts on
+                    where = line + text.count("\n", i, k)
+                    raise DataFileError(path, "a string is not closed on its line", where)
                 k += 1
             if k >= n:
                 raise DataFileError(path, "a string is not closed", line)
@@ -245,6 +247,9 @@ def _statement(text: str, i: int, path: Path, line: int) -> tuple[int, str, list
 
 # A blank node's label as written (_:b); one inside a string only keeps a node of that
 # label from being inlined, and parsed blank nodes of ``[]`` have random labels.
+_PARSER_PLACE = re.compile(
+    r"(?:Parser error )?(?:at|between) line \d+ column \d+(?: and line \d+ column \d+)?: ?"
+)
 _BLANK_LABEL = re.compile(r"_:([A-Za-z0-9_](?:[\w.-]*[\w-])?)")
 
 # A language tag as written after a string (the parsers give it lower-cased).
@@ -522,7 +527,10 @@ def _triples(text: str, path: Path, line: int = 1) -> list:
     except SyntaxError as exc:
         where = line + (exc.lineno - 1 if getattr(exc, "lineno", None) else 0)
         column = exc.offset if exc.offset is None or exc.offset > 0 else None
-        raise DataFileError(path, f"not valid Turtle: {exc.msg}", where, column) from None
+        # the parser counts lines within the statement it was given: its place is in
+        # ``where``, the file's line, and is left out of the words
+        words = _PARSER_PLACE.sub("", exc.msg)
+        raise DataFileError(path, f"not valid Turtle: {words}", where, column) from None
     except MemoryError as exc:  # pyoxigraph's lexer holds one token in a 16 MiB buffer
         lines = text.split("\n")
         longest = max(range(len(lines)), key=lambda i: len(lines[i]))
