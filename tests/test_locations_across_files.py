@@ -104,3 +104,28 @@ def test_the_cli_prints_both_places(second_label, capsys):
     out = capsys.readouterr().out
     assert f"{resources.data_files()[0]}:{shipped_line('res:Renault')}: Violation" in out
     assert f"also:    {extra}:{extra_line}" in out
+
+
+@pytest.mark.parametrize(
+    ("body", "rule"),
+    [
+        # a value of a property both files write, the bad one only in the second
+        ('res:Renault rdfs:label "Renault  SA"@fr .\n', "check:label-whitespace"),
+        ("res:stake-renault-nissan-1999 ag:votingCap 12.125 .\n", "check:percent-precision"),
+        (
+            "res:stake-renault-nissandiesel-2005 ag:citation [ a ag:Citation ; ag:source"
+            ' <https://w3id.org/alliance-graph/source/webcg-2005-03-09> ; ag:locator "x" ;'
+            ' ag:reportedOn "2005-03-10"^^<http://www.w3.org/2001/XMLSchema#date> ] .\n',
+            "check:reported-after-published",
+        ),
+    ],
+)
+def test_a_check_result_is_placed_where_its_bad_value_is_written(tmp_path, body, rule):
+    # checks gave their ?property as a bare IRI, which the index did not read: every
+    # result went to the node's first block, in the shipped file, and named no other
+    extra, extra_line = write(tmp_path / "extra.ttl", body)
+    report = validate([resources.data_files()[0], extra])
+    hits = [r for r in report.results if r.rule == rule]
+    assert hits, report.to_text()
+    for r in hits:
+        assert (r.file, r.line) == (str(extra), extra_line), (r.file, r.line, r.also)

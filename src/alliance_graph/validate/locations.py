@@ -33,9 +33,13 @@ class FileIndex:
         self._prefixes: list[dict[str, str]] = []
         self._texts: dict[int, str] = {}
 
-    def places(self, iri: str, prop: str | None = None) -> list[tuple[str, int]]:
+    def places(
+        self, iri: str, prop: str | None = None, value: str | None = None
+    ) -> list[tuple[str, int]]:
         """Every place to look at for ``iri``: where it is written, or, with ``prop``, each
-        of its blocks that writes that property (the first block when none does)."""
+        of its blocks that writes that property (the first block when none does); with
+        ``value`` (a literal's text), the blocks whose text holds it come first, so that a
+        bad value one file writes is placed in that file."""
         if self._index is None:
             self._index = {}
             for path in self.files:
@@ -43,11 +47,11 @@ class FileIndex:
         first = self._index.get(iri) or self._indented.get(iri)
         blocks = self._blocks.get(iri, ())
         if prop is not None and len(blocks) > 1:
-            writing = [
-                (self._name(number), line)
-                for number, line, start, end in blocks
-                if self._writes(number, start, end, prop)
-            ]
+            found = [b for b in blocks if self._writes(b[0], b[2], b[3], prop)]
+            if value:
+                holding = [b for b in found if value in self._text(b[0])[b[2] : b[3]]]
+                found = holding + [b for b in found if b not in holding]
+            writing = [(self._name(number), line) for number, line, _, _ in found]
             if writing:
                 return writing
         return [first] if first else []

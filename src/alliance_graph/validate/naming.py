@@ -36,7 +36,7 @@ class Names:
             rule = self.node(raw.constraint)
         else:
             rule = self.rule(raw.shape, raw.path)
-        places = self.places(raw.focus, raw.data, raw.path)
+        places = self.places(raw.focus, raw.data, raw.path, raw.value)
         where = places[0] if places else None
         return ValidationResult(
             focus=self.node(raw.focus),
@@ -109,18 +109,22 @@ class Names:
             f"{what} of {owner_label} ({owner_name})" if owner_label else f"{what} of {owner_name}"
         )
 
-    def places(self, term, data, path: str | None = None) -> list[tuple[str, int]]:
+    def places(self, term, data, path: str | None = None, value=None) -> list[tuple[str, int]]:
         """File and line where ``term`` is written (a blank node: where its owner is); each
-        place that writes the property of ``path`` when it is one property."""
+        place that writes the property of ``path`` when it is one property, those that hold
+        the literal ``value`` first."""
         if self.index is None:
             return []
+        text = value.value if isinstance(value, ox.Literal) and value.value else None
         prop = _one_property(path)
         for _ in range(5):  # a blank node inside a blank node: climb to a named owner
             if not isinstance(term, ox.BlankNode):
                 break
             owned = data.owner(term)
             term, prop = (owned[0], owned[1].value) if owned else (None, None)
-        return self.index.places(term.value, prop) if isinstance(term, ox.NamedNode) else []
+        if not isinstance(term, ox.NamedNode):
+            return []
+        return self.index.places(term.value, prop, text)
 
     def shorten(self, text: str) -> str:
         return self._iri.sub(lambda m: curie(m.group(1)), text)
@@ -137,6 +141,8 @@ def _one_property(path: str | None) -> str | None:
         return None
     if path.startswith("<") and path.endswith(">") and " " not in path:
         return path[1:-1]
+    if re.fullmatch(r"https?://[^\s<>\"{}|^`\\]+", path):  # a check's ?property, as it comes
+        return path
     prefix, colon, local = path.partition(":")
     if colon and prefix in REPORT_PREFIXES and re.fullmatch(r"[\w.-]+", local):
         return REPORT_PREFIXES[prefix] + local
