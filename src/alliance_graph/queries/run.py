@@ -122,24 +122,18 @@ def names_for(
 def _endpoint_names(endpoint, timeout, default_graph, auth) -> names_mod.Names:
     from .. import endpoint as remote
 
-    labels = remote.query(  # the fields of a Result
-        endpoint,
-        names_mod.NAMES_QUERY,
-        form="SELECT",
-        limit=None,
-        timeout=timeout,
-        default_graph=default_graph,
-        auth=auth,
-    )
-    classes = remote.query(
-        endpoint,
-        names_mod.SUBCLASS_QUERY,
-        form="SELECT",
-        limit=None,
-        timeout=timeout,
-        default_graph=default_graph,
-        auth=auth,
-    )
+    def ask(text: str) -> dict:  # the fields of a Result
+        return remote.query(
+            endpoint,
+            text,
+            form="SELECT",
+            limit=None,
+            timeout=timeout,
+            default_graph=default_graph,
+            auth=auth,
+        )
+
+    labels, classes = ask(names_mod.NAMES_QUERY), ask(names_mod.SUBCLASS_QUERY)
     return names_mod.from_triples(
         ((r["s"].value, r["p"].value, r["o"]) for r in labels["solutions"]),
         ((r["s"].value, r["o"].value) for r in classes["solutions"]),
