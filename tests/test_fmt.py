@@ -279,3 +279,12 @@ def test_a_syntax_error_is_placed_on_its_own_line_of_the_file(tmp_path):
     with pytest.raises(DataFileError) as err:
         format_files([bad])
     assert err.value.line == 6 and "line 2" not in str(err.value) and "line" not in err.value.reason
+
+
+def test_diff_alone_shows_and_changes_nothing(tmp_path):
+    # --diff without --check rewrote the file, showing nothing
+    path = tmp_path / "d.ttl"
+    path.write_text(NOT_CANONICAL)
+    result = CliRunner().invoke(cli, ["fmt", "--diff", str(path)])
+    assert result.exit_code == 1 and "(canonical)" in result.output
+    assert path.read_text() == NOT_CANONICAL

@@ -12,7 +12,12 @@ from ..errors import EXIT_CANNOT_RUN, EXIT_VIOLATIONS
 @click.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 listing files not canonical.")
-@click.option("--diff", "show_diff", is_flag=True, help="With --check: show a short diff per file.")
+@click.option(
+    "--diff",
+    "show_diff",
+    is_flag=True,
+    help="Change nothing; show a short diff per file (--check too).",
+)
 def fmt(files, check, show_diff):
     """Write Turtle files in canonical form: stable prefixes, order and layout.
 
@@ -34,6 +39,7 @@ def fmt(files, check, show_diff):
     from ..canonical import default_files, formatted_files, write_formatted
     from ..validate.reports import display_path
 
+    check = check or show_diff  # a diff is asked to be seen, not to rewrite the file
     paths = list(files) or default_files()
     # every file is tried before any is written: all their problems are told at once,
     # and none is rewritten while another cannot be
