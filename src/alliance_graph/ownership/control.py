@@ -64,8 +64,9 @@ def _counted(g, ctl, c: str, x: str) -> dict[str, float]:
 
 def _left_out_upstream(g, b: str, omitted_pairs) -> bool:
     """Whether a stake the reading left out is held in ``b`` or in a company upstream of
-    it: a walk back from b over the stakes counted and the ones left out, stopping at the
-    first company a left-out stake is held in (only b's ancestors are visited)."""
+    it: a walk back from b over the stakes counted (only b's ancestors are visited),
+    stopping at the first company a left-out stake is held in. What lies upstream only
+    through a left-out stake is never needed: its held company answers first."""
     into = g.graph.get("_omitted_into")
     if into is None:
         into = g.graph["_omitted_into"] = {}
