@@ -288,3 +288,19 @@ def test_diff_alone_shows_and_changes_nothing(tmp_path):
     result = CliRunner().invoke(cli, ["fmt", "--diff", str(path)])
     assert result.exit_code == 1 and "(canonical)" in result.output
     assert path.read_text() == NOT_CANONICAL
+
+
+def test_characters_no_one_can_see_stay_escaped(tmp_path):
+    # \u200B, \uFEFF and \u0000 were written raw: invisible in the file, and a raw NUL
+    # makes git take the file for a binary one
+    path = tmp_path / "escapes.ttl"
+    path.write_text(
+        "@prefix ex: <http://example.org/> .\n"
+        'ex:a ex:p "a\\u200Bb" ; ex:q "x\\u0000y" ; ex:r "\\uFEFFz" ; ex:s "caf\\u00E9" .\n'
+    )
+    before = Graph().parse(path)
+    assert CliRunner().invoke(cli, ["fmt", str(path)]).exit_code == 0
+    text = path.read_text(encoding="utf-8")
+    assert "\\u200B" in text and "\\u0000" in text and "\\uFEFF" in text
+    assert "\x00" not in text and "\u200b" not in text and "café" in text  # é is visible
+    assert isomorphic(before, Graph().parse(path))

@@ -295,14 +295,26 @@ class _Writer:
         return quoted
 
 
+# Characters a reader cannot see (controls, zero-width and direction marks, the byte-order
+# mark, line and paragraph separators): written as \u escapes, as they may have been
+# given, so that the file shows them and git does not take a NUL for a binary file.
+_UNSEEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]"
+)
+
+
+def _unseen(body: str) -> str:
+    return _UNSEEN.sub(lambda m: f"\\u{ord(m.group()):04X}", body)
+
+
 def _quote(text: str) -> str:
     if "\n" in text:
         body = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').replace("\r", "\\r")
         if body.endswith('"'):
             body = body[:-1] + '\\"'
-        return f'"""{body}"""'
+        return f'"""{_unseen(body)}"""'
     body = text.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "\\r").replace("\t", "\\t")
-    return f'"{body}"'
+    return f'"{_unseen(body)}"'
 
 
 def _predicate_key(iri: str) -> tuple:
