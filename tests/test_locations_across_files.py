@@ -129,3 +129,11 @@ def test_a_check_result_is_placed_where_its_bad_value_is_written(tmp_path, body,
     assert hits, report.to_text()
     for r in hits:
         assert (r.file, r.line) == (str(extra), extra_line), (r.file, r.line, r.also)
+
+
+def test_a_node_no_line_opens_is_still_annotated_on_its_only_file(tmp_path):
+    # a subject written mid-line got a GitHub annotation without file=
+    path, _ = write(tmp_path / "midline.ttl", "res:A a ag:Company . res:B a ag:Company .\n")
+    text = to_github(validate([path]))
+    annotations = [line for line in text.splitlines() if line.startswith("::")]
+    assert annotations and all(f"file={path}" in line for line in annotations), text

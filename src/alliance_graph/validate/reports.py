@@ -305,11 +305,15 @@ def to_github(report: ValidationReport, fail_on: str = "violation") -> str:
     """One workflow command per result (``::error``, ``::warning`` or ``::notice`` by
     severity) with the file, line and rule, then the summary line as plain text."""
     lines = []
+    # a node no line opens (written mid-line, or as [ ] alone): the file, where there is
+    # only one it can be in, so that the annotation still lands on it
+    only = str(report.data_files[0]) if len(report.data_files) == 1 else None
     for r in report.results:
         props = []
-        if r.file:
-            props.append(f"file={escape_property(display_path(r.file))}")
-            if r.line:
+        file = r.file or only
+        if file:
+            props.append(f"file={escape_property(display_path(file))}")
+            if r.line and r.file:
                 props.append(f"line={r.line}")
         props.append(f"title={escape_property(f'{r.severity}: {r.rule}')}")
         command = GITHUB_COMMANDS.get(r.severity, "error")
