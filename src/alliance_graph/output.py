@@ -66,16 +66,9 @@ def render(
             json.dumps([{c: r.get(c) for c in columns} for r in rows], indent=2, ensure_ascii=False)
             + "\n"
         )
-    if fmt == "jsonl":
-        return "".join(
-            json.dumps({c: r.get(c) for c in columns}, ensure_ascii=False) + "\n" for r in rows
-        )
-    if fmt in ("csv", "tsv"):
+    if fmt in ("jsonl", "csv", "tsv"):  # one writer for the rows, whole or streamed
         buf = io.StringIO()
-        writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        writer.writerow(columns)
-        for r in rows:
-            writer.writerow([_cell(r.get(c)) for c in columns])
+        stream(rows, fmt, columns, buf)
         return buf.getvalue()
     if fmt == "table":
         return _table(rows, columns, max_width)

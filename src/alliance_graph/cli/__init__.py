@@ -8,6 +8,7 @@ Listing the commands imports none of them: their one-line help comes from
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 import sys
@@ -101,12 +102,16 @@ class _ReaderGone:
     def __init__(self, stream):
         self._stream = stream
         self._gone = False
+        self.failed: OSError | None = None  # a write it could not make (a full disk)
 
     def write(self, text):
         if not self._gone:
             try:
                 return self._stream.write(text)
             except BrokenPipeError:
+                self._drop()
+            except OSError as exc:
+                self.failed = exc
                 self._drop()
         return len(text)
 
@@ -116,6 +121,9 @@ class _ReaderGone:
                 self._stream.flush()
             except BrokenPipeError:
                 self._drop()
+            except OSError as exc:
+                self.failed = exc
+                self._drop()
 
     def _drop(self):
         self._gone = True
@@ -124,17 +132,6 @@ class _ReaderGone:
 
     def __getattr__(self, name):
         return getattr(self._stream, name)
-
-
-def _writing_stdout_failed(exc: OSError) -> bool:
-    """Whether ``exc`` was raised writing standard output (its traceback passes through
-    a write or a flush of sys.stdout's stream), not by the command's own files."""
-    import traceback
-
-    frames = traceback.extract_tb(exc.__traceback__)
-    return any(f.name in ("write", "flush") and f.filename == __file__ for f in frames) or (
-        exc.errno in (28, 27) and exc.filename is None  # ENOSPC, EFBIG with no file named
-    )
 
 
 def main(argv=None):
@@ -150,6 +147,9 @@ def main(argv=None):
         # Without standalone mode click returns the code of ctx.exit() instead of exiting.
         rv = cli.main(args=argv, prog_name="alliance-graph", standalone_mode=False)
         sys.stdout.flush()  # here, not at exit: a full disk is then an error we can name
+        failed = getattr(sys.stdout, "failed", None)
+        if failed is not None:
+            raise failed
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(EXIT_CANNOT_RUN)
@@ -166,10 +166,11 @@ def main(argv=None):
         os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
         sys.exit(EXIT_CANNOT_RUN)  # the output could not all be written
     except OSError as exc:
-        if not _writing_stdout_failed(exc):
+        # Standard output cannot take it (a full disk, /dev/full): the text stream says so
+        # above; bytes written past it (an export to '-') fail here with no file named.
+        # Could not run, named, never the 1 of "violations" with a traceback.
+        if exc.errno not in (errno.ENOSPC, errno.EFBIG, errno.EIO) or exc.filename:
             raise
-        # standard output cannot take it (a full disk, /dev/full): could not run, named,
-        # never the 1 of "violations" with a traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
         click.echo(f"Error: cannot write to standard output: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_CANNOT_RUN)

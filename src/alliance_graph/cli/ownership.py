@@ -82,11 +82,10 @@ def _options(*, at: bool = True, interest: bool = False):
 def _validated(data, no_validate: bool, data_format=None, scenario=None) -> None:
     """Validate user data, and an RDF scenario with the data it goes on top of, with the
     shipped shapes; exit 1 with the report on violations."""
-    rdf_scenario = False
-    if scenario:
-        from ..ownership import read_scenario
+    from ..ownership import is_rdf_scenario
 
-        rdf_scenario = read_scenario(scenario) is None  # CSV and YAML changes are checked
+    # CSV and YAML changes are checked as they are applied; an RDF file is data
+    rdf_scenario = bool(scenario) and is_rdf_scenario(scenario)
     if not data and not rdf_scenario:
         return
     if no_validate:

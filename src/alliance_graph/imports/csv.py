@@ -245,26 +245,30 @@ def read(path: Path | str) -> tuple[list[_Row], dict[str, int]]:
     return rows, cols
 
 
+def _declarations(rows: list[_Row]):
+    """(row, role, entity key, kind) for each kind a row gives, in file order."""
+    for row in rows:
+        for role in ("holder", "held"):
+            text = row.values.get(f"{role}_kind", "").strip().lower()
+            if text:
+                yield row, role, _key(row.values[role]), KINDS[text]
+
+
 def _check_kinds(rows: list[_Row], cols: dict[str, int], problems: list) -> None:
     """One kind for each entity over the whole file: an entity is made once, from the
     first row that names it, so a later row's other kind, or a person held in any row,
     would be dropped without a word."""
-    declared: dict[str, tuple[str, int, str]] = {}  # key -> (kind, line, column)
+    declared: dict[str, tuple[str, int]] = {}  # key -> (kind, line)
+    for row, role, key, kind in _declarations(rows):
+        first = declared.setdefault(key, (kind, row.line))
+        if first[0] != kind:
+            problems.append(
+                (row.line, cols.get(f"{role}_kind"), f"{role}_kind",
+                 f"{kind}, where line {first[1]} makes {row.values[role].strip()!r} "
+                 f"a {first[0]}: one kind for each entity")
+            )  # fmt: skip
     for row in rows:
-        for role in ("holder", "held"):
-            text = row.values.get(f"{role}_kind", "").strip().lower()
-            if not text:
-                continue
-            key, kind = _key(row.values[role]), KINDS[text]
-            first = declared.setdefault(key, (kind, row.line, f"{role}_kind"))
-            if first[0] != kind:
-                problems.append(
-                    (row.line, cols.get(f"{role}_kind"), f"{role}_kind",
-                     f"{kind}, where line {first[1]} makes {row.values[role].strip()!r} "
-                     f"a {first[0]}: one kind for each entity")
-                )  # fmt: skip
-    for row in rows:
-        kind, line, _ = declared.get(_key(row.values["held"]), (None, 0, ""))
+        kind, line = declared.get(_key(row.values["held"]), (None, 0))
         if kind == "Person" and line != row.line:
             problems.append(
                 (row.line, cols.get("held"), "held",
@@ -320,12 +324,7 @@ def triples(path: Path | str, report: CsvReport | None = None) -> list[ox.Triple
         ox.Triple(file_source, _ag("accessNote"), ox.Literal(f"the CSV file {path.name}")),
     ]
     entities: dict[str, ox.NamedNode] = {}
-    declared = {
-        _key(row.values[role]): KINDS[row.values[f"{role}_kind"].strip().lower()]
-        for row in rows
-        for role in ("holder", "held")
-        if row.values.get(f"{role}_kind", "").strip()
-    }
+    declared = {key: kind for _, _, key, kind in _declarations(rows)}
     taken: set[ox.NamedNode] = set()  # the nodes of ``entities``: a lookup, not a scan
     url_sources: dict[str, ox.NamedNode] = {}
 

@@ -43,7 +43,14 @@ from .integrated import (
     undefined_cycles,
 )
 from .paths import paths
-from .scenario import Change, ScenarioError, apply_scenario, read_scenario, scenario_store
+from .scenario import (
+    Change,
+    ScenarioError,
+    apply_scenario,
+    is_rdf_scenario,
+    read_scenario,
+    scenario_store,
+)
 from .snapshot import as_span, snapshot
 from .stake import stake
 from .timeline import timeline
@@ -75,6 +82,7 @@ __all__ = [
     "integrated_from_index",
     "integrated_matrix",
     "integrated_records",
+    "is_rdf_scenario",
     "paths",
     "read_scenario",
     "scenario_store",

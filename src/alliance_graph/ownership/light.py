@@ -52,11 +52,7 @@ def pair(
     local_of = {node: k for k, node in enumerate(keep)}
     x = _solve_row(net.a, keep, local_of, corrected)
     tainted = _tainted(net.struct, net.uncertain, keep, local_of, corrected)
-    about = (
-        _tainted(net.counted, net.approximate, keep, local_of, corrected)
-        if net.approximate
-        else [False] * len(keep)
-    )
+    about = _about(net, keep, local_of, corrected)
     local = 0 if j == i else local_of[j]
     return net.record(h, a_iri, b_iri, x[local], not tainted[local], definition, about[local])
 
@@ -82,11 +78,7 @@ def holder(
     local_of = {node: k for k, node in enumerate(keep)}
     x = _solve_row(net.a, keep, local_of, corrected)
     tainted = _tainted(net.struct, net.uncertain, keep, local_of, corrected)
-    about = (
-        _tainted(net.counted, net.approximate, keep, local_of, corrected)
-        if net.approximate
-        else [False] * len(keep)
-    )
+    about = _about(net, keep, local_of, corrected)
     # i lies on a cycle when one of its (non-zero) holders is reached from it
     on_cycle = any(i in net.a.get(u, {}) for u in reached)
     out = [
@@ -279,6 +271,14 @@ def _solve_row(a, keep: list[int], local_of: dict[int, int], corrected: bool) ->
         total = rhs[r] - sum(m[r][c] * x[c] for c in range(r + 1, k))
         x[r] = total / m[r][r]
     return x
+
+
+def _about(net: _Net, keep, local_of, corrected: bool) -> list[bool]:
+    """For each node of ``keep``: whether a walk the figure counts reaches it through a
+    stake given as "about" (none to look for in most networks)."""
+    if not net.approximate:
+        return [False] * len(keep)
+    return _tainted(net.counted, net.approximate, keep, local_of, corrected)
 
 
 def _tainted(struct, uncertain, keep, local_of, corrected: bool) -> list[bool]:

@@ -74,12 +74,18 @@ def _change(row: dict, where: str) -> Change:
     )
 
 
+def is_rdf_scenario(path: Path | str) -> bool:
+    """Whether ``path`` is an RDF scenario (loaded on top of the data) rather than a CSV
+    or YAML list of changes: by its suffix, as :func:`read_scenario` tells them apart."""
+    return Path(path).suffix.lower() not in CHANGE_SUFFIXES
+
+
 def read_scenario(path: Path | str) -> list[Change] | None:
     """The changes of a CSV or YAML scenario (None for an RDF scenario file)."""
     path = Path(path)
     if not path.is_file():
         raise ScenarioError(f"{path}: no such scenario file")
-    if path.suffix.lower() not in CHANGE_SUFFIXES:
+    if is_rdf_scenario(path):
         return None
     try:
         text = path.read_text(encoding="utf-8-sig")  # a spreadsheet's byte-order mark aside
